@@ -1,0 +1,24 @@
+package dev.lifeboat;
+
+/** Process exit codes; documented in the README and stable across versions. */
+public enum ExitCode {
+    OK(0),
+    FAILURE(1),
+    USAGE(2),
+    SOURCE(3),
+    REPOSITORY(4),
+    NOT_FOUND(5),
+    INTEGRITY(6),
+    NOT_CONFIRMED(7),
+    TARGET(8);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Encryption;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.source.Source;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "backup", description = "Back up a database into a repository.")
+final class BackupCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path or sqlite:PATH.")
+    String source;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository folder (or file:PATH).")
+    List<String> repos;
+
+    @Option(names = "--name", description = "Backup name; defaults to the source file's base name.")
+    String name;
+
+    @Option(names = "--compress", defaultValue = "zstd", paramLabel = "zstd|gzip|none",
+            description = "Compression (default: ${DEFAULT-VALUE}).")
+    String compress;
+
+    @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-19, gzip 1-9).")
+    Integer level;
+
+    @Option(names = "--json", description = "Print the manifest as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (repos.size() > 1) {
+            throw new LifeboatException(ExitCode.USAGE, "writing to several repositories in one run is not"
+                    + " supported yet; run one backup per --repo");
+        }
+        Services services = new Services();
+        Source from = services.engines.forSpec(source).source(source);
+        Compression compression = Compression.parse(compress);
+        StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
+        Repository repository = Repositories.open(repos.get(0));
+        Manifest manifest = services.backups().run(from, name == null ? from.defaultName() : Names.check(name),
+                form, repository);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.writeString(manifest));
+        } else {
+            out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
+                    + " " + manifest.source().location() + ") in " + repository.location());
+            out.println("  " + Output.summary(manifest));
+        }
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupSelector;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Decryption;
+import dev.lifeboat.pipeline.Pipeline;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cat", description = "Write a backup's plain snapshot to stdout, e.g. 'lifeboat cat latest"
+        + " --repo R > app.db'. Exits non-zero if the stream proves corrupt.")
+final class CatCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
+    String backup;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    String repo;
+
+    @Option(names = "--name", description = "With 'latest': whose latest backup.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        if (System.console() != null) {
+            throw new LifeboatException(ExitCode.USAGE, "refusing to write a binary snapshot to a terminal;"
+                    + " redirect it, e.g. 'lifeboat cat " + backup + " --repo " + repo + " > restored.db'");
+        }
+        Repository repository = Repositories.open(repo);
+        Manifest manifest = BackupSelector.select(repository, backup, name, null);
+        Decryption decryption = Decryption.NONE;
+        decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        try (InputStream in = repository.openObject(manifest)) {
+            Pipeline.unseal(in, stdout, Compression.parse(manifest.compression().algorithm()), decryption,
+                    manifest.seal(), bytes -> { });
+        } finally {
+            stdout.flush();
+        }
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.repository.Repositories;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "list", description = "List the complete backups in a repository, oldest first.")
+final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    String repo;
+
+    @Option(names = "--name", description = "Only backups with this name.")
+    String name;
+
+    @Option(names = "--json", description = "Print the manifests as a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Manifest> manifests = Repositories.open(repo).manifests().stream()
+                .filter(m -> name == null || m.name().equals(name)).toList();
+        if (json) {
+            spec.commandLine().getOut().println(Json.writeString(manifests));
+        } else {
+            Output.table(spec.commandLine().getOut(), manifests);
+        }
+        return ExitCode.OK.code();
+    }
+}

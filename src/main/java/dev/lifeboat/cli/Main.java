@@ -1,0 +1,69 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.Version;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lifeboat} command: thin commands on top of the orchestration packages. */
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Database backups that are proven to restore.",
+        subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
+                RestoreCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit status; never exits the JVM. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::failed);
+        cli.setParameterExceptionHandler(Main::badUsage);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof LifeboatException failure) {
+            err.println("lifeboat: " + failure.getMessage());
+            debug(err, e);
+            return failure.exitCode().code();
+        }
+        err.println("lifeboat: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + "; rerun with LIFEBOAT_DEBUG=1 and report it");
+        debug(err, e);
+        return ExitCode.FAILURE.code();
+    }
+
+    private static void debug(PrintWriter err, Exception e) {
+        if (System.getenv("LIFEBOAT_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("lifeboat: " + e.getMessage() + "; see 'lifeboat "
+                + e.getCommandLine().getCommandName().replace("lifeboat", "").trim() + " --help'");
+        return ExitCode.USAGE.code();
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"lifeboat " + Version.current()};
+        }
+    }
+}

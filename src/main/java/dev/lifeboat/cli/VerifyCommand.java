@@ -1,0 +1,91 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupSelector;
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
+import dev.lifeboat.pipeline.Decryption;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.verify.Verifier;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", description = "Prove backups restore: checksums, a real restore into scratch space,"
+        + " the engine's integrity check and row counts against the manifest.")
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest|all")
+    String backup;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    String repo;
+
+    @Option(names = "--name", description = "With 'latest' or 'all': only backups with this name.")
+    String name;
+
+    @Option(names = "--json", description = "Print the verification records as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Repository repository = Repositories.open(repo);
+        Verifier verifier = new Services().verifier();
+        Decryption decryption = Decryption.NONE;
+        PrintWriter out = spec.commandLine().getOut();
+        if (!"all".equals(backup)) {
+            Manifest manifest = BackupSelector.select(repository, backup, name, null);
+            VerificationRecord record = verifier.verify(repository, manifest, decryption);
+            print(out, manifest, record);
+            return ExitCode.OK.code();
+        }
+        List<VerificationRecord> records = new ArrayList<>();
+        int failed = 0;
+        for (Manifest manifest : repository.manifests()) {
+            if (name != null && !manifest.name().equals(name)) {
+                continue;
+            }
+            try {
+                VerificationRecord record = verifier.verify(repository, manifest, decryption);
+                records.add(record);
+                print(out, manifest, record);
+            } catch (LifeboatException e) {
+                failed++;
+                out.println("FAILED " + manifest.id() + " " + manifest.name() + ": " + e.getMessage());
+            }
+        }
+        for (String incomplete : repository.incompleteBackups()) {
+            out.println("INCOMPLETE " + incomplete + ": data without a manifest (an interrupted backup); it is"
+                    + " never listed or restored, and the next backup on its host removes it");
+        }
+        if (json) {
+            out.println(Json.writeString(records));
+        }
+        if (failed > 0) {
+            throw new LifeboatException(ExitCode.INTEGRITY, failed + " backup(s) failed verification; see above,"
+                    + " and take a fresh backup");
+        }
+        return ExitCode.OK.code();
+    }
+
+    private void print(PrintWriter out, Manifest manifest, VerificationRecord record) {
+        if (json && !"all".equals(backup)) {
+            out.println(Json.writeString(record));
+            return;
+        }
+        out.println("verified " + manifest.id() + " " + manifest.name() + " (" + Output.TIME.format(
+                manifest.startedAt()) + ")");
+        record.checks().forEach(check -> out.println("  ok  " + check));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lifeboat.manifest;
+
+import java.time.Instant;
+
+/**
+ * Everything known about one backup. Written last, after the data object is durable: a backup
+ * without a manifest does not exist. Holds no secret material.
+ */
+public record Manifest(
+        int format,
+        String id,
+        String name,
+        String purpose,
+        SourceInfo source,
+        Instant startedAt,
+        Instant finishedAt,
+        long durationMillis,
+        String object,
+        Seal seal,
+        CompressionInfo compression,
+        EncryptionInfo encryption,
+        Facts facts,
+        String lifeboatVersion,
+        String host) {
+
+    public static final int FORMAT = 1;
+    public static final String PURPOSE_BACKUP = "backup";
+    public static final String PURPOSE_PRE_RESTORE = "pre-restore";
+
+    public record SourceInfo(String kind, String location) {
+    }
+
+    public record CompressionInfo(String algorithm, int level) {
+    }
+
+    public record EncryptionInfo(String scheme, java.util.List<String> recipients) {
+        public EncryptionInfo {
+            recipients = java.util.List.copyOf(recipients);
+        }
+    }
+
+    public boolean isPreRestore() {
+        return PURPOSE_PRE_RESTORE.equals(purpose);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lifeboat.repository;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+
+/** Turns storage I/O failures into one-line causes with a fix. */
+final class RepositoryErrors {
+    private RepositoryErrors() {
+    }
+
+    static LifeboatException writeFailed(String location, IOException e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof AccessDeniedException) {
+            return new LifeboatException(ExitCode.REPOSITORY, "cannot write to repository " + location
+                    + " (permission denied); fix its permissions or choose another --repo", e);
+        }
+        if (detail.contains("No space left on device")
+                || (e instanceof FileSystemException fs && String.valueOf(fs.getReason()).contains("No space"))) {
+            return new LifeboatException(ExitCode.REPOSITORY, "repository " + location
+                    + " is full (no space left on device); free space there or choose another --repo", e);
+        }
+        if (detail.contains("Read-only file system")) {
+            return new LifeboatException(ExitCode.REPOSITORY, "repository " + location
+                    + " is on a read-only file system; choose a writable --repo", e);
+        }
+        return new LifeboatException(ExitCode.REPOSITORY, "cannot write to repository " + location + " ("
+                + detail + "); check the folder and the disk", e);
+    }
+}

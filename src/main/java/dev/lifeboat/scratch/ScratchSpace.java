@@ -1,0 +1,103 @@
+package dev.lifeboat.scratch;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.DurableFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A folder for short-lived working copies. Each scratch name carries the owner's pid, so the
+ * next run can remove what a killed process left behind without touching live work.
+ */
+public final class ScratchSpace {
+    public static final String PREFIX = ".lifeboat-scratch-";
+    private static final List<String> COMPANIONS = List.of("", "-wal", "-shm", "-journal");
+    private final SecureRandom random = new SecureRandom();
+    private final Path dir;
+
+    public ScratchSpace(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** LIFEBOAT_SCRATCH_DIR if set, else a private folder in the system temp folder. */
+    public static ScratchSpace fromEnvironment() {
+        String configured = System.getenv("LIFEBOAT_SCRATCH_DIR");
+        if (configured != null && !configured.isBlank()) {
+            return new ScratchSpace(Path.of(configured));
+        }
+        return new ScratchSpace(Path.of(System.getProperty("java.io.tmpdir"),
+                "lifeboat-" + System.getProperty("user.name")));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A fresh, not yet existing scratch path whose name ends in {@code label}. */
+    public Path newFile(String label) {
+        try {
+            DurableFiles.createPrivateDirectories(dir);
+        } catch (IOException e) {
+            throw new LifeboatException(ExitCode.FAILURE, "cannot create scratch folder " + dir + " ("
+                    + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR or --scratch-dir to a writable folder", e);
+        }
+        byte[] bytes = new byte[4];
+        random.nextBytes(bytes);
+        return dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes)
+                + "-" + label);
+    }
+
+    /** Deletes a scratch database together with its -wal, -shm and -journal companions. */
+    public static void delete(Path file) {
+        for (String suffix : COMPANIONS) {
+            try {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            } catch (IOException e) {
+                // Left for removeLeftovers of the next run, which knows the owner is gone.
+            }
+        }
+    }
+
+    /** Removes scratch files whose owning process is gone; returns how many. */
+    public int removeLeftovers() {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                long pid = ownerPid(file.getFileName().toString());
+                if (pid > 0 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                    try {
+                        Files.deleteIfExists(file);
+                        removed++;
+                    } catch (IOException e) {
+                        // Someone else's file we may not delete; not ours to report.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return removed;
+        }
+        return removed;
+    }
+
+    static long ownerPid(String name) {
+        if (!name.startsWith(PREFIX)) {
+            return -1;
+        }
+        String rest = name.substring(PREFIX.length());
+        int dash = rest.indexOf('-');
+        try {
+            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lifeboat.source;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.sqlite.SqliteEngine;
+import java.util.List;
+
+/** Every engine Lifeboat knows; adding one is one line here. */
+public final class Engines {
+    private final List<Engine> engines;
+
+    public Engines(List<Engine> engines) {
+        this.engines = List.copyOf(engines);
+    }
+
+    public static Engines standard() {
+        return new Engines(List.of(
+                new SqliteEngine()));
+    }
+
+    public Engine forSpec(String spec) {
+        return engines.stream().filter(e -> e.accepts(spec)).findFirst().orElseThrow(() ->
+                new LifeboatException(ExitCode.USAGE, "cannot tell the database kind of '" + spec
+                        + "'; use a path to an SQLite file or sqlite:PATH"));
+    }
+
+    public Engine forKind(String kind) {
+        return engines.stream().filter(e -> e.kind().equals(kind)).findFirst().orElseThrow(() ->
+                new LifeboatException(ExitCode.USAGE, "this backup was made from a " + kind
+                        + " database, which this Lifeboat cannot handle; upgrade Lifeboat"));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lifeboat.source;
+
+import java.io.IOException;
+
+/** Where a restore goes. Nothing touches the live target before {@link Staged#install()}. */
+public interface RestoreTarget {
+    String location();
+
+    /** A name to look backups up by when the user gives none. */
+    String defaultName();
+
+    boolean exists() throws IOException;
+
+    /** Refuses targets that must not be replaced (not a database of this kind, folder missing). */
+    void checkReplaceable() throws IOException;
+
+    /** Opens a scratch copy beside the target for the restored snapshot to be written into. */
+    Staged stage() throws IOException;
+
+    /** A restored snapshot waiting beside the target. */
+    interface Staged extends Inspector.Staged {
+        /** A consistent copy of the current target, kept for rollback and for the safety backup. */
+        Snapshot preserveCurrent() throws IOException;
+
+        /** Puts the staged copy in place of the target, safely even while others hold it open. */
+        void install() throws IOException;
+
+        /** Puts the preserved copy back; only valid after {@link #preserveCurrent()}. */
+        void rollback() throws IOException;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.lifeboat.source;
+
+import dev.lifeboat.manifest.Facts;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * One consistent copy of a database, readable once as a stream. Closing it removes every
+ * scratch file it made, whatever happened.
+ */
+public interface Snapshot extends AutoCloseable {
+    /** The file name suffix of the plain snapshot, e.g. {@code .sqlite} or {@code .pgdump}. */
+    String extension();
+
+    /** Size in bytes if known in advance, else -1. */
+    long size();
+
+    InputStream open() throws IOException;
+
+    /** What the snapshot contains, taken from the snapshot itself; may wait for the count to end. */
+    Facts facts() throws IOException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,18 @@
+package dev.lifeboat.source;
+
+import dev.lifeboat.scratch.ScratchSpace;
+import java.io.IOException;
+
+/** A database to back up. Knows nothing of where backups are stored. */
+public interface Source {
+    /** Engine name recorded in manifests, e.g. {@code sqlite}. */
+    String kind();
+
+    /** A printable location without secrets. */
+    String location();
+
+    /** A name for backups of this source when the user gives none. */
+    String defaultName();
+
+    Snapshot snapshot(ScratchSpace scratch) throws IOException;
+}

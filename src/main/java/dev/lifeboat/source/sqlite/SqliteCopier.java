@@ -1,0 +1,80 @@
+package dev.lifeboat.source.sqlite;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.scratch.ScratchSpace;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.core.DB;
+
+/**
+ * Copies a live database page by page with SQLite's online backup API, never with a file copy,
+ * so committed data still in the -wal file is included.
+ *
+ * <p>The copy runs as one step (-1 pages): a single read transaction that can never restart.
+ * In WAL mode writers carry on meanwhile; in rollback-journal mode they wait for the copy,
+ * which reads at disk speed. sqlite-jdbc's step loop cannot be aborted from Java, so small
+ * restartable steps could spin forever under constant writes. BUSY is retried for the busy
+ * budget; if the copy still cannot start, {@code VACUUM INTO} gets its own attempt.
+ */
+final class SqliteCopier {
+    private static final int SLEEP_MILLIS = 100;
+
+    private SqliteCopier() {
+    }
+
+    /** The method that made the copy: {@code online-backup} or {@code vacuum-into}. */
+    static String copy(SQLiteConnection from, Path fromFile, Path to) {
+        try {
+            if (onlineBackup(from, to)) {
+                return "online-backup";
+            }
+            ScratchSpace.delete(to);
+            try (Statement st = from.createStatement()) {
+                st.execute("VACUUM INTO " + SqliteFiles.literal(to.toString()));
+            }
+            return "vacuum-into";
+        } catch (SQLException e) {
+            ScratchSpace.delete(to);
+            throw SqliteFiles.failure("copy", fromFile, e);
+        }
+    }
+
+    private static boolean onlineBackup(SQLiteConnection from, Path to) throws SQLException {
+        CompletionObserver observer = new CompletionObserver();
+        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS,
+                SqliteFiles.BUSY_TIMEOUT_MILLIS / SLEEP_MILLIS, -1);
+        return observer.completed;
+    }
+
+    /** Copies {@code from} into the live database behind {@code into}, as one write transaction. */
+    static void restore(SQLiteConnection into, Path intoFile, Path from) {
+        try {
+            CompletionObserver observer = new CompletionObserver();
+            into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS,
+                    SqliteFiles.BUSY_TIMEOUT_MILLIS / SLEEP_MILLIS, -1);
+            if (!observer.completed) {
+                throw new LifeboatException(ExitCode.TARGET, "cannot replace " + intoFile + ": another connection"
+                        + " kept it locked beyond the " + SqliteFiles.BUSY_TIMEOUT_MILLIS / 1000
+                        + " s retry budget; stop its writers and retry");
+            }
+        } catch (SQLException e) {
+            throw SqliteFiles.failure("replace", intoFile, e);
+        }
+    }
+
+    /**
+     * sqlite3_backup_finish reports success even when every step was BUSY, so completion is
+     * taken from the progress callback: it is called with 0 pages remaining only when done.
+     */
+    private static final class CompletionObserver implements DB.ProgressObserver {
+        private boolean completed;
+
+        @Override
+        public void progress(int remaining, int pageCount) {
+            completed = remaining == 0;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lifeboat.source.sqlite;
+
+import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.Inspector;
+import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.Source;
+import java.nio.file.Path;
+
+/** Plain SQLite: a path, or {@code sqlite:PATH}. */
+public final class SqliteEngine implements Engine {
+    static final String KIND = "sqlite";
+    private static final String PREFIX = "sqlite:";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public boolean accepts(String spec) {
+        return spec.startsWith(PREFIX) || !spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+    }
+
+    @Override
+    public Source source(String spec) {
+        return new SqliteSource(path(spec));
+    }
+
+    @Override
+    public RestoreTarget target(String spec) {
+        return new SqliteTarget(path(spec));
+    }
+
+    @Override
+    public Inspector inspector() {
+        return new SqliteInspector();
+    }
+
+    private static Path path(String spec) {
+        return Path.of(spec.startsWith(PREFIX) ? spec.substring(PREFIX.length()) : spec);
+    }
+
+    /** {@code /srv/app.db} gives {@code app}. */
+    static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lifeboat.source.sqlite;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Arrays;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteOpenMode;
+
+/** Opening SQLite files and turning SQLite's errors into causes a person can act on. */
+final class SqliteFiles {
+    static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private SqliteFiles() {
+    }
+
+    enum Access { READ_ONLY, READ_WRITE, CREATE }
+
+    static SQLiteConnection open(Path file, Access access) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        if (access != Access.CREATE) {
+            config.resetOpenMode(SQLiteOpenMode.CREATE);
+        }
+        config.setReadOnly(access == Access.READ_ONLY);
+        return (SQLiteConnection) config.createConnection("jdbc:sqlite:" + file);
+    }
+
+    /** True if the file starts with SQLite's header; an empty file is an empty database. */
+    static boolean hasSqliteHeader(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(HEADER.length);
+            return head.length == 0 || Arrays.equals(head, HEADER);
+        }
+    }
+
+    /** Fails with a clear cause when {@code file} is missing, unreadable or not plain SQLite. */
+    static void requireSqliteFile(Path file, String role) {
+        if (!Files.exists(file)) {
+            throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " does not exist; check the path");
+        }
+        if (Files.isDirectory(file)) {
+            throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " is a folder; give the database file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new LifeboatException(ExitCode.SOURCE, role + " " + file
+                    + " is not readable (permission denied); run Lifeboat as a user who can read it");
+        }
+        try {
+            if (!hasSqliteHeader(file)) {
+                throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " is not an SQLite database"
+                        + " (no SQLite header); if it is SQLCipher-encrypted, use sqlcipher:" + file + "?key-env=VAR");
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ExitCode.SOURCE, "cannot read " + role + " " + file + " ("
+                    + e.getMessage() + "); check the file and the disk", e);
+        }
+    }
+
+    /** One line for an SQLite failure on {@code file}, with a fix. */
+    static LifeboatException failure(String doing, Path file, SQLException e) {
+        SQLiteErrorCode code = SQLiteErrorCode.getErrorCode(e.getErrorCode());
+        String reason = switch (code) {
+            case SQLITE_BUSY, SQLITE_LOCKED -> "the database stayed locked by another connection beyond the "
+                    + (BUSY_TIMEOUT_MILLIS / 1000) + " s retry budget; retry when its writers are idle";
+            case SQLITE_NOTADB -> "the file is not an SQLite database; check the path"
+                    + " (use sqlcipher:PATH?key-env=VAR for SQLCipher files)";
+            case SQLITE_CORRUPT -> "the database file is corrupt; run PRAGMA integrity_check on it";
+            case SQLITE_FULL -> "the disk is full; free space and retry";
+            case SQLITE_CANTOPEN -> "the file cannot be opened; check the path and permissions";
+            case SQLITE_READONLY -> "the file or its folder is read-only; fix the permissions";
+            case SQLITE_IOERR -> "an I/O error occurred; check the disk";
+            default -> e.getMessage() + "; check the database";
+        };
+        ExitCode exit = code == SQLiteErrorCode.SQLITE_FULL ? ExitCode.FAILURE : ExitCode.SOURCE;
+        return new LifeboatException(exit, "cannot " + doing + " " + file + ": " + reason, e);
+    }
+
+    /** SQL identifier quoting. */
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** SQL string literal quoting. */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,35 @@
+package dev.lifeboat.source.sqlite;
+
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Snapshot;
+import dev.lifeboat.source.Source;
+import java.nio.file.Path;
+
+/** A plain SQLite database file, WAL mode included. */
+final class SqliteSource implements Source {
+    private final Path file;
+
+    SqliteSource(Path file) {
+        this.file = file.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String kind() {
+        return SqliteEngine.KIND;
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public String defaultName() {
+        return SqliteEngine.baseName(file);
+    }
+
+    @Override
+    public Snapshot snapshot(ScratchSpace scratch) {
+        return SqliteSnapshot.take(file, scratch);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lifeboat.source.sqlite;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Restores into an SQLite file; scratch copies live beside it, on the same file system. */
+final class SqliteTarget implements RestoreTarget {
+    private final Path file;
+
+    SqliteTarget(Path file) {
+        this.file = file.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public String defaultName() {
+        return SqliteEngine.baseName(file);
+    }
+
+    @Override
+    public boolean exists() {
+        return Files.exists(file);
+    }
+
+    @Override
+    public void checkReplaceable() {
+        Path dir = file.getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new LifeboatException(ExitCode.TARGET, "the folder " + dir + " of the restore target does not"
+                    + " exist; create it first");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new LifeboatException(ExitCode.TARGET, "cannot write in " + dir + " (permission denied);"
+                    + " restore as a user who can, or choose another --to");
+        }
+        if (exists()) {
+            try {
+                SqliteFiles.requireSqliteFile(file, "restore target");
+            } catch (LifeboatException e) {
+                throw new LifeboatException(ExitCode.TARGET, e.getMessage().replace("; check the path", "")
+                        + "; refusing to replace it", e);
+            }
+        }
+    }
+
+    @Override
+    public Staged stage() {
+        ScratchSpace beside = new ScratchSpace(file.getParent());
+        beside.removeLeftovers();
+        return new SqliteStaged(file, beside);
+    }
+
+    /** A checked copy beside the target, installed with the backup API or an atomic link. */
+    private static final class SqliteStaged extends StagedCopy implements RestoreTarget.Staged {
+        private final Path target;
+        private final ScratchSpace beside;
+        private SqliteSnapshot previous;
+        private boolean createdTarget;
+
+        SqliteStaged(Path target, ScratchSpace beside) {
+            super(beside.newFile("restore-" + target.getFileName()));
+            this.target = target;
+            this.beside = beside;
+        }
+
+        @Override
+        public Snapshot preserveCurrent() {
+            previous = SqliteSnapshot.take(target, beside);
+            return previous;
+        }
+
+        @Override
+        public void install() throws IOException {
+            if (Files.exists(target)) {
+                SqliteReplacer.replace(target, file);
+                return;
+            }
+            ScratchSpace.delete(target);
+            // link(2) fails if a file appeared meanwhile, where a rename would silently replace it.
+            Files.createLink(target, file);
+            createdTarget = true;
+            Files.delete(file);
+            dev.lifeboat.repository.DurableFiles.syncDirectory(target.getParent());
+        }
+
+        @Override
+        public void rollback() throws IOException {
+            if (createdTarget) {
+                Files.deleteIfExists(target);
+                return;
+            }
+            if (previous == null) {
+                throw new IllegalStateException("rollback without a preserved copy");
+            }
+            SqliteReplacer.replace(target, previous.file());
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            if (previous != null) {
+                previous.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.lifeboat.verify;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.Progress;
+import dev.lifeboat.Version;
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
+import dev.lifeboat.pipeline.Decryption;
+import dev.lifeboat.repository.ProcessOwner;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.Inspector;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Verifies a backup by really restoring it into scratch space. The verdict on the backup's
+ * content, passed or failed, is stored next to it; user errors such as a missing key are not.
+ */
+public final class Verifier {
+    private static final DateTimeFormatter RECORD_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private final Engines engines;
+    private final ScratchSpace scratch;
+    private final Progress progress;
+    private final Clock clock;
+
+    public Verifier(Engines engines, ScratchSpace scratch, Progress progress, Clock clock) {
+        this.engines = engines;
+        this.scratch = scratch;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
+            throws IOException {
+        scratch.removeLeftovers();
+        Inspector inspector = engines.forKind(manifest.source().kind()).inspector();
+        try (Inspector.Staged staged = inspector.stage(scratch)) {
+            List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
+            return record(repository, manifest, checks, null);
+        } catch (LifeboatException e) {
+            if (e.exitCode() == ExitCode.INTEGRITY) {
+                recordFailure(repository, manifest, e);
+            }
+            throw e;
+        }
+    }
+
+    private void recordFailure(Repository repository, Manifest manifest, LifeboatException failure) {
+        try {
+            record(repository, manifest, List.of(), failure.getMessage());
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private VerificationRecord record(Repository repository, Manifest manifest, List<String> checks, String error)
+            throws IOException {
+        Instant now = clock.instant();
+        VerificationRecord record = new VerificationRecord(1, manifest.id(), now, error == null, checks, error,
+                Version.current(), ProcessOwner.hostName());
+        repository.putRecord(manifest.id(), "verify-" + RECORD_TIME.format(now) + ".json", Json.write(record));
+        return record;
+    }
+}
