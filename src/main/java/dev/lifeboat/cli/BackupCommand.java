@@ -21,6 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "backup", description = "Back up a database into a repository.")
 final class BackupCommand implements Callable<Integer> {
+    private final Services services;
+
+    BackupCommand(Services services) {
+        this.services = services;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -49,7 +55,6 @@ final class BackupCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "writing to several repositories in one run is not"
                     + " supported yet; run one backup per --repo");
         }
-        Services services = new Services();
         Source from = services.engines.forSpec(source).source(source);
         Compression compression = Compression.parse(compress);
         StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);

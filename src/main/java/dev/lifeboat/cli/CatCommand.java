@@ -10,8 +10,6 @@ import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.Callable;
@@ -22,6 +20,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cat", description = "Write a backup's plain snapshot to stdout, e.g. 'lifeboat cat latest"
         + " --repo R > app.db'. Exits non-zero if the stream proves corrupt.")
 final class CatCommand implements Callable<Integer> {
+    private final Services services;
+
+    CatCommand(Services services) {
+        this.services = services;
+    }
+
     @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
     String backup;
 
@@ -41,7 +45,7 @@ final class CatCommand implements Callable<Integer> {
         Manifest manifest = BackupSelector.select(repository, backup, name, null);
         Decryption decryption = Decryption.NONE;
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
-        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        OutputStream stdout = new BufferedOutputStream(services.stdout, 1 << 16);
         try (InputStream in = repository.openObject(manifest)) {
             Pipeline.unseal(in, stdout, Compression.parse(manifest.compression().algorithm()), decryption,
                     manifest.seal(), bytes -> { });

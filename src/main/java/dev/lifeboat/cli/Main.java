@@ -3,7 +3,11 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.Version;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,12 +21,21 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(System.getenv(), new FileOutputStream(FileDescriptor.out), out, err, args));
     }
 
-    /** Runs one command line and returns its exit status; never exits the JVM. */
-    public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+    /**
+     * Runs one command line and returns its exit status; never exits the JVM.
+     *
+     * @param stdout where binary output (such as 'cat') goes
+     */
+    public static int run(Map<String, String> env, OutputStream stdout, PrintWriter out, PrintWriter err,
+                          String... args) {
+        CommandLine cli = new CommandLine(new Main(), new CommandFactory(new Services(env, stdout)));
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::failed);
         cli.setParameterExceptionHandler(Main::badUsage);
         return cli.execute(args);

@@ -25,6 +25,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "restore", description = "Restore a backup. The backup is checked in full beside the target"
         + " first; an existing target is backed up, replaced safely, and put back if anything fails.")
 final class RestoreCommand implements Callable<Integer> {
+    private final Services services;
+
+    RestoreCommand(Services services) {
+        this.services = services;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -51,7 +57,6 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Services services = new Services();
         Repository repository = Repositories.open(repo);
         RestoreTarget target = services.engines.forSpec(to).target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());

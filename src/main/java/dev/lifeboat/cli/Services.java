@@ -1,19 +1,44 @@
 package dev.lifeboat.cli;
 
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.Progress;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.verify.Verifier;
+import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 
-/** Wires the orchestration objects for one command run. */
+/** Wires the orchestration objects for one command run from its environment. */
 final class Services {
+    final Map<String, String> env;
+    final OutputStream stdout;
     final Clock clock = Clock.systemUTC();
-    final Engines engines = Engines.standard();
-    final ScratchSpace scratch = ScratchSpace.fromEnvironment();
+    final Engines engines;
+    final ScratchSpace scratch;
     final Progress progress = TerminalProgress.forTerminal();
+
+    Services(Map<String, String> env, OutputStream stdout) {
+        this.env = Map.copyOf(env);
+        this.stdout = stdout;
+        this.engines = Engines.standard(lockTimeout(env));
+        this.scratch = ScratchSpace.fromEnvironment(env);
+    }
+
+    /** LIFEBOAT_LOCK_TIMEOUT in seconds, default 10. */
+    private static Duration lockTimeout(Map<String, String> env) {
+        String seconds = env.get("LIFEBOAT_LOCK_TIMEOUT");
+        try {
+            return Duration.ofSeconds(seconds == null ? 10 : Long.parseLong(seconds.trim()));
+        } catch (NumberFormatException e) {
+            throw new LifeboatException(ExitCode.USAGE, "LIFEBOAT_LOCK_TIMEOUT='" + seconds
+                    + "' is not a whole number of seconds");
+        }
+    }
 
     BackupRunner backups() {
         return new BackupRunner(clock, scratch, progress);

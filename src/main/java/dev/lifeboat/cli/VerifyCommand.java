@@ -23,6 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", description = "Prove backups restore: checksums, a real restore into scratch space,"
         + " the engine's integrity check and row counts against the manifest.")
 final class VerifyCommand implements Callable<Integer> {
+    private final Services services;
+
+    VerifyCommand(Services services) {
+        this.services = services;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -41,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
-        Verifier verifier = new Services().verifier();
+        Verifier verifier = services.verifier();
         Decryption decryption = Decryption.NONE;
         PrintWriter out = spec.commandLine().getOut();
         if (!"all".equals(backup)) {

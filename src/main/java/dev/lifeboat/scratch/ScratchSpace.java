@@ -26,8 +26,8 @@ public final class ScratchSpace {
     }
 
     /** LIFEBOAT_SCRATCH_DIR if set, else a private folder in the system temp folder. */
-    public static ScratchSpace fromEnvironment() {
-        String configured = System.getenv("LIFEBOAT_SCRATCH_DIR");
+    public static ScratchSpace fromEnvironment(java.util.Map<String, String> env) {
+        String configured = env.get("LIFEBOAT_SCRATCH_DIR");
         if (configured != null && !configured.isBlank()) {
             return new ScratchSpace(Path.of(configured));
         }

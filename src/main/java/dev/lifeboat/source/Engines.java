@@ -13,9 +13,10 @@ public final class Engines {
         this.engines = List.copyOf(engines);
     }
 
-    public static Engines standard() {
+    /** @param lockWait how long to wait for locks held by other users of a live database */
+    public static Engines standard(java.time.Duration lockWait) {
         return new Engines(List.of(
-                new SqliteEngine()));
+                new SqliteEngine(lockWait)));
     }
 
     public Engine forSpec(String spec) {

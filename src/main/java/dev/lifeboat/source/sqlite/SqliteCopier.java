@@ -26,9 +26,9 @@ final class SqliteCopier {
     }
 
     /** The method that made the copy: {@code online-backup} or {@code vacuum-into}. */
-    static String copy(SQLiteConnection from, Path fromFile, Path to) {
+    static String copy(SQLiteConnection from, Path fromFile, Path to, LockBudget budget) {
         try {
-            if (onlineBackup(from, to)) {
+            if (onlineBackup(from, to, budget)) {
                 return "online-backup";
             }
             ScratchSpace.delete(to);
@@ -38,30 +38,29 @@ final class SqliteCopier {
             return "vacuum-into";
         } catch (SQLException e) {
             ScratchSpace.delete(to);
-            throw SqliteFiles.failure("copy", fromFile, e);
+            throw SqliteFiles.failure("copy", fromFile, e, budget);
         }
     }
 
-    private static boolean onlineBackup(SQLiteConnection from, Path to) throws SQLException {
+    private static boolean onlineBackup(SQLiteConnection from, Path to, LockBudget budget) throws SQLException {
         CompletionObserver observer = new CompletionObserver();
-        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS,
-                SqliteFiles.BUSY_TIMEOUT_MILLIS / SLEEP_MILLIS, -1);
+        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS, budget.millis() / SLEEP_MILLIS, -1);
         return observer.completed;
     }
 
     /** Copies {@code from} into the live database behind {@code into}, as one write transaction. */
-    static void restore(SQLiteConnection into, Path intoFile, Path from) {
+    static void restore(SQLiteConnection into, Path intoFile, Path from, LockBudget budget) {
         try {
             CompletionObserver observer = new CompletionObserver();
             into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS,
-                    SqliteFiles.BUSY_TIMEOUT_MILLIS / SLEEP_MILLIS, -1);
+                    budget.millis() / SLEEP_MILLIS, -1);
             if (!observer.completed) {
                 throw new LifeboatException(ExitCode.TARGET, "cannot replace " + intoFile + ": another connection"
-                        + " kept it locked beyond the " + SqliteFiles.BUSY_TIMEOUT_MILLIS / 1000
-                        + " s retry budget; stop its writers and retry");
+                        + " kept it locked beyond the " + budget.describe()
+                        + " retry budget; stop its writers and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
             }
         } catch (SQLException e) {
-            throw SqliteFiles.failure("replace", intoFile, e);
+            throw SqliteFiles.failure("replace", intoFile, e, budget);
         }
     }
 

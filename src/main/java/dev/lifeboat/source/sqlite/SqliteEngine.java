@@ -10,6 +10,12 @@ import java.nio.file.Path;
 public final class SqliteEngine implements Engine {
     static final String KIND = "sqlite";
     private static final String PREFIX = "sqlite:";
+    private final LockBudget budget;
+
+    /** @param lockWait how long to wait for other connections' locks on a live database */
+    public SqliteEngine(java.time.Duration lockWait) {
+        this.budget = new LockBudget(lockWait);
+    }
 
     @Override
     public String kind() {
@@ -23,12 +29,12 @@ public final class SqliteEngine implements Engine {
 
     @Override
     public Source source(String spec) {
-        return new SqliteSource(path(spec));
+        return new SqliteSource(path(spec), budget);
     }
 
     @Override
     public RestoreTarget target(String spec) {
-        return new SqliteTarget(path(spec));
+        return new SqliteTarget(path(spec), budget);
     }
 
     @Override

@@ -17,16 +17,20 @@ import org.sqlite.SQLiteOpenMode;
 /** Opening SQLite files and turning SQLite's errors into causes a person can act on. */
 final class SqliteFiles {
     static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-    static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private SqliteFiles() {
     }
 
     enum Access { READ_ONLY, READ_WRITE, CREATE }
 
+    /** Opens a scratch copy nobody else uses. */
     static SQLiteConnection open(Path file, Access access) throws SQLException {
+        return open(file, access, LockBudget.SCRATCH);
+    }
+
+    static SQLiteConnection open(Path file, Access access, LockBudget budget) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setBusyTimeout(budget.millis());
         if (access != Access.CREATE) {
             config.resetOpenMode(SQLiteOpenMode.CREATE);
         }
@@ -66,11 +70,12 @@ final class SqliteFiles {
     }
 
     /** One line for an SQLite failure on {@code file}, with a fix. */
-    static LifeboatException failure(String doing, Path file, SQLException e) {
+    static LifeboatException failure(String doing, Path file, SQLException e, LockBudget budget) {
         SQLiteErrorCode code = SQLiteErrorCode.getErrorCode(e.getErrorCode());
         String reason = switch (code) {
             case SQLITE_BUSY, SQLITE_LOCKED -> "the database stayed locked by another connection beyond the "
-                    + (BUSY_TIMEOUT_MILLIS / 1000) + " s retry budget; retry when its writers are idle";
+                    + budget.describe() + " retry budget; retry when its writers are idle (or raise"
+                    + " LIFEBOAT_LOCK_TIMEOUT)";
             case SQLITE_NOTADB -> "the file is not an SQLite database; check the path"
                     + " (use sqlcipher:PATH?key-env=VAR for SQLCipher files)";
             case SQLITE_CORRUPT -> "the database file is corrupt; run PRAGMA integrity_check on it";

@@ -13,20 +13,20 @@ final class SqliteReplacer {
     private SqliteReplacer() {
     }
 
-    static void replace(Path target, Path content) {
-        try (SQLiteConnection conn = SqliteFiles.open(target, SqliteFiles.Access.READ_WRITE)) {
+    static void replace(Path target, Path content, LockBudget budget) {
+        try (SQLiteConnection conn = SqliteFiles.open(target, SqliteFiles.Access.READ_WRITE, budget)) {
             boolean wal = "wal".equalsIgnoreCase(SqliteFacts.stringValue(conn, "PRAGMA journal_mode"));
             if (wal) {
                 matchPageSize(content, SqliteFacts.longValue(conn, "PRAGMA page_size"));
             }
-            SqliteCopier.restore(conn, target, content);
+            SqliteCopier.restore(conn, target, content, budget);
             if (wal) {
                 try (Statement st = conn.createStatement()) {
                     st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                 }
             }
         } catch (SQLException e) {
-            throw SqliteFiles.failure("replace", target, e);
+            throw SqliteFiles.failure("replace", target, e, budget);
         }
     }
 

@@ -34,16 +34,16 @@ final class SqliteSnapshot implements Snapshot {
     }
 
     /** Copies the live database at {@code source} into a new scratch file. */
-    static SqliteSnapshot take(Path source, ScratchSpace scratch) {
+    static SqliteSnapshot take(Path source, ScratchSpace scratch, LockBudget budget) {
         SqliteFiles.requireSqliteFile(source, "database");
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
         try {
             String journalMode;
             String method;
             try (SQLiteConnection conn = SqliteFiles.open(source, Files.isWritable(source)
-                    ? SqliteFiles.Access.READ_WRITE : SqliteFiles.Access.READ_ONLY)) {
+                    ? SqliteFiles.Access.READ_WRITE : SqliteFiles.Access.READ_ONLY, budget)) {
                 journalMode = SqliteFacts.stringValue(conn, "PRAGMA journal_mode");
-                method = SqliteCopier.copy(conn, source, file);
+                method = SqliteCopier.copy(conn, source, file, budget);
             }
             try (SQLiteConnection copy = SqliteFiles.open(file, SqliteFiles.Access.READ_WRITE);
                  Statement st = copy.createStatement()) {
@@ -52,7 +52,7 @@ final class SqliteSnapshot implements Snapshot {
             return new SqliteSnapshot(file, Map.of("source_journal_mode", journalMode, "snapshot_method", method));
         } catch (SQLException e) {
             ScratchSpace.delete(file);
-            throw SqliteFiles.failure("back up", source, e);
+            throw SqliteFiles.failure("back up", source, e, budget);
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);
             throw e;

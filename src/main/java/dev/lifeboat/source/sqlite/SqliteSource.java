@@ -8,9 +8,11 @@ import java.nio.file.Path;
 /** A plain SQLite database file, WAL mode included. */
 final class SqliteSource implements Source {
     private final Path file;
+    private final LockBudget budget;
 
-    SqliteSource(Path file) {
+    SqliteSource(Path file, LockBudget budget) {
         this.file = file.toAbsolutePath().normalize();
+        this.budget = budget;
     }
 
     @Override
@@ -30,6 +32,6 @@ final class SqliteSource implements Source {
 
     @Override
     public Snapshot snapshot(ScratchSpace scratch) {
-        return SqliteSnapshot.take(file, scratch);
+        return SqliteSnapshot.take(file, scratch, budget);
     }
 }

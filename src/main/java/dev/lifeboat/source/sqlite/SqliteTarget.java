@@ -12,9 +12,11 @@ import java.nio.file.Path;
 /** Restores into an SQLite file; scratch copies live beside it, on the same file system. */
 final class SqliteTarget implements RestoreTarget {
     private final Path file;
+    private final LockBudget budget;
 
-    SqliteTarget(Path file) {
+    SqliteTarget(Path file, LockBudget budget) {
         this.file = file.toAbsolutePath().normalize();
+        this.budget = budget;
     }
 
     @Override
@@ -57,32 +59,34 @@ final class SqliteTarget implements RestoreTarget {
     public Staged stage() {
         ScratchSpace beside = new ScratchSpace(file.getParent());
         beside.removeLeftovers();
-        return new SqliteStaged(file, beside);
+        return new SqliteStaged(file, beside, budget);
     }
 
     /** A checked copy beside the target, installed with the backup API or an atomic link. */
     private static final class SqliteStaged extends StagedCopy implements RestoreTarget.Staged {
         private final Path target;
         private final ScratchSpace beside;
+        private final LockBudget budget;
         private SqliteSnapshot previous;
         private boolean createdTarget;
 
-        SqliteStaged(Path target, ScratchSpace beside) {
+        SqliteStaged(Path target, ScratchSpace beside, LockBudget budget) {
             super(beside.newFile("restore-" + target.getFileName()));
             this.target = target;
             this.beside = beside;
+            this.budget = budget;
         }
 
         @Override
         public Snapshot preserveCurrent() {
-            previous = SqliteSnapshot.take(target, beside);
+            previous = SqliteSnapshot.take(target, beside, budget);
             return previous;
         }
 
         @Override
         public void install() throws IOException {
             if (Files.exists(target)) {
-                SqliteReplacer.replace(target, file);
+                SqliteReplacer.replace(target, file, budget);
                 return;
             }
             ScratchSpace.delete(target);
@@ -102,7 +106,7 @@ final class SqliteTarget implements RestoreTarget {
             if (previous == null) {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
-            SqliteReplacer.replace(target, previous.file());
+            SqliteReplacer.replace(target, previous.file(), budget);
         }
 
         @Override

@@ -1,0 +1,31 @@
+package dev.lifeboat.cli;
+
+import picocli.CommandLine;
+
+/** Hands each command its services through its constructor. */
+final class CommandFactory implements CommandLine.IFactory {
+    private final Services services;
+
+    CommandFactory(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+        Object command;
+        if (type == BackupCommand.class) {
+            command = new BackupCommand(services);
+        } else if (type == ListCommand.class) {
+            command = new ListCommand();
+        } else if (type == CatCommand.class) {
+            command = new CatCommand(services);
+        } else if (type == VerifyCommand.class) {
+            command = new VerifyCommand(services);
+        } else if (type == RestoreCommand.class) {
+            command = new RestoreCommand(services);
+        } else {
+            return CommandLine.defaultFactory().create(type);
+        }
+        return type.cast(command);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lifeboat.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.TestDatabases;
+import dev.lifeboat.testing.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups are standard files: the stock tools read them without Lifeboat. */
+class StockToolsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void zstdAndGzipObjectsDecompressWithStockToolsIntoDatabasesSqlite3Reads() throws Exception {
+        Path db = dir.resolve("shop.db");
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 3000)) {
+            Cli cli = new Cli(dir.resolve("scratch"));
+            for (String[] codec : new String[][] {{"zstd", "zstd", ".zst"}, {"gzip", "gzip", ".gz"}}) {
+                Path repo = dir.resolve("repo-" + codec[0]);
+                Cli.Result backup = cli.run("backup", db.toString(), "--repo", repo.toString(),
+                        "--compress", codec[0], "--json");
+                assertEquals(0, backup.exit(), backup.toString());
+                Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+                Path object = repo.resolve("backups").resolve(manifest.id()).resolve(manifest.object());
+                assertEquals("snapshot.sqlite" + codec[2], object.getFileName().toString());
+
+                Path plain = dir.resolve("plain-" + codec[0] + ".db");
+                Tools.ok("sh", "-c", codec[1] + " -d -c '" + object + "' > '" + plain + "'");
+                assertEquals(Map.of("customers", 3000L, "orders", 1000L), TestDatabases.counts(plain));
+                assertEquals("ok", Tools.sqlite(plain, "PRAGMA integrity_check"));
+                assertEquals(manifest.seal().plainSha256(),
+                        Tools.ok("sha256sum", plain.toString()).split(" ")[0]);
+                assertEquals(manifest.seal().storedSha256(),
+                        Tools.ok("sha256sum", object.toString()).split(" ")[0]);
+            }
+        }
+    }
+
+    @Test
+    void catWritesThePlainSnapshotToStdout() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path repo = dir.resolve("repo");
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 1000)) {
+            Cli cli = new Cli(dir.resolve("scratch"));
+            assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--compress", "none").exit());
+            Cli.Result cat = cli.run("cat", "latest", "--repo", repo.toString());
+            assertEquals(0, cat.exit(), cat.toString());
+            Path out = dir.resolve("cat.db");
+            Files.write(out, cat.stdout());
+            assertEquals(Map.of("customers", 1000L, "orders", 333L), TestDatabases.counts(out));
+            Path object;
+            try (var files = Files.walk(repo)) {
+                object = files.filter(p -> p.getFileName().toString().equals("snapshot.sqlite")).findFirst()
+                        .orElseThrow();
+            }
+            assertArrayEquals(Files.readAllBytes(object), cat.stdout(), "--compress none stores the plain snapshot");
+        }
+    }
+
+    @Test
+    void launcherScriptRunsTheBuiltCommand() {
+        Tools.Output version = Tools.run(List.of("./lifeboat", "--version"), Map.of(), null);
+        assertEquals(0, version.exit(), version.err());
+        assertEquals(true, version.out().startsWith("lifeboat "), version.out());
+    }
+}
