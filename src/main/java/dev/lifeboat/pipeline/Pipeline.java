@@ -26,12 +26,14 @@ public final class Pipeline {
         DigestingOutputStream stored = new DigestingOutputStream(new UnclosableOutputStream(sink));
         DigestingOutputStream plainSide = new DigestingOutputStream(
                 form.compression().compress(form.encryption().encrypt(stored), form.level()));
-        byte[] buffer = new byte[BUFFER];
-        for (int n; (n = plain.read(buffer)) >= 0; ) {
-            plainSide.write(buffer, 0, n);
-            progress.accept(n);
+        // Closing finishes the compressed frame and the encryption, and frees zstd's native memory.
+        try (plainSide) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = plain.read(buffer)) >= 0; ) {
+                plainSide.write(buffer, 0, n);
+                progress.accept(n);
+            }
         }
-        plainSide.close();
         return new Seal(plainSide.count(), plainSide.hex(), stored.count(), stored.hex());
     }
 
@@ -43,36 +45,68 @@ public final class Pipeline {
     public static Seal unseal(InputStream storedIn, OutputStream plainOut, Compression compression,
                               Decryption decryption, Seal expected, LongConsumer progress) throws IOException {
         DigestingInputStream stored = new DigestingInputStream(storedIn);
-        DigestingInputStream plain;
         byte[] buffer = new byte[BUFFER];
+        DigestingInputStream plain = null;
         try {
-            plain = new DigestingInputStream(compression.decompress(decryption.decrypt(stored)));
-        } catch (IOException e) {
-            throw corrupted(e.getMessage(), e);
-        }
-        while (true) {
-            int n;
-            try {
-                n = plain.read(buffer);
-            } catch (IOException e) {
-                throw corrupted(e.getMessage(), e);
+            plain = new DigestingInputStream(openDecoded(stored, compression, decryption));
+            for (int n; (n = readDecoded(plain, buffer)) >= 0; ) {
+                plainOut.write(buffer, 0, n);
+                progress.accept(n);
             }
-            if (n < 0) {
-                break;
-            }
-            plainOut.write(buffer, 0, n);
-            progress.accept(n);
-        }
-        try {
             while (stored.read(buffer) >= 0) {
                 // trailing bytes after the end of the compressed stream still count for the digest
             }
-        } catch (IOException e) {
-            throw corrupted(e.getMessage(), e);
+        } catch (DecodeFailure e) {
+            throw diagnose(stored, buffer, expected, e.getCause());
+        } finally {
+            if (plain != null) {
+                plain.close();
+            }
         }
         Seal actual = new Seal(plain.count(), plain.hex(), stored.count(), stored.hex());
         check(actual, expected);
         return actual;
+    }
+
+    private static InputStream openDecoded(InputStream stored, Compression compression, Decryption decryption)
+            throws DecodeFailure {
+        try {
+            return compression.decompress(decryption.decrypt(stored));
+        } catch (IOException e) {
+            throw new DecodeFailure(e);
+        }
+    }
+
+    private static int readDecoded(InputStream plain, byte[] buffer) throws DecodeFailure {
+        try {
+            return plain.read(buffer);
+        } catch (IOException e) {
+            throw new DecodeFailure(e);
+        }
+    }
+
+    /** Undecodable bytes: say "truncated" when the object is shorter than its manifest says. */
+    private static LifeboatException diagnose(DigestingInputStream stored, byte[] buffer, Seal expected,
+                                              Throwable cause) {
+        try {
+            while (stored.read(buffer) >= 0) {
+                // count what is left, to tell a truncated object from a damaged one
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+        if (stored.count() < expected.storedSize()) {
+            return corrupted("the stored object is truncated: " + stored.count() + " of "
+                    + expected.storedSize() + " bytes", cause);
+        }
+        return corrupted(cause.getMessage(), cause);
+    }
+
+    /** Marks a failure of the read side (decryption, decompression) apart from one writing the output. */
+    private static final class DecodeFailure extends IOException {
+        DecodeFailure(IOException cause) {
+            super(cause);
+        }
     }
 
     private static void check(Seal actual, Seal expected) {

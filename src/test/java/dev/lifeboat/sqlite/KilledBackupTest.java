@@ -1,0 +1,97 @@
+package dev.lifeboat.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeboat.testing.ChildJvm;
+import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A backup process killed with SIGKILL leaves nothing listed, and the next run cleans up after it. */
+class KilledBackupTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedMidUploadLeavesNoBackupAndTheNextRunRemovesItsLeftovers() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path repo = dir.resolve("repo");
+        Path scratch = dir.resolve("scratch");
+        Cli cli = new Cli(scratch);
+        TestDatabases.walWithUncheckpointedRows(db, 100).close();
+        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE pages(body TEXT)");
+            // Text that compresses slowly at level 19, so the child is surely mid-upload when killed.
+            st.execute("INSERT INTO pages WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                    + " WHERE i < 60000) SELECT hex(randomblob(200)) || printf('%08d', i) FROM n");
+        }
+
+        Process child = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", scratch.toString()), dir.resolve("child.log"),
+                "backup", db.toString(), "--repo", repo.toString(), "--level", "19");
+        Path temp = awaitTempObject(repo, child);
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        assertTrue(Files.exists(temp), "the child died mid-upload");
+        assertFalse(scratchFiles(scratch).isEmpty(), "the child died holding its scratch snapshot");
+
+        Cli.Result list = cli.run("list", "--repo", repo.toString());
+        assertEquals(2, list.out().lines().count(), "only the earlier backup is listed:\n" + list.out());
+        assertTrue(cli.run("verify", "all", "--repo", repo.toString()).out().contains("INCOMPLETE"),
+                "verify all reports the interrupted backup");
+
+        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--level", "1").exit());
+        assertEquals(List.of(), scratchFiles(scratch), "the next run removed the dead process's scratch files");
+        try (Stream<Path> dirs = Files.list(repo.resolve("backups"))) {
+            List<Path> backups = dirs.toList();
+            assertEquals(2, backups.size(), "the interrupted backup's folder is gone: " + backups);
+            for (Path backup : backups) {
+                assertTrue(Files.exists(backup.resolve("manifest.json")));
+                try (Stream<Path> files = Files.list(backup)) {
+                    assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), "no temp files");
+                }
+            }
+        }
+        Cli.Result verify = cli.run("verify", "all", "--repo", repo.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        assertFalse(verify.out().contains("INCOMPLETE"), verify.out());
+    }
+
+    private static Path awaitTempObject(Path repo, Process child) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            try (Stream<Path> files = Files.walk(repo.resolve("backups"))) {
+                List<Path> temps = files.filter(f -> f.getFileName().toString().startsWith(".tmp-")
+                        && f.getFileName().toString().contains("snapshot")).toList();
+                for (Path temp : temps) {
+                    if (Files.size(temp) > 0) {
+                        return temp;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the child never started uploading (alive: " + child.isAlive() + ")");
+    }
+
+    private static List<Path> scratchFiles(Path scratch) throws Exception {
+        if (!Files.exists(scratch)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(scratch)) {
+            return files.toList();
+        }
+    }
+}
