@@ -72,6 +72,35 @@ class FailurePathsTest {
     }
 
     @Test
+    void lockOutlastingTheOnlineBackupBudgetFallsBackToVacuumInto() throws Exception {
+        Path db = dir.resolve("busy.db");
+        try (Connection setup = TestDatabases.walWithUncheckpointedRows(db, 500);
+             Statement st = setup.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE");
+        }
+        Connection holder = TestDatabases.open(db);
+        Statement lock = holder.createStatement();
+        lock.execute("BEGIN EXCLUSIVE");
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(3000);
+                lock.execute("ROLLBACK");
+                holder.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        Cli.Result backup = cli.env("LIFEBOAT_LOCK_TIMEOUT", "2")
+                .run("backup", db.toString(), "--repo", repo.toString(), "--json");
+        release.join();
+        assertEquals(0, backup.exit(), backup.toString());
+        assertTrue(backup.out().contains("\"snapshot_method\" : \"vacuum-into\""), backup.out());
+        assertTrue(backup.out().contains("\"customers\" : 500"), backup.out());
+        assertEquals(0, cli.run("verify", "latest", "--repo", repo.toString()).exit());
+    }
+
+    @Test
     void fullRepositoryKeepsEarlierBackupsAndLeavesNothingPartial() throws Exception {
         try (Tmpfs disk = new Tmpfs(dir.resolve("small-disk"), "1m")) {
             Path smallRepo = disk.path().resolve("repo");

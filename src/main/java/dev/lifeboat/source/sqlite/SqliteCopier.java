@@ -16,11 +16,14 @@ import org.sqlite.core.DB;
  * <p>The copy runs as one step (-1 pages): a single read transaction that can never restart.
  * In WAL mode writers carry on meanwhile; in rollback-journal mode they wait for the copy,
  * which reads at disk speed. sqlite-jdbc's step loop cannot be aborted from Java, so small
- * restartable steps could spin forever under constant writes. BUSY is retried for the busy
- * budget; if the copy still cannot start, {@code VACUUM INTO} gets its own attempt.
+ * restartable steps could spin forever under constant writes. BUSY waits for the lock budget
+ * (the connection's busy handler runs inside each step); if the copy still cannot start,
+ * {@code VACUUM INTO} gets its own attempt with the same budget.
  */
 final class SqliteCopier {
     private static final int SLEEP_MILLIS = 100;
+    /** The connection's busy handler already waits out the whole budget inside each step. */
+    private static final int NO_EXTRA_RETRIES = 0;
 
     private SqliteCopier() {
     }
@@ -28,7 +31,7 @@ final class SqliteCopier {
     /** The method that made the copy: {@code online-backup} or {@code vacuum-into}. */
     static String copy(SQLiteConnection from, Path fromFile, Path to, LockBudget budget) {
         try {
-            if (onlineBackup(from, to, budget)) {
+            if (onlineBackup(from, to)) {
                 return "online-backup";
             }
             ScratchSpace.delete(to);
@@ -42,9 +45,9 @@ final class SqliteCopier {
         }
     }
 
-    private static boolean onlineBackup(SQLiteConnection from, Path to, LockBudget budget) throws SQLException {
+    private static boolean onlineBackup(SQLiteConnection from, Path to) throws SQLException {
         CompletionObserver observer = new CompletionObserver();
-        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS, budget.millis() / SLEEP_MILLIS, -1);
+        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES, -1);
         return observer.completed;
     }
 
@@ -52,8 +55,7 @@ final class SqliteCopier {
     static void restore(SQLiteConnection into, Path intoFile, Path from, LockBudget budget) {
         try {
             CompletionObserver observer = new CompletionObserver();
-            into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS,
-                    budget.millis() / SLEEP_MILLIS, -1);
+            into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES, -1);
             if (!observer.completed) {
                 throw new LifeboatException(ExitCode.TARGET, "cannot replace " + intoFile + ": another connection"
                         + " kept it locked beyond the " + budget.describe()

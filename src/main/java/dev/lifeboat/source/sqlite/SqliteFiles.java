@@ -46,6 +46,17 @@ final class SqliteFiles {
         }
     }
 
+    /**
+     * The journal mode a database file is in, from header bytes 18 and 19 (2 means WAL), read
+     * without taking any lock.
+     */
+    static String journalMode(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(20);
+            return head.length == 20 && head[18] == 2 && head[19] == 2 ? "wal" : "rollback";
+        }
+    }
+
     /** Fails with a clear cause when {@code file} is missing, unreadable or not plain SQLite. */
     static void requireSqliteFile(Path file, String role) {
         if (!Files.exists(file)) {

@@ -38,11 +38,10 @@ final class SqliteSnapshot implements Snapshot {
         SqliteFiles.requireSqliteFile(source, "database");
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
         try {
-            String journalMode;
+            String journalMode = SqliteFiles.journalMode(source);
             String method;
             try (SQLiteConnection conn = SqliteFiles.open(source, Files.isWritable(source)
                     ? SqliteFiles.Access.READ_WRITE : SqliteFiles.Access.READ_ONLY, budget)) {
-                journalMode = SqliteFacts.stringValue(conn, "PRAGMA journal_mode");
                 method = SqliteCopier.copy(conn, source, file, budget);
             }
             try (SQLiteConnection copy = SqliteFiles.open(file, SqliteFiles.Access.READ_WRITE);
@@ -53,6 +52,10 @@ final class SqliteSnapshot implements Snapshot {
         } catch (SQLException e) {
             ScratchSpace.delete(file);
             throw SqliteFiles.failure("back up", source, e, budget);
+        } catch (IOException e) {
+            ScratchSpace.delete(file);
+            throw new LifeboatException(ExitCode.SOURCE, "cannot read " + source + " (" + e.getMessage()
+                    + "); check the file and the disk", e);
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);
             throw e;
