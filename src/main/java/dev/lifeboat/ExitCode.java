@@ -10,7 +10,9 @@ public enum ExitCode {
     NOT_FOUND(5),
     INTEGRITY(6),
     NOT_CONFIRMED(7),
-    TARGET(8);
+    TARGET(8),
+    LOCKED(9),
+    SUSPICIOUS(10);
 
     private final int code;
 

@@ -1,5 +1,7 @@
 package dev.lifeboat.backup;
 
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.Progress;
 import dev.lifeboat.Version;
 import dev.lifeboat.manifest.BackupIds;
@@ -11,17 +13,24 @@ import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.Source;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** Takes a snapshot, seals it into a repository and writes its manifest last. */
+/**
+ * Takes a snapshot, seals it into a repository and writes its manifest last. One backup per
+ * database name and repository runs at a time.
+ */
 public final class BackupRunner {
     private final Clock clock;
     private final ScratchSpace scratch;
@@ -33,37 +42,92 @@ public final class BackupRunner {
         this.progress = progress;
     }
 
-    public Manifest run(Source source, String name, StoredForm form, Repository repository) throws IOException {
+    /** Checks around a backup; {@link #NONE} runs every backup and raises no alarm. */
+    public record Guards(Duration minInterval, Optional<ShrinkAlarm> shrinkAlarm) {
+        public static final Guards NONE = new Guards(Duration.ZERO, Optional.empty());
+    }
+
+    /** A stored backup or the reason it was skipped, and warnings such as a stale lock taken over. */
+    public record Outcome(Optional<Manifest> manifest, Optional<String> skipped, List<String> warnings) {
+    }
+
+    /** The lock scope shared by backups and restores of one database name. */
+    public static String lockScope(String name) {
+        return "database-" + name;
+    }
+
+    public Outcome run(Source source, String name, StoredForm form, Repository repository, Guards guards)
+            throws IOException {
         repository.removeLeftovers();
         scratch.removeLeftovers();
         Instant started = clock.instant();
-        try (Snapshot snapshot = source.snapshot(scratch)) {
-            return store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location()), name,
-                    Manifest.PURPOSE_BACKUP, form, repository);
+        Optional<Manifest> lastGood = lastGood(repository, name);
+        if (!guards.minInterval().isZero() && lastGood.isPresent()
+                && lastGood.get().startedAt().isAfter(started.minus(guards.minInterval()))) {
+            return new Outcome(Optional.empty(), Optional.of("backup " + lastGood.get().id() + " from "
+                    + lastGood.get().startedAt() + " is newer than the minimum interval; use --force to back up anyway"),
+                    List.of());
+        }
+        try (RepositoryLock lock = repository.lock(lockScope(name), "backup");
+             Snapshot snapshot = source.snapshot(scratch)) {
+            Function<Manifest, List<String>> alarms = candidate -> lastGood.flatMap(previous -> guards.shrinkAlarm()
+                    .map(alarm -> alarm.check(previous.facts(), previous.seal().plainSize(), candidate.facts(),
+                            candidate.seal().plainSize()))).orElse(List.of());
+            Manifest manifest = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location()),
+                    name, Manifest.PURPOSE_BACKUP, form, repository, alarms);
+            return new Outcome(Optional.of(manifest), Optional.empty(), lock.tookOverFrom()
+                    .map(holder -> List.of("took over the stale lock of " + holder)).orElse(List.of()));
         }
     }
 
-    /** Seals an open snapshot; the caller keeps ownership of it. */
+    /** The newest backup of this name that raised no alarm, if the repository exists and has one. */
+    private static Optional<Manifest> lastGood(Repository repository, String name) throws IOException {
+        try {
+            return repository.manifests().stream()
+                    .filter(m -> m.name().equals(name) && !m.isPreRestore() && !m.isSuspicious())
+                    .max(Comparator.comparing(Manifest::startedAt));
+        } catch (LifeboatException e) {
+            if (e.exitCode() == ExitCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Seals an open snapshot, e.g. a restore's safety copy; the caller keeps ownership of it. */
     public Manifest store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
                           String purpose, StoredForm form, Repository repository) throws IOException {
+        return store(snapshot, started, source, name, purpose, form, repository, candidate -> List.of());
+    }
+
+    private Manifest store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
+                           String purpose, StoredForm form, Repository repository,
+                           Function<Manifest, List<String>> alarms) throws IOException {
         String id = BackupIds.newId(started);
-        try (Repository.Upload upload = repository.startUpload(id, form.objectName(snapshot.extension()))) {
+        String object = form.objectName(snapshot.extension());
+        try (Repository.Upload upload = repository.startUpload(id, object)) {
             Seal seal;
             try (InputStream in = snapshot.open()) {
-                OutputStream out = upload.data();
-                seal = Pipeline.seal(in, out, form, progress.start("backing up " + name, snapshot.size()));
+                seal = Pipeline.seal(in, upload.data(), form, progress.start("backing up " + name, snapshot.size()));
             } finally {
                 progress.finish();
             }
             Facts facts = snapshot.facts();
             Instant finished = clock.instant();
             Manifest manifest = new Manifest(Manifest.FORMAT, id, name, purpose, source, started, finished,
-                    Duration.between(started, finished).toMillis(), form.objectName(snapshot.extension()), seal,
+                    Duration.between(started, finished).toMillis(), object, seal,
                     new Manifest.CompressionInfo(form.compression().label(), form.level()),
                     new Manifest.EncryptionInfo(form.encryption().scheme(), form.encryption().recipients()),
-                    facts, Version.current(), ProcessOwner.hostName());
+                    facts, Version.current(), ProcessOwner.hostName(), List.of());
+            manifest = withAlarms(manifest, alarms.apply(manifest));
             upload.commit(Json.write(manifest));
             return manifest;
         }
+    }
+
+    private static Manifest withAlarms(Manifest m, List<String> alarms) {
+        return new Manifest(m.format(), m.id(), m.name(), m.purpose(), m.source(), m.startedAt(), m.finishedAt(),
+                m.durationMillis(), m.object(), m.seal(), m.compression(), m.encryption(), m.facts(),
+                m.lifeboatVersion(), m.host(), alarms);
     }
 }

@@ -2,7 +2,12 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.ShrinkAlarm;
 import dev.lifeboat.manifest.Json;
+import dev.lifeboat.retention.RetentionPolicy;
+import java.time.Duration;
+import java.util.Optional;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
@@ -49,6 +54,21 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the manifest as JSON.")
     boolean json;
 
+    @Option(names = "--min-interval", paramLabel = "DURATION",
+            description = "Skip when a good backup of this database is newer than this (e.g. 1d).")
+    String minInterval;
+
+    @Option(names = "--force", description = "Back up even within --min-interval.")
+    boolean force;
+
+    @Option(names = "--shrink-threshold", paramLabel = "PERCENT", defaultValue = "50",
+            description = "Raise the shrink alarm when rows or size fall by more than this (default: ${DEFAULT-VALUE}).")
+    int shrinkThreshold;
+
+    @Option(names = "--on-shrink", paramLabel = "fail|warn", defaultValue = "fail",
+            description = "A suspicious backup is kept either way; 'fail' exits with code 10 (default: ${DEFAULT-VALUE}).")
+    String onShrink;
+
     @Override
     public Integer call() throws Exception {
         if (repos.size() > 1) {
@@ -59,9 +79,15 @@ final class BackupCommand implements Callable<Integer> {
         Compression compression = Compression.parse(compress);
         StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
         Repository repository = Repositories.open(repos.get(0));
-        Manifest manifest = services.backups().run(from, name == null ? from.defaultName() : Names.check(name),
-                form, repository);
+        BackupRunner.Outcome outcome = services.backups().run(from,
+                name == null ? from.defaultName() : Names.check(name), form, repository, guards());
         PrintWriter out = spec.commandLine().getOut();
+        outcome.warnings().forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
+        if (outcome.skipped().isPresent()) {
+            out.println("skipped: " + outcome.skipped().get());
+            return ExitCode.OK.code();
+        }
+        Manifest manifest = outcome.manifest().orElseThrow();
         if (json) {
             out.println(Json.writeString(manifest));
         } else {
@@ -69,6 +95,26 @@ final class BackupCommand implements Callable<Integer> {
                     + " " + manifest.source().location() + ") in " + repository.location());
             out.println("  " + Output.summary(manifest));
         }
+        if (manifest.isSuspicious()) {
+            String alarms = String.join("; ", manifest.alarms());
+            if ("warn".equals(onShrink)) {
+                spec.commandLine().getErr().println("warning: backup " + manifest.id() + " is SUSPICIOUS: " + alarms);
+                return ExitCode.OK.code();
+            }
+            throw new LifeboatException(ExitCode.SUSPICIOUS, "backup " + manifest.id() + " is SUSPICIOUS: " + alarms
+                    + "; check the database (the backup is kept, and earlier ones are not replaced by it)");
+        }
         return ExitCode.OK.code();
+    }
+
+    private BackupRunner.Guards guards() {
+        if (!"fail".equals(onShrink) && !"warn".equals(onShrink)) {
+            throw new LifeboatException(ExitCode.USAGE, "--on-shrink must be fail or warn, not '" + onShrink + "'");
+        }
+        if (shrinkThreshold < 1 || shrinkThreshold > 100) {
+            throw new LifeboatException(ExitCode.USAGE, "--shrink-threshold must be 1 to 100 (percent)");
+        }
+        Duration interval = minInterval == null || force ? Duration.ZERO : RetentionPolicy.parseDuration(minInterval);
+        return new BackupRunner.Guards(interval, Optional.of(new ShrinkAlarm(shrinkThreshold)));
     }
 }

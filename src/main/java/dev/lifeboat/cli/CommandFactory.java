@@ -23,6 +23,8 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new VerifyCommand(services);
         } else if (type == RestoreCommand.class) {
             command = new RestoreCommand(services);
+        } else if (type == PruneCommand.class) {
+            command = new PruneCommand(services);
         } else {
             return CommandLine.defaultFactory().create(type);
         }

@@ -35,7 +35,8 @@ final class Output {
         for (Manifest m : manifests) {
             out.printf(Locale.ROOT, format, m.id(), m.name(), m.purpose(), TIME.format(m.startedAt()),
                     m.facts().tableRows().size(), m.facts().totalRows(), Sizes.human(m.seal().plainSize()),
-                    Sizes.human(m.seal().storedSize()), m.encryption().scheme());
+                    Sizes.human(m.seal().storedSize()), m.encryption().scheme()
+                            + (m.isSuspicious() ? "  SUSPICIOUS" : ""));
         }
     }
 }

@@ -21,7 +21,12 @@ public record Manifest(
         EncryptionInfo encryption,
         Facts facts,
         String lifeboatVersion,
-        String host) {
+        String host,
+        java.util.List<String> alarms) {
+
+    public Manifest {
+        alarms = alarms == null ? java.util.List.of() : java.util.List.copyOf(alarms);
+    }
 
     public static final int FORMAT = 1;
     public static final String PURPOSE_BACKUP = "backup";
@@ -41,5 +46,10 @@ public record Manifest(
 
     public boolean isPreRestore() {
         return PURPOSE_PRE_RESTORE.equals(purpose);
+    }
+
+    /** A backup that shrank suspiciously against the one before it (see {@link #alarms}). */
+    public boolean isSuspicious() {
+        return !alarms.isEmpty();
     }
 }

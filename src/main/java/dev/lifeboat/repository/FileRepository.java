@@ -34,9 +34,11 @@ public final class FileRepository implements Repository {
     static final String MANIFEST = "manifest.json";
     static final String OWNER = ".owner";
     private final Path root;
+    private final FileLocks locks;
 
     public FileRepository(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.locks = new FileLocks(this.root.resolve("locks"), this.root.toString(), java.time.Clock.systemUTC());
     }
 
     @Override
@@ -169,6 +171,65 @@ public final class FileRepository implements Repository {
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
+    }
+
+    @Override
+    public List<byte[]> records(String backupId, String prefix) throws IOException {
+        requireExisting();
+        List<byte[]> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(backupDir(backupId))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList()) {
+                records.add(Files.readAllBytes(file));
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        return records;
+    }
+
+    @Override
+    public void delete(Manifest manifest) throws IOException {
+        Path dir = backupDir(manifest.id());
+        try {
+            // The owner mark makes a delete cut short look like a dead writer's leftover, which the next run removes.
+            DurableFiles.writeAtomically(dir.resolve(OWNER),
+                    ProcessOwner.current().token().getBytes(StandardCharsets.UTF_8));
+            Files.delete(dir.resolve(MANIFEST));
+            DurableFiles.syncDirectory(dir);
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    @Override
+    public RepositoryLock lock(String scope, String purpose) throws IOException {
+        try {
+            ensureCreated();
+            return locks.lock(scope, purpose);
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    @Override
+    public RepositoryLock markInUse(String backupId, String purpose) throws IOException {
+        try {
+            return locks.markInUse(backupId, purpose);
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> backupsInUse() throws IOException {
+        return locks.inUse();
+    }
+
+    @Override
+    public List<String> unlock(Optional<String> scope) throws IOException {
+        requireExisting();
+        return locks.unlock(scope);
     }
 
     @Override

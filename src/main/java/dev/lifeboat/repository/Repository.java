@@ -27,6 +27,30 @@ public interface Repository {
     /** Stores a small record (such as a verification result) next to a backup, atomically. */
     void putRecord(String backupId, String recordName, byte[] content) throws IOException;
 
+    /** The records stored next to a backup whose names start with {@code prefix}, oldest first. */
+    List<byte[]> records(String backupId, String prefix) throws IOException;
+
+    /**
+     * Forgets a backup. The manifest goes first, so a delete cut short leaves data without a
+     * manifest (invisible, and removed later), never a manifest without data.
+     */
+    void delete(Manifest manifest) throws IOException;
+
+    /**
+     * Takes the lock for {@code scope} (e.g. one database name) or fails at once naming who holds
+     * it. A lock whose owner is dead on this host, or whose heartbeat stopped, is taken over.
+     */
+    RepositoryLock lock(String scope, String purpose) throws IOException;
+
+    /** Marks a backup as being read (verify, restore) so that prune keeps it meanwhile. */
+    RepositoryLock markInUse(String backupId, String purpose) throws IOException;
+
+    /** The backups some live process is reading right now. */
+    java.util.Set<String> backupsInUse() throws IOException;
+
+    /** Removes locks and in-use marks, all or those whose scope is given; returns what was removed. */
+    List<String> unlock(java.util.Optional<String> scope) throws IOException;
+
     /** Backups that have data but no manifest, and no live writer: never listed, never restored. */
     List<String> incompleteBackups() throws IOException;
 

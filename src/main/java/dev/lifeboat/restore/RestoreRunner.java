@@ -7,6 +7,7 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.verify.StagedCheck;
@@ -59,7 +60,9 @@ public final class RestoreRunner {
             throw new LifeboatException(ExitCode.NOT_CONFIRMED, target.location() + " exists and there is no"
                     + " terminal to confirm replacing it; pass --yes (a safety backup is taken first)");
         }
-        try (RestoreTarget.Staged staged = target.stage()) {
+        try (RepositoryLock lock = repository.lock(BackupRunner.lockScope(manifest.name()), "restore");
+             RepositoryLock reading = repository.markInUse(manifest.id(), "restore");
+             RestoreTarget.Staged staged = target.stage()) {
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             phases.checked(checks);
             if (!replacing) {

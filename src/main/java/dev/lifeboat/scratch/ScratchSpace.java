@@ -53,6 +53,22 @@ public final class ScratchSpace {
                 + "-" + label);
     }
 
+    /** Fails before any work when the scratch folder cannot hold {@code bytes} more. */
+    public void requireSpace(long bytes, String forWhat) {
+        try {
+            DurableFiles.createPrivateDirectories(dir);
+            long usable = Files.getFileStore(dir).getUsableSpace();
+            if (usable < bytes) {
+                throw new LifeboatException(ExitCode.FAILURE, "not enough space in scratch folder " + dir + " for "
+                        + forWhat + ": about " + bytes / (1 << 20) + " MiB needed, " + usable / (1 << 20)
+                        + " MiB free; free space there or set LIFEBOAT_SCRATCH_DIR to a larger disk");
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ExitCode.FAILURE, "cannot check scratch folder " + dir + " ("
+                    + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR to a writable folder", e);
+        }
+    }
+
     /** Deletes a scratch database together with its -wal, -shm and -journal companions. */
     public static void delete(Path file) {
         for (String suffix : COMPANIONS) {

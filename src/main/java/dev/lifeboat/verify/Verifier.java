@@ -10,6 +10,7 @@ import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.source.Inspector;
@@ -43,7 +44,8 @@ public final class Verifier {
             throws IOException {
         scratch.removeLeftovers();
         Inspector inspector = engines.forKind(manifest.source().kind()).inspector();
-        try (Inspector.Staged staged = inspector.stage(scratch)) {
+        try (RepositoryLock reading = repository.markInUse(manifest.id(), "verify");
+             Inspector.Staged staged = inspector.stage(scratch)) {
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             return record(repository, manifest, checks, null);
         } catch (LifeboatException e) {

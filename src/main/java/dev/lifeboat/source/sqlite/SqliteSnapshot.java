@@ -36,6 +36,7 @@ final class SqliteSnapshot implements Snapshot {
     /** Copies the live database at {@code source} into a new scratch file. */
     static SqliteSnapshot take(Path source, ScratchSpace scratch, LockBudget budget) {
         SqliteFiles.requireSqliteFile(source, "database");
+        scratch.requireSpace(2 * expectedSize(source), "a snapshot of " + source);
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
         try {
             String journalMode = SqliteFiles.journalMode(source);
@@ -59,6 +60,16 @@ final class SqliteSnapshot implements Snapshot {
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);
             throw e;
+        }
+    }
+
+    /** The database plus its -wal: what the copy will be at most. */
+    private static long expectedSize(Path source) {
+        try {
+            Path wal = source.resolveSibling(source.getFileName() + "-wal");
+            return Files.size(source) + (Files.exists(wal) ? Files.size(wal) : 0);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

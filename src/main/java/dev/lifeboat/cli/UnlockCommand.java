@@ -1,0 +1,35 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.repository.Repositories;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "unlock", description = "Remove locks left by processes that are gone (stale locks of this"
+        + " host are taken over automatically; use this for other hosts' locks).")
+final class UnlockCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    String repo;
+
+    @Option(names = "--name", description = "Only the lock of this database name.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> removed = Repositories.open(repo).unlock(Optional.ofNullable(name).map(BackupRunner::lockScope));
+        removed.forEach(lock -> spec.commandLine().getOut().println("removed lock: " + lock));
+        if (removed.isEmpty()) {
+            spec.commandLine().getOut().println("no locks in " + repo);
+        }
+        return ExitCode.OK.code();
+    }
+}

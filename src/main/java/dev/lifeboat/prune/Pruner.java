@@ -1,0 +1,103 @@
+package dev.lifeboat.prune;
+
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryLock;
+import dev.lifeboat.retention.Retention;
+import dev.lifeboat.retention.RetentionPolicy;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies retention to one repository: regular backups by the given policy and pre-restore
+ * safety backups by their own, per database name, ordered by each manifest's own start time.
+ */
+public final class Pruner {
+    private final Clock clock;
+    private final ZoneId zone;
+
+    public Pruner(Clock clock, ZoneId zone) {
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    /** One line of the plan: the backup, whether it stays, and why. */
+    public record Verdict(Manifest backup, boolean keep, List<String> reasons) {
+    }
+
+    /** The plan and, after {@link #prune}, what was removed. */
+    public record Result(List<Verdict> verdicts, List<String> removed, List<String> skippedInUse) {
+    }
+
+    public Result plan(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
+                       Optional<String> name) throws IOException {
+        return new Result(decide(repository, policy, safetyPolicy, name), List.of(), List.of());
+    }
+
+    /** Decides and deletes, holding the repository's prune lock; backups in use are never removed. */
+    public Result prune(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
+                        Optional<String> name) throws IOException {
+        try (RepositoryLock lock = repository.lock("prune", "prune")) {
+            List<Verdict> verdicts = decide(repository, policy, safetyPolicy, name);
+            List<String> removed = new ArrayList<>();
+            List<String> inUse = new ArrayList<>();
+            for (Verdict verdict : verdicts) {
+                if (verdict.keep()) {
+                    continue;
+                }
+                if (repository.backupsInUse().contains(verdict.backup().id())) {
+                    inUse.add(verdict.backup().id());
+                    continue;
+                }
+                repository.delete(verdict.backup());
+                removed.add(verdict.backup().id());
+            }
+            return new Result(verdicts, removed, inUse);
+        }
+    }
+
+    private List<Verdict> decide(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
+                                 Optional<String> name) throws IOException {
+        Set<String> inUse = repository.backupsInUse();
+        Map<String, List<Manifest>> groups = new TreeMap<>();
+        for (Manifest m : repository.manifests()) {
+            if (name.isEmpty() || name.get().equals(m.name())) {
+                groups.computeIfAbsent(m.name() + (m.isPreRestore() ? " pre-restore" : ""), k -> new ArrayList<>())
+                        .add(m);
+            }
+        }
+        List<Verdict> verdicts = new ArrayList<>();
+        for (List<Manifest> group : groups.values()) {
+            Map<String, Manifest> byId = new TreeMap<>();
+            List<Retention.Candidate> candidates = new ArrayList<>();
+            for (Manifest m : group) {
+                byId.put(m.id(), m);
+                candidates.add(new Retention.Candidate(m.id(), m.startedAt(), passedVerification(repository, m),
+                        inUse.contains(m.id())));
+            }
+            RetentionPolicy rules = group.get(0).isPreRestore() ? safetyPolicy : policy;
+            for (Retention.Decision d : Retention.decide(candidates, rules, clock.instant(), zone)) {
+                verdicts.add(new Verdict(byId.get(d.backup().id()), d.keep(), d.reasons()));
+            }
+        }
+        return verdicts;
+    }
+
+    private static boolean passedVerification(Repository repository, Manifest manifest) throws IOException {
+        for (byte[] record : repository.records(manifest.id(), "verify-")) {
+            if (Json.read(record, VerificationRecord.class).passed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
