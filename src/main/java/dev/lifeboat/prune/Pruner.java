@@ -47,6 +47,7 @@ public final class Pruner {
     public Result prune(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
                         Optional<String> name) throws IOException {
         try (RepositoryLock lock = repository.lock("prune", "prune")) {
+            repository.removeLeftovers();
             List<Verdict> verdicts = decide(repository, policy, safetyPolicy, name);
             List<String> removed = new ArrayList<>();
             List<String> inUse = new ArrayList<>();
