@@ -58,6 +58,7 @@ public final class BackupRunner {
 
     public Outcome run(Source source, String name, StoredForm form, Repository repository, Guards guards)
             throws IOException {
+        source.preflight();
         repository.removeLeftovers();
         scratch.removeLeftovers();
         Instant started = clock.instant();

@@ -4,6 +4,8 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.backup.ShrinkAlarm;
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.retention.RetentionPolicy;
 import java.time.Duration;
@@ -79,8 +81,17 @@ final class BackupCommand implements Callable<Integer> {
         Compression compression = Compression.parse(compress);
         StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
         Repository repository = Repositories.open(repos.get(0));
-        BackupRunner.Outcome outcome = services.backups().run(from,
-                name == null ? from.defaultName() : Names.check(name), form, repository, guards());
+        String backupName = name == null ? from.defaultName() : Names.check(name);
+        BackupRunner.Guards guards = guards();
+        PrintWriter err = spec.commandLine().getErr();
+        RunTracker tracker = services.tracker(err);
+        BackupRunner.Outcome outcome = tracker.track("backup", "manual", backupName, repository.location(),
+                () -> services.backups().run(from, backupName, form, repository, guards),
+                done -> new RunTracker.Ending(done.skipped().isPresent() ? Run.SKIPPED
+                        : done.manifest().orElseThrow().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+                        done.manifest().orElse(null)));
+        outcome.manifest().ifPresent(m -> tracker.backup(m, repository.location(),
+                m.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED, null));
         PrintWriter out = spec.commandLine().getOut();
         outcome.warnings().forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
         if (outcome.skipped().isPresent()) {

@@ -23,6 +23,10 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new VerifyCommand(services);
         } else if (type == RestoreCommand.class) {
             command = new RestoreCommand(services);
+        } else if (type == HistoryCommand.class) {
+            command = new HistoryCommand(services);
+        } else if (type == CatalogCommand.RebuildCommand.class) {
+            command = new CatalogCommand.RebuildCommand(services);
         } else if (type == PruneCommand.class) {
             command = new PruneCommand(services);
         } else {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Database backups that are proven to restore.",
         subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
-                RestoreCommand.class, PruneCommand.class, UnlockCommand.class,
+                RestoreCommand.class, PruneCommand.class, UnlockCommand.class, HistoryCommand.class,
+                CatalogCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -34,7 +35,12 @@ public final class Main implements Runnable {
      */
     public static int run(Map<String, String> env, OutputStream stdout, PrintWriter out, PrintWriter err,
                           String... args) {
-        CommandLine cli = new CommandLine(new Main(), new CommandFactory(new Services(env, stdout)));
+        try (Services services = new Services(env, stdout)) {
+            return run(new CommandLine(new Main(), new CommandFactory(services)), out, err, args);
+        }
+    }
+
+    private static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::failed);

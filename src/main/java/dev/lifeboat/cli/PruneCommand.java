@@ -1,6 +1,8 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.prune.Pruner;
 import dev.lifeboat.repository.Repositories;
@@ -82,7 +84,9 @@ final class PruneCommand implements Callable<Integer> {
         Pruner pruner = new Pruner(services.clock, timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone));
         Optional<String> only = Optional.ofNullable(name);
         Pruner.Result result = dryRun ? pruner.plan(repository, policy, safety, only)
-                : pruner.prune(repository, policy, safety, only);
+                : services.tracker(spec.commandLine().getErr()).track("prune", "manual", name, repository.location(),
+                        () -> pruner.prune(repository, policy, safety, only),
+                        done -> new RunTracker.Ending(Run.COMPLETED, null));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.writeString(result));

@@ -2,6 +2,8 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.backup.BackupSelector;
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
@@ -68,8 +70,12 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Optional<StoredForm> safetyForm = noSafetyBackup ? Optional.empty()
                 : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), Encryption.NONE));
-        RestoreRunner.Result result = services.restorer().restore(repository, manifest, target, Decryption.NONE,
-                confirmation(), safetyForm, services.progress);
+        RunTracker tracker = services.tracker(err);
+        RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
+                () -> services.restorer().restore(repository, manifest, target, Decryption.NONE, confirmation(),
+                        safetyForm, services.progress),
+                done -> new RunTracker.Ending(Run.COMPLETED, null));
+        result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));
         if (json) {
             out.println(Json.writeString(result));
             return ExitCode.OK.code();

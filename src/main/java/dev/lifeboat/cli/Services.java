@@ -8,19 +8,25 @@ import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.verify.Verifier;
+import dev.lifeboat.catalog.Catalog;
+import dev.lifeboat.catalog.RunTracker;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
 /** Wires the orchestration objects for one command run from its environment. */
-final class Services {
+final class Services implements AutoCloseable {
     final Map<String, String> env;
     final OutputStream stdout;
     final Clock clock = Clock.systemUTC();
     final Engines engines;
     final ScratchSpace scratch;
     final Progress progress = TerminalProgress.forTerminal();
+    private Optional<Catalog> catalog;
 
     Services(Map<String, String> env, OutputStream stdout) {
         this.env = Map.copyOf(env);
@@ -37,6 +43,41 @@ final class Services {
         } catch (NumberFormatException e) {
             throw new LifeboatException(ExitCode.USAGE, "LIFEBOAT_LOCK_TIMEOUT='" + seconds
                     + "' is not a whole number of seconds");
+        }
+    }
+
+    /** LIFEBOAT_STATE_DIR, else $XDG_STATE_HOME/lifeboat, else ~/.local/state/lifeboat. */
+    Path stateDir() {
+        if (env.containsKey("LIFEBOAT_STATE_DIR")) {
+            return Path.of(env.get("LIFEBOAT_STATE_DIR"));
+        }
+        if (env.containsKey("XDG_STATE_HOME")) {
+            return Path.of(env.get("XDG_STATE_HOME"), "lifeboat");
+        }
+        return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "lifeboat");
+    }
+
+    /** The catalog, opened on first use; a catalog that cannot be opened is a warning, not a failure. */
+    Optional<Catalog> catalog(PrintWriter err) {
+        if (catalog == null) {
+            try {
+                catalog = Optional.of(Catalog.open(stateDir().resolve("catalog.db"), clock));
+            } catch (LifeboatException e) {
+                err.println("warning: " + e.getMessage());
+                catalog = Optional.empty();
+            }
+        }
+        return catalog;
+    }
+
+    RunTracker tracker(PrintWriter err) {
+        return new RunTracker(catalog(err), warning -> err.println("warning: " + warning));
+    }
+
+    @Override
+    public void close() {
+        if (catalog != null) {
+            catalog.ifPresent(Catalog::close);
         }
     }
 

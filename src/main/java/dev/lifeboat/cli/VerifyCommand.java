@@ -3,6 +3,8 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupSelector;
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
@@ -50,9 +52,10 @@ final class VerifyCommand implements Callable<Integer> {
         Verifier verifier = services.verifier();
         Decryption decryption = Decryption.NONE;
         PrintWriter out = spec.commandLine().getOut();
+        RunTracker tracker = services.tracker(spec.commandLine().getErr());
         if (!"all".equals(backup)) {
             Manifest manifest = BackupSelector.select(repository, backup, name, null);
-            VerificationRecord record = verifier.verify(repository, manifest, decryption);
+            VerificationRecord record = verify(tracker, verifier, repository, manifest, decryption);
             print(out, manifest, record);
             return ExitCode.OK.code();
         }
@@ -63,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                VerificationRecord record = verifier.verify(repository, manifest, decryption);
+                VerificationRecord record = verify(tracker, verifier, repository, manifest, decryption);
                 records.add(record);
                 print(out, manifest, record);
             } catch (LifeboatException e) {
@@ -83,6 +86,23 @@ final class VerifyCommand implements Callable<Integer> {
                     + " and take a fresh backup");
         }
         return ExitCode.OK.code();
+    }
+
+    /** Verifies one backup, recording the run and the backup's new status in the catalog. */
+    private static VerificationRecord verify(RunTracker tracker, Verifier verifier, Repository repository,
+                                             Manifest manifest, Decryption decryption) throws Exception {
+        try {
+            VerificationRecord record = tracker.track("verify", "manual", manifest.name(), repository.location(),
+                    () -> verifier.verify(repository, manifest, decryption),
+                    done -> new RunTracker.Ending(Run.COMPLETED, null));
+            tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
+            return record;
+        } catch (LifeboatException e) {
+            if (e.exitCode() == ExitCode.INTEGRITY) {
+                tracker.backup(manifest, repository.location(), Run.FAILED, null);
+            }
+            throw e;
+        }
     }
 
     private void print(PrintWriter out, Manifest manifest, VerificationRecord record) {

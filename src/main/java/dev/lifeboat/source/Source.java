@@ -14,5 +14,8 @@ public interface Source {
     /** A name for backups of this source when the user gives none. */
     String defaultName();
 
+    /** Checks everything that can be checked before any work, so a bad source changes nothing. */
+    void preflight() throws IOException;
+
     Snapshot snapshot(ScratchSpace scratch) throws IOException;
 }

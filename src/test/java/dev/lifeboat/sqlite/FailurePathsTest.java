@@ -126,6 +126,24 @@ class FailurePathsTest {
     }
 
     @Test
+    void scratchSpaceTooSmallFailsBeforeAnyWork() throws Exception {
+        try (Tmpfs disk = new Tmpfs(dir.resolve("tiny-scratch"), "256k")) {
+            Path db = dir.resolve("big.db");
+            try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
+                st.execute("CREATE TABLE blobs(b BLOB)");
+                st.execute("INSERT INTO blobs WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+                        + " SELECT randomblob(4096) FROM n");
+            }
+            Cli small = new Cli(disk.path()).env("LIFEBOAT_STATE_DIR", dir.resolve("state").toString());
+            assertOneLineFailure(small.run("backup", db.toString(), "--repo", repo.toString()), ExitCode.FAILURE,
+                    "not enough space in scratch folder", "LIFEBOAT_SCRATCH_DIR");
+            try (Stream<Path> files = Files.list(disk.path())) {
+                assertEquals(0, files.count(), "nothing was written to the scratch folder");
+            }
+        }
+    }
+
+    @Test
     void readOnlyRepository() throws Exception {
         try (Tmpfs disk = new Tmpfs(dir.resolve("ro-disk"), "4m")) {
             Path roRepo = disk.path().resolve("repo");

@@ -25,6 +25,10 @@ public final class ChildJvm {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
+        String scratch = env.get("LIFEBOAT_SCRATCH_DIR");
+        if (scratch != null && !env.containsKey("LIFEBOAT_STATE_DIR")) {
+            builder.environment().put("LIFEBOAT_STATE_DIR", Path.of(scratch).resolveSibling("state").toString());
+        }
         return builder.start();
     }
 }

@@ -15,6 +15,7 @@ public final class Cli {
 
     public Cli(Path scratchDir) {
         env.put("LIFEBOAT_SCRATCH_DIR", scratchDir.toString());
+        env.put("LIFEBOAT_STATE_DIR", scratchDir.resolveSibling("state").toString());
     }
 
     public Cli env(String name, String value) {

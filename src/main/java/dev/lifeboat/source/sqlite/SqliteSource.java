@@ -31,6 +31,11 @@ final class SqliteSource implements Source {
     }
 
     @Override
+    public void preflight() {
+        SqliteFiles.requireSqliteFile(file, "database");
+    }
+
+    @Override
     public Snapshot snapshot(ScratchSpace scratch) {
         return SqliteSnapshot.take(file, scratch, budget);
     }
