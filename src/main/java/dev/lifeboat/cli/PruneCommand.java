@@ -74,12 +74,8 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly,
-                within == null ? Duration.ZERO : RetentionPolicy.parseDuration(within));
+                within == null ? Duration.ZERO : RetentionPolicy.parseDuration(within)).requireKeepsSomething();
         RetentionPolicy safety = new RetentionPolicy(0, 0, 0, 0, 0, 0, RetentionPolicy.parseDuration(safetyWithin));
-        if (policy.keepsNothing()) {
-            throw new dev.lifeboat.LifeboatException(ExitCode.USAGE, "this policy would keep nothing; give at"
-                    + " least one --keep-* option (e.g. --keep-daily 7)");
-        }
         Repository repository = Repositories.open(repo);
         Pruner pruner = new Pruner(services.clock, timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone));
         Optional<String> only = Optional.ofNullable(name);

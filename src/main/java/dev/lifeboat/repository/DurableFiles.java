@@ -42,17 +42,7 @@ public final class DurableFiles {
 
     /** The pid in a temp name made by {@link #tempSibling}, or -1. */
     public static long tempOwnerPid(Path temp) {
-        String name = temp.getFileName().toString();
-        if (!name.startsWith(TEMP_PREFIX)) {
-            return -1;
-        }
-        String rest = name.substring(TEMP_PREFIX.length());
-        int dash = rest.indexOf('-');
-        try {
-            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return ProcessOwner.pidInName(temp.getFileName().toString(), TEMP_PREFIX);
     }
 
     /** Creates {@code dir} and missing parents as private folders, durably. */

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -283,7 +282,7 @@ public final class FileRepository implements Repository {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 long pid = DurableFiles.tempOwnerPid(file);
-                if (pid > 0 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                if (pid > 0 && ProcessOwner.isGone(pid)) {
                     Files.deleteIfExists(file);
                     removed++;
                 }

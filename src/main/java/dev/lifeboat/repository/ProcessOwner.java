@@ -24,6 +24,25 @@ public record ProcessOwner(String host, long pid, String started) {
         }
     }
 
+    /** The pid in a file name made as {@code PREFIX + pid + "-" + rest}, or -1. */
+    public static long pidInName(String name, String prefix) {
+        if (!name.startsWith(prefix)) {
+            return -1;
+        }
+        String rest = name.substring(prefix.length());
+        int dash = rest.indexOf('-');
+        try {
+            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** True when no process with this pid is alive on this machine. */
+    public static boolean isGone(long pid) {
+        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+
     /** The token written into marker files: {@code host pid start}. */
     public String token() {
         return host + " " + pid + " " + started;

@@ -1,7 +1,5 @@
 package dev.lifeboat.retention;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -40,10 +38,7 @@ public final class Retention {
 
     /** Decisions for every candidate, newest first. */
     public static List<Decision> decide(List<Candidate> backups, RetentionPolicy policy, Instant now, ZoneId zone) {
-        if (policy.keepsNothing()) {
-            throw new LifeboatException(ExitCode.USAGE, "this policy would keep nothing; give at least one"
-                    + " --keep-* option (e.g. --keep-daily 7)");
-        }
+        policy.requireKeepsSomething();
         List<Candidate> newestFirst = new ArrayList<>(backups);
         newestFirst.sort(Comparator.comparing(Candidate::startedAt).thenComparing(Candidate::id).reversed());
         Map<String, List<String>> reasons = new HashMap<>();

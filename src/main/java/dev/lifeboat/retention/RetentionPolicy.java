@@ -34,6 +34,15 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
         return last + hourly + daily + weekly + monthly + yearly == 0 && within.isZero();
     }
 
+    /** Refuses a policy that would forget every backup. */
+    public RetentionPolicy requireKeepsSomething() {
+        if (keepsNothing()) {
+            throw new LifeboatException(ExitCode.USAGE, "this policy would keep nothing; give at least one"
+                    + " --keep-* option (e.g. --keep-daily 7)");
+        }
+        return this;
+    }
+
     /** {@code 30d}, {@code 12h}, {@code 2w}, {@code 6m} (30-day months), {@code 1y} (365 days), or combinations. */
     public static Duration parseDuration(String text) {
         String compact = text.trim().toLowerCase(Locale.ROOT);

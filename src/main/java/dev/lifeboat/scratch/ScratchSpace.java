@@ -3,6 +3,7 @@ package dev.lifeboat.scratch;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
+import dev.lifeboat.repository.ProcessOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,8 +89,8 @@ public final class ScratchSpace {
         int removed = 0;
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
-                long pid = ownerPid(file.getFileName().toString());
-                if (pid > 0 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                long pid = ProcessOwner.pidInName(file.getFileName().toString(), PREFIX);
+                if (pid > 0 && ProcessOwner.isGone(pid)) {
                     try {
                         Files.deleteIfExists(file);
                         removed++;
@@ -102,18 +103,5 @@ public final class ScratchSpace {
             return removed;
         }
         return removed;
-    }
-
-    static long ownerPid(String name) {
-        if (!name.startsWith(PREFIX)) {
-            return -1;
-        }
-        String rest = name.substring(PREFIX.length());
-        int dash = rest.indexOf('-');
-        try {
-            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }
