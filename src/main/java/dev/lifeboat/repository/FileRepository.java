@@ -64,7 +64,7 @@ public final class FileRepository implements Repository {
             DurableFiles.createPrivateDirectories(dir);
             DurableFiles.writeAtomically(dir.resolve(OWNER),
                     ProcessOwner.current().token().getBytes(StandardCharsets.UTF_8));
-            return new FileUpload(dir, dir.resolve(objectName));
+            return new FileUpload(dir, dir.resolve(objectName), Optional.empty());
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
@@ -89,16 +89,47 @@ public final class FileRepository implements Repository {
         }
         DurableFiles.createPrivateDirectories(backups());
         RepositoryDescriptor created = new RepositoryDescriptor(RepositoryDescriptor.KIND,
-                RepositoryDescriptor.FORMAT, UUID.randomUUID().toString(), Instant.now());
+                RepositoryDescriptor.FORMAT, UUID.randomUUID().toString(), Instant.now(), null);
         DurableFiles.writeAtomically(descriptor, Json.write(created));
     }
 
-    private void readDescriptor(Path descriptor) throws IOException {
+    @Override
+    public Upload startReplacement(Manifest existing, String newObjectName) throws IOException {
+        requireExisting();
+        Path dir = backupDir(existing.id());
+        if (!Files.exists(dir.resolve(MANIFEST)) || newObjectName.equals(existing.object())) {
+            throw new IllegalArgumentException("replacement needs an existing backup and a new object name");
+        }
+        return new FileUpload(dir, dir.resolve(newObjectName), Optional.of(dir.resolve(existing.object())));
+    }
+
+    @Override
+    public Optional<Manifest.EncryptionInfo> pinnedEncryption() throws IOException {
+        Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
+        return Files.exists(descriptor) ? Optional.ofNullable(readDescriptor(descriptor).pinnedEncryption())
+                : Optional.empty();
+    }
+
+    @Override
+    public void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException {
+        try {
+            ensureCreated();
+            Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
+            RepositoryDescriptor d = readDescriptor(descriptor);
+            DurableFiles.writeAtomically(descriptor, Json.write(new RepositoryDescriptor(d.kind(), d.format(), d.id(),
+                    d.createdAt(), encryption)));
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    private RepositoryDescriptor readDescriptor(Path descriptor) throws IOException {
         RepositoryDescriptor found = Json.read(Files.readAllBytes(descriptor), RepositoryDescriptor.class);
         if (!RepositoryDescriptor.KIND.equals(found.kind()) || found.format() > RepositoryDescriptor.FORMAT) {
             throw new LifeboatException(ExitCode.REPOSITORY, root + " has repository format " + found.format()
                     + ", newer than this Lifeboat understands; upgrade Lifeboat");
         }
+        return found;
     }
 
     private void requireExisting() throws IOException {
@@ -270,8 +301,35 @@ public final class FileRepository implements Repository {
                 continue;
             }
             removed += removeDeadTemps(dir);
+            removed += removeReplacedObjects(dir);
             if (deadOwner) {
                 Files.deleteIfExists(dir.resolve(OWNER));
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * An object that its manifest no longer names, left by a re-encryption cut short between
+     * writing the new manifest and deleting the old object. The age guard keeps a replacement
+     * being committed right now out of reach.
+     */
+    private int removeReplacedObjects(Path dir) throws IOException {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.exists(manifestFile)) {
+            return 0;
+        }
+        String current = readManifest(manifestFile).object();
+        java.time.Instant hourAgo = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                if (fileName.startsWith("snapshot") && !fileName.equals(current)
+                        && Files.getLastModifiedTime(file).toInstant().isBefore(hourAgo)) {
+                    Files.deleteIfExists(file);
+                    removed++;
+                }
             }
         }
         return removed;
@@ -307,12 +365,14 @@ public final class FileRepository implements Repository {
         private final Path dir;
         private final Path object;
         private final Path temp;
+        private final Optional<Path> replaces;
         private FileChannel channel;
         private boolean committed;
 
-        FileUpload(Path dir, Path object) {
+        FileUpload(Path dir, Path object, Optional<Path> replaces) {
             this.dir = dir;
             this.object = object;
+            this.replaces = replaces;
             this.temp = DurableFiles.tempSibling(object);
         }
 
@@ -330,6 +390,9 @@ public final class FileRepository implements Repository {
                 channel.close();
                 DurableFiles.moveDurably(temp, object);
                 DurableFiles.writeAtomically(dir.resolve(MANIFEST), manifestJson);
+                if (replaces.isPresent()) {
+                    Files.deleteIfExists(replaces.get());
+                }
                 Files.deleteIfExists(dir.resolve(OWNER));
                 DurableFiles.syncDirectory(dir);
                 committed = true;
@@ -347,7 +410,11 @@ public final class FileRepository implements Repository {
                 if (channel != null) {
                     channel.close();
                 }
-                deleteTree(dir);
+                if (replaces.isPresent()) {
+                    Files.deleteIfExists(temp);
+                } else {
+                    deleteTree(dir);
+                }
             } catch (IOException e) {
                 // The owner marker stays behind, so the next run removes what is left.
             }

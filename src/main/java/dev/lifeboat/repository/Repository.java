@@ -17,6 +17,18 @@ public interface Repository {
     /** Starts writing a new backup; the first backup creates the repository. */
     Upload startUpload(String backupId, String objectName) throws IOException;
 
+    /**
+     * Starts writing a new object for an existing backup (re-encryption). Its commit writes the
+     * new manifest and only then removes the old object, so the backup stays readable throughout.
+     */
+    Upload startReplacement(Manifest existing, String newObjectName) throws IOException;
+
+    /** The encryption the repository pins for its backups, if any; empty for a new repository. */
+    java.util.Optional<Manifest.EncryptionInfo> pinnedEncryption() throws IOException;
+
+    /** Pins the encryption (public recipients only) for all later backups. */
+    void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException;
+
     /** Every complete backup, oldest first. */
     List<Manifest> manifests() throws IOException;
 
