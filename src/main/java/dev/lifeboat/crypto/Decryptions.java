@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.pipeline.Decryption;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,6 +51,14 @@ public final class Decryptions {
         }
     }
 
+    /**
+     * OpenPGP with a private key (armored, binary or base64 of binary; the caller closes the
+     * stream) and its passphrase (empty for an unprotected key). The key is unlocked now, so a
+     * wrong passphrase fails before any backup is read. Nothing is written to disk.
+     */
+    public static Decryption pgp(InputStream privateKey, char[] passphrase) {
+        return new PgpDecryption(PgpPrivateKeys.read(privateKey, passphrase == null ? new char[0] : passphrase));
+    }
 
     /**
      * The decryption to use for a backup recorded with {@code scheme}: {@link Decryption#NONE} for

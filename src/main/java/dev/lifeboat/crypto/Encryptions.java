@@ -5,6 +5,7 @@ import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.pipeline.Encryption;
+import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,4 +62,12 @@ public final class Encryptions {
         }
     }
 
+    /**
+     * OpenPGP to the encryption subkey of each key in {@code publicKeys} (armored, binary or
+     * base64 of binary; the caller closes the stream): AES-256, integrity protected (SEIPD v1 with
+     * MDC), no compression packet, which GnuPG 2.2 and later decrypt.
+     */
+    public static Encryption pgp(InputStream publicKeys) {
+        return new PgpEncryption(PgpPublicKeys.read(publicKeys), new SecureRandom());
+    }
 }
