@@ -69,13 +69,17 @@ final class PgpKeyBytes {
         if (startsWith(raw, first, ARMOR)) {
             return dearmored(raw, what, how);
         }
+        byte[] compact = withoutWhitespace(raw);
         try {
-            byte[] decoded = Base64.getDecoder().decode(withoutWhitespace(raw));
+            byte[] decoded = Base64.getDecoder().decode(compact);
             if (decoded.length > 0 && (decoded[0] & 0x80) != 0) {
                 return decoded;
             }
+            Arrays.fill(decoded, (byte) 0);
         } catch (IllegalArgumentException e) {
             // not base64; reported below without quoting the material
+        } finally {
+            Arrays.fill(compact, (byte) 0);
         }
         throw new LifeboatException(ExitCode.USAGE, "the " + what + " is not OpenPGP key material (expected"
                 + " ASCII armor, binary, or base64 of binary); " + how);

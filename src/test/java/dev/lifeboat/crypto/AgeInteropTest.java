@@ -111,6 +111,23 @@ class AgeInteropTest {
     }
 
     @Test
+    void emptyAndChunkSizedPayloadsRoundTripThroughAgeCli() throws IOException {
+        AgeCli age = new AgeCli(dir);
+        AgeCli.Key key = age.keygen("key.txt");
+        Decryption decryption = Decryptions.ageIdentityFile(key.file());
+        for (int size : new int[] {0, 1, 64 * 1024, 2 * 64 * 1024}) {
+            byte[] plain = Streams.payload(size, size);
+            byte[] stored = Streams.encrypt(Encryptions.age(List.of(key.publicKey())), plain);
+            Path object = Files.write(dir.resolve(size + ".age"), stored);
+            Path out = dir.resolve(size + ".out");
+            assertEquals(0, age.decrypt(key.file(), object, out).exit(), "size " + size);
+            // age creates its output file on the first byte it writes, so none for an empty payload
+            assertArrayEquals(plain, Files.exists(out) ? Files.readAllBytes(out) : new byte[0], "size " + size);
+            assertArrayEquals(plain, Streams.decrypt(decryption, stored), "size " + size);
+        }
+    }
+
+    @Test
     void encryptionStreamsInsteadOfBufferingThePayload() throws IOException {
         AgeCli age = new AgeCli(dir);
         AgeCli.Key key = age.keygen("key.txt");

@@ -146,6 +146,18 @@ class PgpInteropTest {
     }
 
     @Test
+    void emptyPayloadRoundTripsThroughGpg() throws IOException {
+        byte[] stored = Streams.encrypt(Encryptions.pgp(new ByteArrayInputStream(gpg.exportPublic(rsa, true))),
+                new byte[0]);
+        Path object = Files.write(dir.resolve("empty.gpg"), stored);
+        Path out = dir.resolve("empty.out");
+
+        assertEquals(0, gpg.decrypt(object, out, null).exit());
+        assertEquals(0, Files.size(out));
+        assertEquals(0, Streams.decrypt(decryptions.get(rsa), stored).length);
+    }
+
+    @Test
     void encryptionStreamsInsteadOfBufferingThePayload() throws IOException {
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
         byte[] chunk = Streams.payload(1 << 20, 15);
