@@ -124,14 +124,14 @@ public final class Pipeline {
         }
     }
 
-    private static LifeboatException corrupted(String detail, Throwable cause) {
+    static LifeboatException corrupted(String detail, Throwable cause) {
         return new LifeboatException(ExitCode.INTEGRITY, "backup is corrupted or tampered ("
                 + (detail == null ? "unreadable data" : detail)
                 + "); restore an older backup and run 'lifeboat verify all' on this repository", cause);
     }
 
     /** Keeps the pipeline's close() from closing a stream its owner must still commit. */
-    private static final class UnclosableOutputStream extends FilterOutputStream {
+    static final class UnclosableOutputStream extends FilterOutputStream {
         UnclosableOutputStream(OutputStream out) {
             super(out);
         }
