@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Optional;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
@@ -20,7 +19,9 @@ import dev.lifeboat.source.Source;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,6 +54,9 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-19, gzip 1-9).")
     Integer level;
 
+    @Mixin
+    EncryptionOptions encryption;
+
     @Option(names = "--json", description = "Print the manifest as JSON.")
     boolean json;
 
@@ -79,8 +83,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         Source from = services.engines.forSpec(source).source(source);
         Compression compression = Compression.parse(compress);
-        StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
         Repository repository = Repositories.open(repos.get(0));
+        StoredForm form = new StoredForm(compression, compression.checkedLevel(level),
+                encryption.resolve(services, repository));
         String backupName = name == null ? from.defaultName() : Names.check(name);
         BackupRunner.Guards guards = guards();
         PrintWriter err = spec.commandLine().getErr();
@@ -99,6 +104,7 @@ final class BackupCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Manifest manifest = outcome.manifest().orElseThrow();
+        pinEncryption(repository, manifest, err);
         if (json) {
             out.println(Json.writeString(manifest));
         } else {
@@ -116,6 +122,16 @@ final class BackupCommand implements Callable<Integer> {
                     + "; check the database (the backup is kept, and earlier ones are not replaced by it)");
         }
         return ExitCode.OK.code();
+    }
+
+    /** The first encrypted backup pins its recipients, so later backups need no flags and never go out plain. */
+    private static void pinEncryption(Repository repository, Manifest manifest, PrintWriter err) throws IOException {
+        if (!"none".equals(manifest.encryption().scheme()) && repository.pinnedEncryption().isEmpty()) {
+            repository.pinEncryption(manifest.encryption());
+            err.println("note: " + repository.location() + " now keeps its backups encrypted with "
+                    + manifest.encryption().scheme() + " for " + String.join(", ", manifest.encryption().recipients())
+                    + "; later backups need no encryption options");
+        }
     }
 
     private BackupRunner.Guards guards() {

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,6 +36,9 @@ final class CatCommand implements Callable<Integer> {
     @Option(names = "--name", description = "With 'latest': whose latest backup.")
     String name;
 
+    @Mixin
+    KeyOptions keyOptions;
+
     @Override
     public Integer call() throws Exception {
         if (System.console() != null) {
@@ -43,7 +47,7 @@ final class CatCommand implements Callable<Integer> {
         }
         Repository repository = Repositories.open(repo);
         Manifest manifest = BackupSelector.select(repository, backup, name, null);
-        Decryption decryption = Decryption.NONE;
+        Decryption decryption = keyOptions.load(services).decryption(manifest);
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
         OutputStream stdout = new BufferedOutputStream(services.stdout, 1 << 16);
         try (InputStream in = repository.openObject(manifest)) {

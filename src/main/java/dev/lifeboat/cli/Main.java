@@ -5,6 +5,7 @@ import dev.lifeboat.LifeboatException;
 import dev.lifeboat.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -25,17 +26,18 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(System.getenv(), new FileOutputStream(FileDescriptor.out), out, err, args));
+        System.exit(run(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out), out, err, args));
     }
 
     /**
      * Runs one command line and returns its exit status; never exits the JVM.
      *
+     * @param stdin where keys given with --pgp-private-key-stdin come from
      * @param stdout where binary output (such as 'cat') goes
      */
-    public static int run(Map<String, String> env, OutputStream stdout, PrintWriter out, PrintWriter err,
-                          String... args) {
-        try (Services services = new Services(env, stdout)) {
+    public static int run(Map<String, String> env, InputStream stdin, OutputStream stdout, PrintWriter out,
+                          PrintWriter err, String... args) {
+        try (Services services = new Services(env, stdin, stdout)) {
             return run(new CommandLine(new Main(), new CommandFactory(services)), out, err, args);
         }
     }

@@ -7,8 +7,6 @@ import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.Decryption;
-import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
@@ -19,6 +17,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,6 +53,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Replace an existing target without asking.")
     boolean yes;
 
+    @Mixin
+    KeyOptions keyOptions;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -68,11 +70,13 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("warning: --no-safety-backup: the current content of " + target.location()
                     + " will not be kept in the repository");
         }
+        KeyOptions.Keys keys = keyOptions.load(services);
         Optional<StoredForm> safetyForm = noSafetyBackup ? Optional.empty()
-                : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), Encryption.NONE));
+                : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
+                        keys.sameKeyEncryption(manifest)));
         RunTracker tracker = services.tracker(err);
         RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
-                () -> services.restorer().restore(repository, manifest, target, Decryption.NONE, confirmation(),
+                () -> services.restorer().restore(repository, manifest, target, keys.decryption(manifest), confirmation(),
                         safetyForm, services.progress),
                 done -> new RunTracker.Ending(Run.COMPLETED, null));
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));

@@ -10,6 +10,7 @@ import dev.lifeboat.source.Engines;
 import dev.lifeboat.verify.Verifier;
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.RunTracker;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 /** Wires the orchestration objects for one command run from its environment. */
 final class Services implements AutoCloseable {
     final Map<String, String> env;
+    final InputStream stdin;
     final OutputStream stdout;
     final Clock clock = Clock.systemUTC();
     final Engines engines;
@@ -28,8 +30,9 @@ final class Services implements AutoCloseable {
     final Progress progress = TerminalProgress.forTerminal();
     private Optional<Catalog> catalog;
 
-    Services(Map<String, String> env, OutputStream stdout) {
+    Services(Map<String, String> env, InputStream stdin, OutputStream stdout) {
         this.env = Map.copyOf(env);
+        this.stdin = stdin;
         this.stdout = stdout;
         this.engines = Engines.standard(lockTimeout(env));
         this.scratch = ScratchSpace.fromEnvironment(env);

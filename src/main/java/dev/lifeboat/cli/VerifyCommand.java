@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,6 +44,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--name", description = "With 'latest' or 'all': only backups with this name.")
     String name;
 
+    @Mixin
+    KeyOptions keyOptions;
+
     @Option(names = "--json", description = "Print the verification records as JSON.")
     boolean json;
 
@@ -50,12 +54,12 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
         Verifier verifier = services.verifier();
-        Decryption decryption = Decryption.NONE;
+        KeyOptions.Keys keys = keyOptions.load(services);
         PrintWriter out = spec.commandLine().getOut();
         RunTracker tracker = services.tracker(spec.commandLine().getErr());
         if (!"all".equals(backup)) {
             Manifest manifest = BackupSelector.select(repository, backup, name, null);
-            VerificationRecord record = verify(tracker, verifier, repository, manifest, decryption);
+            VerificationRecord record = verify(tracker, verifier, repository, manifest, keys.decryption(manifest));
             print(out, manifest, record);
             return ExitCode.OK.code();
         }
@@ -66,7 +70,8 @@ final class VerifyCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                VerificationRecord record = verify(tracker, verifier, repository, manifest, decryption);
+                VerificationRecord record = verify(tracker, verifier, repository, manifest,
+                        keys.decryption(manifest));
                 records.add(record);
                 print(out, manifest, record);
             } catch (LifeboatException e) {

@@ -70,4 +70,12 @@ public final class Encryptions {
     public static Encryption pgp(InputStream publicKeys) {
         return new PgpEncryption(PgpPublicKeys.read(publicKeys), new SecureRandom());
     }
+
+    /**
+     * OpenPGP to the owner of a private key, from its public half: what a restore uses to keep
+     * its safety backup readable by the same key. Needs no passphrase.
+     */
+    public static Encryption pgpForPrivateKey(InputStream privateKey) {
+        return pgp(new java.io.ByteArrayInputStream(PgpPrivateKeys.publicPart(privateKey)));
+    }
 }

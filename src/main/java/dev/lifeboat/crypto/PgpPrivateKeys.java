@@ -57,6 +57,21 @@ final class PgpPrivateKeys {
         return List.copyOf(unlocked);
     }
 
+    /** The public half of every key in a private key file, as binary public key rings. */
+    static byte[] publicPart(InputStream in) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (PGPSecretKeyRing ring : PgpKeyBytes.parse(in, "OpenPGP private key", HOW, PgpPrivateKeys::rings)) {
+            List<org.bouncycastle.openpgp.PGPPublicKey> keys = new ArrayList<>();
+            ring.getPublicKeys().forEachRemaining(keys::add);
+            try {
+                new PGPPublicKeyRing(keys).encode(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out.toByteArray();
+    }
+
     static String fingerprint(PGPSecretKey key) {
         return HexFormat.of().withUpperCase().formatHex(key.getFingerprint());
     }

@@ -43,9 +43,9 @@ class CatalogTest {
 
     @Test
     void runsAndStatusesAreRecordedAndTheCatalogRebuildsFromTheRepository() throws Exception {
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         assertEquals(0, cli.run("verify", "latest", "--repo", repo.toString()).exit());
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         assertEquals(0, cli.run("restore", "latest", "--repo", repo.toString(), "--to", db.toString(), "--yes").exit());
         assertEquals(0, cli.run("prune", "--repo", repo.toString(), "--keep-last", "5").exit());
         assertTrue(cli.run("restore", "latest", "--repo", repo.toString(), "--to", dir.resolve("x.txt").toString(),
@@ -85,7 +85,7 @@ class CatalogTest {
                     + " WHERE i < 60000) SELECT hex(randomblob(200)) FROM n");
         }
         Process child = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString()),
-                dir.resolve("child.log"), "backup", db.toString(), "--repo", repo.toString(), "--level", "19");
+                dir.resolve("child.log"), "backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "19");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!cli.run("history").out().contains("RUNNING") && System.nanoTime() < deadline && child.isAlive()) {
             Thread.sleep(20);

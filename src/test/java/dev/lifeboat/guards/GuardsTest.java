@@ -37,50 +37,50 @@ class GuardsTest {
 
     @Test
     void shrinkAlarmFiresOnAnEmptiedTableAndStaysQuietOnGrowth() throws Exception {
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         try (Connection conn = TestDatabases.open(db)) {
             TestDatabases.insertCustomers(conn, 5000, 500);
         }
-        Cli.Result growth = cli.run("backup", db.toString(), "--repo", repo.toString());
+        Cli.Result growth = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
         assertEquals(0, growth.exit(), growth.toString());
         assertTrue(growth.err().isEmpty(), growth.err());
 
         try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
             st.execute("DELETE FROM orders");
         }
-        Cli.Result emptied = cli.run("backup", db.toString(), "--repo", repo.toString());
+        Cli.Result emptied = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
         assertEquals(ExitCode.SUSPICIOUS.code(), emptied.exit(), emptied.toString());
         assertTrue(emptied.err().contains("SUSPICIOUS"), emptied.err());
         assertTrue(emptied.err().contains("table orders is empty (had 333 rows)"), emptied.err());
         assertTrue(cli.run("list", "--repo", repo.toString()).out().contains("SUSPICIOUS"));
 
         // The next backup still compares with the last good one, so the alarm does not go quiet.
-        Cli.Result again = cli.run("backup", db.toString(), "--repo", repo.toString(), "--on-shrink", "warn");
+        Cli.Result again = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--on-shrink", "warn");
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.err().startsWith("warning: backup") && again.err().contains("orders"), again.err());
     }
 
     @Test
     void totalRowsFallingPastTheThresholdIsSuspicious() throws Exception {
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
             st.execute("DELETE FROM customers WHERE id > 300");
         }
-        Cli.Result shrunk = cli.run("backup", db.toString(), "--repo", repo.toString());
+        Cli.Result shrunk = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
         assertEquals(ExitCode.SUSPICIOUS.code(), shrunk.exit(), shrunk.toString());
         assertTrue(shrunk.err().contains("total rows fell from 1333 to 633"), shrunk.err());
-        Cli.Result lenient = cli.run("backup", db.toString(), "--repo", repo.toString(), "--shrink-threshold", "60");
+        Cli.Result lenient = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--shrink-threshold", "60");
         assertEquals(0, lenient.exit(), "a 52% drop is within a 60% threshold: " + lenient);
     }
 
     @Test
     void minIntervalSkipsUnlessForced() {
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--min-interval", "1d").exit());
-        Cli.Result skipped = cli.run("backup", db.toString(), "--repo", repo.toString(), "--min-interval", "1d");
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--min-interval", "1d").exit());
+        Cli.Result skipped = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--min-interval", "1d");
         assertEquals(0, skipped.exit(), skipped.toString());
         assertTrue(skipped.out().startsWith("skipped: backup "), skipped.out());
         assertEquals(2, cli.run("list", "--repo", repo.toString()).out().lines().count());
-        Cli.Result forced = cli.run("backup", db.toString(), "--repo", repo.toString(), "--min-interval", "1d",
+        Cli.Result forced = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--min-interval", "1d",
                 "--force");
         assertEquals(0, forced.exit(), forced.toString());
         assertEquals(3, cli.run("list", "--repo", repo.toString()).out().lines().count());
@@ -94,9 +94,9 @@ class GuardsTest {
                     + " WHERE i < 60000) SELECT hex(randomblob(200)) FROM n");
         }
         Process child = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch-child").toString()),
-                dir.resolve("child.log"), "backup", db.toString(), "--repo", repo.toString(), "--level", "19");
+                dir.resolve("child.log"), "backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "19");
         awaitLockFile(child);
-        Cli.Result second = cli.run("backup", db.toString(), "--repo", repo.toString());
+        Cli.Result second = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
         assertEquals(ExitCode.LOCKED.code(), second.exit(), second.toString());
         assertTrue(second.err().contains("is locked by backup by host"), second.err());
         assertTrue(second.err().contains("pid " + child.pid()), second.err());
@@ -104,7 +104,7 @@ class GuardsTest {
 
         child.destroyForcibly();
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        Cli.Result after = cli.run("backup", db.toString(), "--repo", repo.toString(), "--level", "1");
+        Cli.Result after = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "1");
         assertEquals(0, after.exit(), after.toString());
         assertTrue(after.err().contains("took over the stale lock of backup by host"), after.err());
         assertTrue(after.err().contains("pid " + child.pid()), after.err());

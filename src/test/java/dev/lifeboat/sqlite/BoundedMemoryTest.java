@@ -30,7 +30,7 @@ class BoundedMemoryTest {
         assertTrue(Files.size(db) + TestDatabases.walSize(db) > 160_000_000L);
         Path repo = dir.resolve("repo");
         Map<String, String> env = Map.of("LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString());
-        run(env, "backup", db.toString(), "--repo", repo.toString());
+        run(env, "backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
         run(env, "verify", "latest", "--repo", repo.toString());
         Path restored = dir.resolve("restored.db");
         run(env, "restore", "latest", "--repo", repo.toString(), "--to", restored.toString());

@@ -40,13 +40,13 @@ class FailurePathsTest {
 
     @Test
     void missingSourceFolderSourceAndNonDatabaseSource() throws Exception {
-        assertOneLineFailure(cli.run("backup", dir.resolve("nope.db").toString(), "--repo", repo.toString()),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", dir.resolve("nope.db").toString(), "--repo", repo.toString()),
                 ExitCode.SOURCE, "does not exist", "check the path");
-        assertOneLineFailure(cli.run("backup", dir.toString(), "--repo", repo.toString()),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", dir.toString(), "--repo", repo.toString()),
                 ExitCode.SOURCE, "is a folder");
         Path text = dir.resolve("notes.db");
         Files.writeString(text, "hello, I am not a database at all, but I am long enough");
-        assertOneLineFailure(cli.run("backup", text.toString(), "--repo", repo.toString()),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", text.toString(), "--repo", repo.toString()),
                 ExitCode.SOURCE, "is not an SQLite database", "sqlcipher:");
         assertTrue(Files.notExists(repo), "no repository is created by a failed backup");
     }
@@ -63,7 +63,7 @@ class FailurePathsTest {
             st.execute("BEGIN EXCLUSIVE");
             st.execute("INSERT INTO customers(name) VALUES ('uncommitted')");
             Cli.Result result = cli.env("LIFEBOAT_LOCK_TIMEOUT", "1")
-                    .run("backup", db.toString(), "--repo", repo.toString());
+                    .run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
             assertOneLineFailure(result, ExitCode.SOURCE, "locked", "1 s retry budget");
             st.execute("ROLLBACK");
         }
@@ -92,7 +92,7 @@ class FailurePathsTest {
         });
         release.start();
         Cli.Result backup = cli.env("LIFEBOAT_LOCK_TIMEOUT", "2")
-                .run("backup", db.toString(), "--repo", repo.toString(), "--json");
+                .run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--json");
         release.join();
         assertEquals(0, backup.exit(), backup.toString());
         assertTrue(backup.out().contains("\"snapshot_method\" : \"vacuum-into\""), backup.out());
@@ -106,7 +106,7 @@ class FailurePathsTest {
             Path smallRepo = disk.path().resolve("repo");
             Path small = dir.resolve("small.db");
             TestDatabases.walWithUncheckpointedRows(small, 50).close();
-            assertEquals(0, cli.run("backup", small.toString(), "--repo", smallRepo.toString()).exit());
+            assertEquals(0, cli.run("backup", "--no-encrypt", small.toString(), "--repo", smallRepo.toString()).exit());
 
             Path big = dir.resolve("big.db");
             try (Connection conn = TestDatabases.open(big); Statement st = conn.createStatement()) {
@@ -114,7 +114,7 @@ class FailurePathsTest {
                 st.execute("INSERT INTO blobs WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)"
                         + " SELECT randomblob(4096) FROM n");
             }
-            assertOneLineFailure(cli.run("backup", big.toString(), "--repo", smallRepo.toString()),
+            assertOneLineFailure(cli.run("backup", "--no-encrypt", big.toString(), "--repo", smallRepo.toString()),
                     ExitCode.REPOSITORY, "is full", "free space");
             try (Stream<Path> dirs = Files.list(smallRepo.resolve("backups"))) {
                 assertEquals(1, dirs.count(), "only the earlier, complete backup remains");
@@ -135,7 +135,7 @@ class FailurePathsTest {
                         + " SELECT randomblob(4096) FROM n");
             }
             Cli small = new Cli(disk.path()).env("LIFEBOAT_STATE_DIR", dir.resolve("state").toString());
-            assertOneLineFailure(small.run("backup", db.toString(), "--repo", repo.toString()), ExitCode.FAILURE,
+            assertOneLineFailure(small.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()), ExitCode.FAILURE,
                     "not enough space in scratch folder", "LIFEBOAT_SCRATCH_DIR");
             try (Stream<Path> files = Files.list(disk.path())) {
                 assertEquals(0, files.count(), "nothing was written to the scratch folder");
@@ -149,9 +149,9 @@ class FailurePathsTest {
             Path roRepo = disk.path().resolve("repo");
             Path db = dir.resolve("app.db");
             TestDatabases.walWithUncheckpointedRows(db, 50).close();
-            assertEquals(0, cli.run("backup", db.toString(), "--repo", roRepo.toString()).exit());
+            assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", roRepo.toString()).exit());
             disk.makeReadOnly();
-            assertOneLineFailure(cli.run("backup", db.toString(), "--repo", roRepo.toString()),
+            assertOneLineFailure(cli.run("backup", "--no-encrypt", db.toString(), "--repo", roRepo.toString()),
                     ExitCode.REPOSITORY, "read-only");
             assertEquals(2, cli.run("list", "--repo", roRepo.toString()).out().lines().count());
             Cli.Result verify = cli.run("verify", "latest", "--repo", roRepo.toString());
@@ -166,20 +166,20 @@ class FailurePathsTest {
         TestDatabases.walWithUncheckpointedRows(db, 50).close();
         assertOneLineFailure(cli.run("list", "--repo", dir.resolve("no-repo").toString()),
                 ExitCode.NOT_FOUND, "no Lifeboat repository");
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         assertOneLineFailure(cli.run("restore", "20200101T000000Z-abcdef", "--repo", repo.toString(), "--to",
                 dir.resolve("x.db").toString()), ExitCode.NOT_FOUND, "no backup 20200101T000000Z-abcdef", "lifeboat list");
         assertOneLineFailure(cli.run("verify", "latest", "--repo", repo.toString(), "--name", "other"),
                 ExitCode.NOT_FOUND, "no backup named 'other'", "app");
         Path notRepo = Files.createDirectories(dir.resolve("photos"));
         Files.writeString(notRepo.resolve("cat.jpg"), "meow");
-        assertOneLineFailure(cli.run("backup", db.toString(), "--repo", notRepo.toString()),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", db.toString(), "--repo", notRepo.toString()),
                 ExitCode.REPOSITORY, "not a Lifeboat repository");
-        assertOneLineFailure(cli.run("backup", db.toString(), "--repo", repo.toString(), "--level", "42"),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "42"),
                 ExitCode.USAGE, "out of range");
-        assertOneLineFailure(cli.run("backup", db.toString(), "--repo", repo.toString(), "--name", "../evil"),
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--name", "../evil"),
                 ExitCode.USAGE, "not a valid name");
-        assertOneLineFailure(cli.run("backup", db.toString()), ExitCode.USAGE, "--repo");
+        assertOneLineFailure(cli.run("backup", "--no-encrypt", db.toString()), ExitCode.USAGE, "--repo");
     }
 
     private void assertNoBackupsOrLeftovers() throws Exception {

@@ -30,7 +30,7 @@ class KilledBackupTest {
         Path scratch = dir.resolve("scratch");
         Cli cli = new Cli(scratch);
         TestDatabases.walWithUncheckpointedRows(db, 100).close();
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
             st.execute("CREATE TABLE pages(body TEXT)");
             // Text that compresses slowly at level 19, so the child is surely mid-upload when killed.
@@ -39,7 +39,7 @@ class KilledBackupTest {
         }
 
         Process child = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", scratch.toString()), dir.resolve("child.log"),
-                "backup", db.toString(), "--repo", repo.toString(), "--level", "19");
+                "backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "19");
         Path temp = awaitTempObject(repo, child);
         child.destroyForcibly();
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -52,7 +52,7 @@ class KilledBackupTest {
         assertTrue(cli.run("verify", "all", "--repo", repo.toString()).out().contains("INCOMPLETE"),
                 "verify all reports the interrupted backup");
 
-        assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--level", "1").exit());
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "1").exit());
         assertEquals(List.of(), scratchFiles(scratch), "the next run removed the dead process's scratch files");
         try (Stream<Path> dirs = Files.list(repo.resolve("backups"))) {
             List<Path> backups = dirs.toList();

@@ -53,7 +53,7 @@ class RestoreTest {
         source = dir.resolve("app.db");
         cli = new Cli(dir.resolve("scratch"));
         try (Connection app = TestDatabases.walWithUncheckpointedRows(source, 2000)) {
-            assertEquals(0, cli.run("backup", source.toString(), "--repo", repo.toString()).exit());
+            assertEquals(0, cli.run("backup", "--no-encrypt", source.toString(), "--repo", repo.toString()).exit());
         }
     }
 

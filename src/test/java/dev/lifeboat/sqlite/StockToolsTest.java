@@ -28,7 +28,7 @@ class StockToolsTest {
             Cli cli = new Cli(dir.resolve("scratch"));
             for (String[] codec : new String[][] {{"zstd", "zstd", ".zst"}, {"gzip", "gzip", ".gz"}}) {
                 Path repo = dir.resolve("repo-" + codec[0]);
-                Cli.Result backup = cli.run("backup", db.toString(), "--repo", repo.toString(),
+                Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(),
                         "--compress", codec[0], "--json");
                 assertEquals(0, backup.exit(), backup.toString());
                 Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
@@ -53,7 +53,7 @@ class StockToolsTest {
         Path repo = dir.resolve("repo");
         try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 1000)) {
             Cli cli = new Cli(dir.resolve("scratch"));
-            assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--compress", "none").exit());
+            assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--compress", "none").exit());
             Cli.Result cat = cli.run("cat", "latest", "--repo", repo.toString());
             assertEquals(0, cat.exit(), cat.toString());
             Path out = dir.resolve("cat.db");

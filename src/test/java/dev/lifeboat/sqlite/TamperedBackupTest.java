@@ -29,7 +29,7 @@ class TamperedBackupTest {
         Path repo = dir.resolve("repo");
         Cli cli = new Cli(dir.resolve("scratch"));
         try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 3000)) {
-            assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString()).exit());
+            assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
         }
         Path object = object(repo);
         byte[] bytes = Files.readAllBytes(object);

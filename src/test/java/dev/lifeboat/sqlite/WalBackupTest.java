@@ -35,7 +35,7 @@ class WalBackupTest {
             assertEquals("0", Tools.sqlite(naiveCopy, "SELECT count(*) FROM sqlite_schema"),
                     "a file copy without the -wal holds nothing: the failure this test guards against");
 
-            Cli.Result backup = cli.run("backup", db.toString(), "--repo", repo.toString(), "--json");
+            Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--json");
             assertEquals(0, backup.exit(), backup.toString());
             Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
             assertEquals(Map.of("customers", 5000L, "orders", 1666L), manifest.facts().tableRows());
@@ -72,7 +72,7 @@ class WalBackupTest {
                     Thread.onSpinWait();
                 }
                 for (int i = 0; i < 3; i++) {
-                    Cli.Result backup = cli.run("backup", db.toString(), "--repo", repo.toString());
+                    Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString());
                     assertEquals(0, backup.exit(), backup.toString());
                 }
             } finally {

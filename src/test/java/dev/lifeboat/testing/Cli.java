@@ -1,6 +1,7 @@
 package dev.lifeboat.testing;
 
 import dev.lifeboat.cli.Main;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,10 +25,15 @@ public final class Cli {
     }
 
     public Result run(String... args) {
+        return runWithStdin(new byte[0], args);
+    }
+
+    public Result runWithStdin(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = Main.run(env, stdout, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int exit = Main.run(env, new ByteArrayInputStream(stdin), stdout, new PrintWriter(out, true),
+                new PrintWriter(err, true), args);
         return new Result(exit, out.toString(), err.toString(), stdout.toByteArray());
     }
 
