@@ -120,15 +120,9 @@ public final class BackupRunner {
                     new Manifest.CompressionInfo(form.compression().label(), form.level()),
                     new Manifest.EncryptionInfo(form.encryption().scheme(), form.encryption().recipients()),
                     facts, Version.current(), ProcessOwner.hostName(), List.of());
-            manifest = withAlarms(manifest, alarms.apply(manifest));
+            manifest = manifest.withAlarms(alarms.apply(manifest));
             upload.commit(Json.write(manifest));
             return manifest;
         }
-    }
-
-    private static Manifest withAlarms(Manifest m, List<String> alarms) {
-        return new Manifest(m.format(), m.id(), m.name(), m.purpose(), m.source(), m.startedAt(), m.finishedAt(),
-                m.durationMillis(), m.object(), m.seal(), m.compression(), m.encryption(), m.facts(),
-                m.lifeboatVersion(), m.host(), alarms);
     }
 }

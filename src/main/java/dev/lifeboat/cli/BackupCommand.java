@@ -128,9 +128,8 @@ final class BackupCommand implements Callable<Integer> {
     private static void pinEncryption(Repository repository, Manifest manifest, PrintWriter err) throws IOException {
         if (!"none".equals(manifest.encryption().scheme()) && repository.pinnedEncryption().isEmpty()) {
             repository.pinEncryption(manifest.encryption());
-            err.println("note: " + repository.location() + " now keeps its backups encrypted with "
-                    + manifest.encryption().scheme() + " for " + String.join(", ", manifest.encryption().recipients())
-                    + "; later backups need no encryption options");
+            err.println("note: " + repository.location() + " now keeps its backups encrypted ("
+                    + Output.encryption(manifest) + "); later backups use it without options");
         }
     }
 

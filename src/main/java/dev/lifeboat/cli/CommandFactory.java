@@ -27,6 +27,8 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new HistoryCommand(services);
         } else if (type == CatalogCommand.RebuildCommand.class) {
             command = new CatalogCommand.RebuildCommand(services);
+        } else if (type == RekeyCommand.class) {
+            command = new RekeyCommand(services);
         } else if (type == PruneCommand.class) {
             command = new PruneCommand(services);
         } else {

@@ -59,10 +59,13 @@ final class EncryptionOptions {
             }
             return Encryption.NONE;
         }
-        return modes == 1 ? fromOptions(services) : fromPin(pinned, repository);
+        return modes == 1 ? build(services, recipients, recipientFile, passphraseEnv, askPassphrase, pgpPublicKey)
+                : fromPin(pinned, repository);
     }
 
-    private Encryption fromOptions(Services services) throws IOException {
+    /** An encryption stage from exactly one given kind of key; shared with rekey's --to-* options. */
+    static Encryption build(Services services, List<String> recipients, Path recipientFile, String passphraseEnv,
+                            boolean askPassphrase, Path pgpPublicKey) throws IOException {
         if (recipients != null || recipientFile != null) {
             List<String> all = new ArrayList<>(recipients == null ? List.of() : recipients);
             if (recipientFile != null) {

@@ -16,8 +16,12 @@ final class Output {
     }
 
     static String encryption(Manifest m) {
-        return "none".equals(m.encryption().scheme()) ? "not encrypted" : m.encryption().scheme()
-                + " for " + String.join(", ", m.encryption().recipients());
+        List<String> recipients = m.encryption().recipients();
+        if ("none".equals(m.encryption().scheme())) {
+            return "not encrypted";
+        }
+        return recipients.contains("scrypt") ? "age with a passphrase"
+                : m.encryption().scheme() + " for " + String.join(", ", recipients);
     }
 
     static String summary(Manifest m) {

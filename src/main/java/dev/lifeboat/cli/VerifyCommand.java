@@ -75,6 +75,9 @@ final class VerifyCommand implements Callable<Integer> {
                 records.add(record);
                 print(out, manifest, record);
             } catch (LifeboatException e) {
+                if (e.exitCode() != ExitCode.INTEGRITY) {
+                    throw e;
+                }
                 failed++;
                 out.println("FAILED " + manifest.id() + " " + manifest.name() + ": " + e.getMessage());
             }

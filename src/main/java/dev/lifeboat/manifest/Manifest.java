@@ -48,6 +48,17 @@ public record Manifest(
         return PURPOSE_PRE_RESTORE.equals(purpose);
     }
 
+    public Manifest withAlarms(java.util.List<String> newAlarms) {
+        return new Manifest(format, id, name, purpose, source, startedAt, finishedAt, durationMillis, object, seal,
+                compression, encryption, facts, lifeboatVersion, host, newAlarms);
+    }
+
+    /** The same backup stored as another object, e.g. re-encrypted for new recipients. */
+    public Manifest withStoredObject(String newObject, Seal newSeal, EncryptionInfo newEncryption) {
+        return new Manifest(format, id, name, purpose, source, startedAt, finishedAt, durationMillis, newObject,
+                newSeal, compression, newEncryption, facts, lifeboatVersion, host, alarms);
+    }
+
     /** A backup that shrank suspiciously against the one before it (see {@link #alarms}). */
     public boolean isSuspicious() {
         return !alarms.isEmpty();

@@ -360,6 +360,31 @@ public final class FileRepository implements Repository {
         return 1;
     }
 
+    /** Reads a replacement object back before its manifest makes it the backup's only copy. */
+    private void requireStoredAsDescribed(Path file, Manifest manifest) throws IOException {
+        java.security.MessageDigest sha = sha256();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) >= 0; size += n) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        if (size != manifest.seal().storedSize()
+                || !java.util.HexFormat.of().formatHex(sha.digest()).equals(manifest.seal().storedSha256())) {
+            throw LifeboatException.integrity("the new object of backup " + manifest.id() + " in " + root
+                    + " does not read back as written; the backup keeps its old object; check the disk and retry");
+        }
+    }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
     /** Data goes to a temp name; commit fsyncs it, renames it, then writes the manifest the same way. */
     private final class FileUpload implements Upload {
         private final Path dir;
@@ -388,6 +413,9 @@ public final class FileRepository implements Repository {
             try {
                 channel.force(true);
                 channel.close();
+                if (replaces.isPresent()) {
+                    requireStoredAsDescribed(temp, Json.read(manifestJson, Manifest.class));
+                }
                 DurableFiles.moveDurably(temp, object);
                 DurableFiles.writeAtomically(dir.resolve(MANIFEST), manifestJson);
                 if (replaces.isPresent()) {

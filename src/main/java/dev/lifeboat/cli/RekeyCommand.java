@@ -1,0 +1,112 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Encryption;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.rekey.Rekeyer;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.source.Source;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rekey", description = "Re-encrypt existing backups for new recipients, as a stream (no plaintext"
+        + " on disk); or, with --purge, take a fresh backup for the new recipients and delete every backup they"
+        + " cannot open (for a leaked key).")
+final class RekeyCommand implements Callable<Integer> {
+    private final Services services;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    String repo;
+
+    @Option(names = "--name", description = "Only backups with this name.")
+    String name;
+
+    @Option(names = "--to-recipient", paramLabel = "AGE_PUBLIC_KEY", description = "New age recipient (repeatable).")
+    List<String> toRecipients;
+
+    @Option(names = "--to-recipient-file", paramLabel = "FILE", description = "New age recipients, one per line.")
+    Path toRecipientFile;
+
+    @Option(names = "--to-passphrase-env", paramLabel = "VAR", description = "New passphrase, from VAR.")
+    String toPassphraseEnv;
+
+    @Option(names = "--to-pgp-public-key", paramLabel = "FILE", description = "New OpenPGP public key.")
+    Path toPgpPublicKey;
+
+    @Option(names = "--purge", description = "Back up --source for the new recipients, then delete every backup of"
+            + " that name they cannot open, instead of re-encrypting.")
+    boolean purge;
+
+    @Option(names = "--source", paramLabel = "SOURCE", description = "With --purge: the database to back up first.")
+    String source;
+
+    @Mixin
+    KeyOptions oldKey;
+
+    RekeyCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int kinds = (toRecipients != null || toRecipientFile != null ? 1 : 0) + (toPassphraseEnv != null ? 1 : 0)
+                + (toPgpPublicKey != null ? 1 : 0);
+        if (kinds != 1) {
+            throw new LifeboatException(ExitCode.USAGE, "give the new key: --to-recipient/--to-recipient-file,"
+                    + " --to-passphrase-env or --to-pgp-public-key (exactly one kind)");
+        }
+        Encryption newKey = EncryptionOptions.build(services, toRecipients, toRecipientFile, toPassphraseEnv, false,
+                toPgpPublicKey);
+        Repository repository = Repositories.open(repo);
+        PrintWriter out = spec.commandLine().getOut();
+        if (purge) {
+            return purge(repository, newKey, out);
+        }
+        KeyOptions.Keys keys = oldKey.load(services);
+        Rekeyer.Result result = new Rekeyer(services.clock).rekey(repository, Optional.ofNullable(name),
+                keys::decryption, newKey);
+        result.rekeyed().forEach(id -> out.println("re-encrypted " + id));
+        out.println(result.rekeyed().size() + " backups re-encrypted for " + newKey.scheme() + " "
+                + String.join(", ", newKey.recipients()) + "; " + result.unchanged().size()
+                + " already readable by the new key or not encrypted");
+        return ExitCode.OK.code();
+    }
+
+    private int purge(Repository repository, Encryption newKey, PrintWriter out) throws Exception {
+        if (source == null) {
+            throw new LifeboatException(ExitCode.USAGE, "--purge needs --source SOURCE: a fresh backup is taken"
+                    + " before the old ones are deleted");
+        }
+        Source from = services.engines.forSpec(source).source(source);
+        String backupName = name == null ? from.defaultName() : Names.check(name);
+        StoredForm form = new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), newKey);
+        Manifest fresh = services.backups().run(from, backupName, form, repository, BackupRunner.Guards.NONE)
+                .manifest().orElseThrow();
+        out.println("fresh backup " + fresh.id() + " for " + String.join(", ", newKey.recipients()));
+        repository.pinEncryption(fresh.encryption());
+        for (Manifest m : repository.manifests()) {
+            if (m.name().equals(backupName) && !m.id().equals(fresh.id()) && !Rekeyer.opensWith(m, newKey)) {
+                repository.delete(m);
+                out.println("deleted " + m.id() + " (" + m.encryption().scheme() + " for "
+                        + String.join(", ", m.encryption().recipients()) + ")");
+            }
+        }
+        return ExitCode.OK.code();
+    }
+}
