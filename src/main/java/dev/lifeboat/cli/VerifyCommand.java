@@ -7,7 +7,6 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Decryption;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.verify.Verifier;
 import java.io.PrintWriter;
@@ -46,7 +45,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Repository repository = Repositories.open(repo);
+        try (Repository repository = services.repository(repo)) {
+            return run(repository);
+        }
+    }
+
+    private int run(Repository repository) throws Exception {
         Verifier verifier = services.verifier();
         Decryption decryption = Decryption.NONE;
         PrintWriter out = spec.commandLine().getOut();
