@@ -106,6 +106,12 @@ public final class S3Server implements AutoCloseable {
                 .map(u -> u.key()).toList();
     }
 
+    /** Stores an object straight into the blob store, without HTTP: for filling a bucket fast. */
+    public void putDirect(String key, byte[] content) {
+        faults.delegate().putBlob(BUCKET, faults.delegate().blobBuilder(key).payload(content)
+                .contentLength(content.length).build());
+    }
+
     public void stop() throws Exception {
         proxy.stop();
     }
@@ -138,10 +144,21 @@ public final class S3Server implements AutoCloseable {
             super(delegate);
         }
 
-        /** The next {@code count} part uploads (and single PUTs) answer {@code status}. */
-        public void failNext(int count, int status) {
+        @Override
+        protected BlobStore delegate() {
+            return super.delegate();
+        }
+
+        /** The next {@code count} part uploads answer {@code status}. */
+        public void failParts(int count, int status) {
             this.status = status;
             failParts.set(count);
+            served.set(0);
+        }
+
+        /** The next {@code count} single-request PUTs (markers, manifests, small objects) answer {@code status}. */
+        public void failPuts(int count, int status) {
+            this.status = status;
             failPuts.set(count);
             served.set(0);
         }
@@ -153,7 +170,7 @@ public final class S3Server implements AutoCloseable {
             hook = action;
         }
 
-        /** How many injected errors were answered since the last {@link #failNext}. */
+        /** How many injected errors were answered since faults were last set. */
         public int served() {
             return served.get();
         }
