@@ -131,6 +131,37 @@ class S3FaultsTest {
     }
 
     @Test
+    void aBrokenDownloadResumesAndOneThatKeepsBreakingIsARepositoryErrorNotCorruption() throws Exception {
+        String bucket = server.url("resumed", "part-size=5MiB", FAST_FAIL);
+        assertEquals(0, cli().run("backup", bigDb.toString(), "--repo", bucket).exit());
+        server.faults().breakReads(1, 3 << 20);
+        Cli.Result resumed = cli().run("verify", "latest", "--repo", bucket);
+        assertEquals(0, resumed.exit(), resumed.toString());
+        assertEquals(1, server.faults().served(), "the download broke once and went on from there");
+
+        server.faults().breakReads(100, 3 << 20);
+        Cli.Result broken = cli().run("verify", "latest", "--repo", bucket);
+        assertEquals(4, broken.exit(), broken.toString());
+        assertTrue(broken.err().startsWith("lifeboat: lost the connection to " + bucket), broken.err());
+        assertEquals(1, broken.err().lines().count(), broken.err());
+    }
+
+    @Test
+    void aForeignPrefixIsNotTakenOverAndAnEmptyOneIsNoRepository() throws Exception {
+        server.putDirect("foreign/notes.txt", new byte[] {'x'});
+        Path small = dir.resolve("small.db");
+        TestDatabases.walWithUncheckpointedRows(small, 10).close();
+        Cli.Result backup = cli().run("backup", small.toString(), "--repo", server.url("foreign"));
+        assertEquals(4, backup.exit(), backup.toString());
+        assertTrue(backup.err().contains("is not empty and is not a Lifeboat repository"), backup.err());
+        assertEquals(List.of("foreign/notes.txt"), server.keys("foreign/"));
+
+        Cli.Result list = cli().run("list", "--repo", server.url("never-written"));
+        assertEquals(5, list.exit(), list.toString());
+        assertTrue(list.err().contains("no Lifeboat repository at"), list.err());
+    }
+
+    @Test
     void wrongCredentialsMissingBucketAndNoCredentialsEachGetOneClearLine() throws Exception {
         Path small = dir.resolve("small.db");
         TestDatabases.walWithUncheckpointedRows(small, 10).close();

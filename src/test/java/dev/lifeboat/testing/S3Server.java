@@ -136,6 +136,8 @@ public final class S3Server implements AutoCloseable {
         private final AtomicInteger failPuts = new AtomicInteger();
         private final AtomicInteger served = new AtomicInteger();
         private final AtomicInteger partsSeen = new AtomicInteger();
+        private final AtomicInteger breakReads = new AtomicInteger();
+        private volatile long breakAfter;
         private volatile int status = 503;
         private volatile int hookAtPart = -1;
         private volatile Runnable hook = () -> { };
@@ -163,6 +165,13 @@ public final class S3Server implements AutoCloseable {
             served.set(0);
         }
 
+        /** The next {@code count} downloads of a data object (.zst) break off after {@code afterBytes}. */
+        public void breakReads(int count, long afterBytes) {
+            breakAfter = afterBytes;
+            breakReads.set(count);
+            served.set(0);
+        }
+
         /** Runs {@code action} on the server's thread when part number {@code part} has been stored. */
         public void atPart(int part, Runnable action) {
             partsSeen.set(0);
@@ -178,7 +187,49 @@ public final class S3Server implements AutoCloseable {
         public void reset() {
             failParts.set(0);
             failPuts.set(0);
+            breakReads.set(0);
             hookAtPart = -1;
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.Blob getBlob(String container, String name) {
+            return maybeBreak(name, super.getBlob(container, name));
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.Blob getBlob(String container, String name,
+                                                         org.jclouds.blobstore.options.GetOptions options) {
+            return maybeBreak(name, super.getBlob(container, name, options));
+        }
+
+        private org.jclouds.blobstore.domain.Blob maybeBreak(String name, org.jclouds.blobstore.domain.Blob blob) {
+            if (blob == null || !name.endsWith(".zst") || breakReads.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                return blob;
+            }
+            served.incrementAndGet();
+            try {
+                var metadata = blob.getPayload().getContentMetadata();
+                java.io.InputStream in = blob.getPayload().openStream();
+                long limit = breakAfter;
+                var broken = new org.jclouds.io.payloads.InputStreamPayload(new java.io.FilterInputStream(in) {
+                    private long seen;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws java.io.IOException {
+                        if (seen >= limit) {
+                            throw new java.io.IOException("injected break");
+                        }
+                        int n = super.read(b, off, (int) Math.min(len, limit - seen));
+                        seen += Math.max(0, n);
+                        return n;
+                    }
+                });
+                broken.setContentMetadata(metadata);
+                blob.setPayload(broken);
+                return blob;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Override

@@ -35,13 +35,15 @@ final class S3Clients {
     }
 
     static S3Client create(S3Location location, Map<String, String> env) {
-        Duration attempt = location.timeout();
+        // The timeout bounds waiting for an answer or for data to move; a part upload may in
+        // addition take as long as its size needs at a slow 128 KiB/s.
+        Duration attempt = location.timeout().plusSeconds(location.partSize() / (128 << 10));
         int attempts = location.retries() + 1;
         var builder = S3Client.builder()
                 .httpClient(Apache5HttpClient.builder()
                         .connectionTimeout(location.connectTimeout())
-                        .socketTimeout(attempt)
-                        .connectionAcquisitionTimeout(attempt)
+                        .socketTimeout(location.timeout())
+                        .connectionAcquisitionTimeout(location.timeout())
                         .maxConnections(CONNECTIONS)
                         .build())
                 .region(Region.of(location.region().orElseGet(() -> env.getOrDefault("AWS_REGION",

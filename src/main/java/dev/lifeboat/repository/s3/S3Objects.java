@@ -1,6 +1,5 @@
 package dev.lifeboat.repository.s3;
 
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -157,9 +156,5 @@ final class S3Objects {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has MD5", e);
         }
-    }
-
-    static InputStream empty() {
-        return InputStream.nullInputStream();
     }
 }
