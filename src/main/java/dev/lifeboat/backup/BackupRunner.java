@@ -6,10 +6,8 @@ import dev.lifeboat.Progress;
 import dev.lifeboat.Version;
 import dev.lifeboat.manifest.BackupIds;
 import dev.lifeboat.manifest.Facts;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.Seal;
-import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.Repository;
@@ -22,24 +20,29 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Takes a snapshot, seals it into a repository and writes its manifest last. One backup per
- * database name and repository runs at a time.
+ * Takes a snapshot, seals it once into every destination and writes each manifest last. One
+ * backup per database name and repository runs at a time. A destination that failed in a way
+ * that may pass gets the stored bytes again from one that has them; when none has them the whole
+ * run is tried again with a fresh snapshot.
  */
 public final class BackupRunner {
     private final Clock clock;
     private final ScratchSpace scratch;
     private final Progress progress;
+    private final Retries retries;
 
-    public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress) {
+    public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress, Retries retries) {
         this.clock = clock;
         this.scratch = scratch;
         this.progress = progress;
+        this.retries = retries;
     }
 
     /** Checks around a backup; {@link #NONE} runs every backup and raises no alarm. */
@@ -47,8 +50,8 @@ public final class BackupRunner {
         public static final Guards NONE = new Guards(Duration.ZERO, Optional.empty());
     }
 
-    /** A stored backup or the reason it was skipped, and warnings such as a stale lock taken over. */
-    public record Outcome(Optional<Manifest> manifest, Optional<String> skipped, List<String> warnings) {
+    /** The backup's result per repository, or the reason it was skipped; warnings such as a lock taken over. */
+    public record Outcome(Optional<BackupResult> result, Optional<String> skipped, List<String> warnings) {
     }
 
     /** The lock scope shared by backups and restores of one database name. */
@@ -56,73 +59,175 @@ public final class BackupRunner {
         return "database-" + name;
     }
 
-    public Outcome run(Source source, String name, StoredForm form, Repository repository, Guards guards)
+    public Outcome run(Source source, String name, StoredForm form, List<Destination> destinations, Guards guards)
             throws IOException {
         source.preflight();
-        repository.removeLeftovers();
+        for (Destination d : destinations) {
+            removeLeftovers(d);
+        }
         scratch.removeLeftovers();
-        Instant started = clock.instant();
-        Optional<Manifest> lastGood = lastGood(repository, name);
+        Optional<Manifest> lastGood = lastGood(destinations, name);
+        Instant now = clock.instant();
         if (!guards.minInterval().isZero() && lastGood.isPresent()
-                && lastGood.get().startedAt().isAfter(started.minus(guards.minInterval()))) {
+                && lastGood.get().startedAt().isAfter(now.minus(guards.minInterval()))) {
             return new Outcome(Optional.empty(), Optional.of("backup " + lastGood.get().id() + " from "
                     + lastGood.get().startedAt() + " is newer than the minimum interval; use --force to back up anyway"),
                     List.of());
         }
-        try (RepositoryLock lock = repository.lock(lockScope(name), "backup");
-             Snapshot snapshot = source.snapshot(scratch)) {
-            Function<Manifest, List<String>> alarms = candidate -> lastGood.flatMap(previous -> guards.shrinkAlarm()
-                    .map(alarm -> alarm.check(previous.facts(), previous.seal().plainSize(), candidate.facts(),
-                            candidate.seal().plainSize()))).orElse(List.of());
-            Manifest manifest = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location()),
-                    name, Manifest.PURPOSE_BACKUP, form, repository, alarms);
-            return new Outcome(Optional.of(manifest), Optional.empty(), lock.tookOverFrom()
-                    .map(holder -> List.of("took over the stale lock of " + holder)).orElse(List.of()));
-        }
-    }
-
-    /** The newest backup of this name that raised no alarm, if the repository exists and has one. */
-    private static Optional<Manifest> lastGood(Repository repository, String name) throws IOException {
+        Function<Manifest, List<String>> alarms = candidate -> lastGood.flatMap(previous -> guards.shrinkAlarm()
+                .map(alarm -> alarm.check(previous.facts(), previous.seal().plainSize(), candidate.facts(),
+                        candidate.seal().plainSize()))).orElse(List.of());
+        List<RepositoryLock> locks = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         try {
-            return repository.manifests().stream()
-                    .filter(m -> m.name().equals(name) && !m.isPreRestore() && !m.isSuspicious())
-                    .max(Comparator.comparing(Manifest::startedAt));
-        } catch (LifeboatException e) {
-            if (e.exitCode() == ExitCode.NOT_FOUND) {
-                return Optional.empty();
+            for (Destination d : destinations) {
+                lock(d, name, locks, warnings);
             }
-            throw e;
+            return new Outcome(Optional.of(runWithRetries(source, name, form, destinations, alarms)), Optional.empty(),
+                    warnings);
+        } finally {
+            locks.forEach(RepositoryLock::close);
         }
     }
 
-    /** Seals an open snapshot, e.g. a restore's safety copy; the caller keeps ownership of it. */
+    private BackupResult runWithRetries(Source source, String name, StoredForm form, List<Destination> destinations,
+                                        Function<Manifest, List<String>> alarms) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Instant started = clock.instant();
+            BackupResult result;
+            try (Snapshot snapshot = source.snapshot(scratch)) {
+                result = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location()), name,
+                        Manifest.PURPOSE_BACKUP, form, destinations, alarms);
+            }
+            boolean nothingStored = result.repositories().stream().noneMatch(RepositoryOutcome::stored);
+            boolean mayPass = result.repositories().stream().allMatch(RepositoryOutcome::retryable);
+            if (!nothingStored || !mayPass || attempt >= retries.attempts()) {
+                return result;
+            }
+            retries.pause(attempt);
+        }
+    }
+
+    /** An optional repository that cannot be reached must not stop the backup; the fan-out reports it. */
+    private static void removeLeftovers(Destination d) throws IOException {
+        try {
+            d.repository().removeLeftovers();
+        } catch (IOException | RuntimeException e) {
+            if (d.required()) {
+                throw e;
+            }
+        }
+    }
+
+    private static void lock(Destination d, String name, List<RepositoryLock> locks, List<String> warnings)
+            throws IOException {
+        try {
+            RepositoryLock lock = d.repository().lock(lockScope(name), "backup");
+            locks.add(lock);
+            lock.tookOverFrom().ifPresent(holder -> warnings.add("took over the stale lock of " + holder));
+        } catch (LifeboatException e) {
+            if (e.exitCode() == ExitCode.LOCKED || d.required()) {
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (d.required()) {
+                throw e;
+            }
+        }
+    }
+
+    /** The newest backup of this name that raised no alarm, from the first repository that answers. */
+    private static Optional<Manifest> lastGood(List<Destination> destinations, String name) throws IOException {
+        List<Destination> requiredFirst = new ArrayList<>(destinations);
+        requiredFirst.sort(Comparator.comparing(d -> !d.required()));
+        for (Destination d : requiredFirst) {
+            try {
+                return d.repository().manifests().stream()
+                        .filter(m -> m.name().equals(name) && !m.isPreRestore() && !m.isSuspicious())
+                        .max(Comparator.comparing(Manifest::startedAt));
+            } catch (LifeboatException e) {
+                if (e.exitCode() == ExitCode.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                if (d.required()) {
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (d.required()) {
+                    throw e;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Seals an open snapshot into a single repository; the caller keeps ownership of the snapshot. */
     public Manifest store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
                           String purpose, StoredForm form, Repository repository) throws IOException {
-        return store(snapshot, started, source, name, purpose, form, repository, candidate -> List.of());
+        return store(snapshot, started, source, name, purpose, form, List.of(Destination.required(repository)),
+                candidate -> List.of()).requireStored();
     }
 
-    private Manifest store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
-                           String purpose, StoredForm form, Repository repository,
-                           Function<Manifest, List<String>> alarms) throws IOException {
+    private BackupResult store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
+                               String purpose, StoredForm form, List<Destination> destinations,
+                               Function<Manifest, List<String>> alarms) throws IOException {
         String id = BackupIds.newId(started);
-        String object = form.objectName(snapshot.extension());
-        try (Repository.Upload upload = repository.startUpload(id, object)) {
-            Seal seal;
-            try (InputStream in = snapshot.open()) {
-                seal = Pipeline.seal(in, upload.data(), form, progress.start("backing up " + name, snapshot.size()));
-            } finally {
-                progress.finish();
-            }
-            Facts facts = snapshot.facts();
-            Instant finished = clock.instant();
-            Manifest manifest = new Manifest(Manifest.FORMAT, id, name, purpose, source, started, finished,
-                    Duration.between(started, finished).toMillis(), object, seal,
-                    new Manifest.CompressionInfo(form.compression().label(), form.level()),
-                    new Manifest.EncryptionInfo(form.encryption().scheme(), form.encryption().recipients()),
-                    facts, Version.current(), ProcessOwner.hostName(), List.of());
-            manifest = manifest.withAlarms(alarms.apply(manifest));
-            upload.commit(Json.write(manifest));
-            return manifest;
+        String objectName = form.objectName(snapshot.extension());
+        FanOut.Result written;
+        try (InputStream in = snapshot.open()) {
+            written = FanOut.store(in, form, id, objectName, destinations, seal -> {
+                Manifest manifest = manifest(id, name, purpose, source, started, objectName, seal, form,
+                        snapshot.facts());
+                return manifest.withAlarms(alarms.apply(manifest));
+            }, progress.start("backing up " + name, snapshot.size()));
+        } finally {
+            progress.finish();
         }
+        return new BackupResult(written.manifest(), copyToFailed(written, destinations));
+    }
+
+    private Manifest manifest(String id, String name, String purpose, Manifest.SourceInfo source, Instant started,
+                              String objectName, Seal seal, StoredForm form, Facts facts) {
+        Instant finished = clock.instant();
+        return new Manifest(Manifest.FORMAT, id, name, purpose, source, started, finished,
+                Duration.between(started, finished).toMillis(), objectName, seal,
+                new Manifest.CompressionInfo(form.compression().label(), form.level()),
+                new Manifest.EncryptionInfo(form.encryption().scheme(), form.encryption().recipients()),
+                facts, Version.current(), ProcessOwner.hostName(), List.of());
+    }
+
+    /** Retries each destination that failed in a way that may pass, copying from one that has the backup. */
+    private List<RepositoryOutcome> copyToFailed(FanOut.Result written, List<Destination> destinations)
+            throws IOException {
+        List<RepositoryOutcome> outcomes = new ArrayList<>(written.outcomes());
+        Optional<Destination> source = Optional.empty();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).stored()) {
+                source = Optional.of(destinations.get(i));
+                break;
+            }
+        }
+        if (source.isEmpty() || retries.attempts() < 2) {
+            return outcomes;
+        }
+        Copier again = new Copier(progress, new Retries(retries.attempts() - 1, retries.pause()));
+        for (int i = 0; i < outcomes.size(); i++) {
+            RepositoryOutcome outcome = outcomes.get(i);
+            if (outcome.stored() || !outcome.retryable()) {
+                continue;
+            }
+            Destination to = destinations.get(i);
+            long start = System.nanoTime();
+            try {
+                retries.pause(1);
+                again.copy(source.get().repository(), written.manifest(), to.repository());
+                outcomes.set(i, RepositoryOutcome.stored(to, written.manifest().seal().storedSize(),
+                        outcome.millis() + (System.nanoTime() - start) / 1_000_000, true));
+            } catch (IOException | RuntimeException e) {
+                outcomes.set(i, RepositoryOutcome.failed(to, outcome.millis() + (System.nanoTime() - start)
+                        / 1_000_000, true, BackupResult.unexpected(e)));
+            }
+        }
+        return outcomes;
     }
 }

@@ -2,38 +2,39 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupResult;
 import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.Destination;
+import dev.lifeboat.backup.RepositoryOutcome;
 import dev.lifeboat.backup.ShrinkAlarm;
 import dev.lifeboat.catalog.Run;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
-import dev.lifeboat.retention.RetentionPolicy;
-import java.time.Duration;
-import java.util.Optional;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.source.Source;
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "backup", description = "Back up a database into a repository.")
+@Command(name = "backup", description = "Back up a database into one or more repositories in one pass.")
 final class BackupCommand implements Callable<Integer> {
     private final Services services;
-
-    BackupCommand(Services services) {
-        this.services = services;
-    }
 
     @Spec
     CommandSpec spec;
@@ -41,7 +42,8 @@ final class BackupCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path or sqlite:PATH.")
     String source;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository folder (or file:PATH).")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository: a folder, file:PATH"
+            + " or s3://bucket/prefix?endpoint=…; add #optional when the backup may succeed without it (repeatable).")
     List<String> repos;
 
     @Option(names = "--name", description = "Backup name; defaults to the source file's base name.")
@@ -57,7 +59,7 @@ final class BackupCommand implements Callable<Integer> {
     @Mixin
     EncryptionOptions encryption;
 
-    @Option(names = "--json", description = "Print the manifest as JSON.")
+    @Option(names = "--json", description = "Print the manifest, with per-repository results, as JSON.")
     boolean json;
 
     @Option(names = "--min-interval", paramLabel = "DURATION",
@@ -75,62 +77,131 @@ final class BackupCommand implements Callable<Integer> {
             description = "A suspicious backup is kept either way; 'fail' exits with code 10 (default: ${DEFAULT-VALUE}).")
     String onShrink;
 
+    BackupCommand(Services services) {
+        this.services = services;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (repos.size() > 1) {
-            throw new LifeboatException(ExitCode.USAGE, "writing to several repositories in one run is not"
-                    + " supported yet; run one backup per --repo");
-        }
         Source from = services.engines.forSpec(source).source(source);
         Compression compression = Compression.parse(compress);
-        Repository repository = Repositories.open(repos.get(0));
-        StoredForm form = new StoredForm(compression, compression.checkedLevel(level),
-                encryption.resolve(services, repository));
         String backupName = name == null ? from.defaultName() : Names.check(name);
         BackupRunner.Guards guards = guards();
-        PrintWriter err = spec.commandLine().getErr();
-        RunTracker tracker = services.tracker(err);
-        BackupRunner.Outcome outcome = tracker.track("backup", "manual", backupName, repository.location(),
-                () -> services.backups().run(from, backupName, form, repository, guards),
-                done -> new RunTracker.Ending(done.skipped().isPresent() ? Run.SKIPPED
-                        : done.manifest().orElseThrow().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
-                        done.manifest().orElse(null)));
-        outcome.manifest().ifPresent(m -> tracker.backup(m, repository.location(),
-                m.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED, null));
-        PrintWriter out = spec.commandLine().getOut();
-        outcome.warnings().forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
-        if (outcome.skipped().isPresent()) {
-            out.println("skipped: " + outcome.skipped().get());
-            return ExitCode.OK.code();
-        }
-        Manifest manifest = outcome.manifest().orElseThrow();
-        pinEncryption(repository, manifest, err);
-        if (json) {
-            out.println(Json.writeString(manifest));
-        } else {
-            out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
-                    + " " + manifest.source().location() + ") in " + repository.location());
-            out.println("  " + Output.summary(manifest));
-        }
-        if (manifest.isSuspicious()) {
-            String alarms = String.join("; ", manifest.alarms());
-            if ("warn".equals(onShrink)) {
-                spec.commandLine().getErr().println("warning: backup " + manifest.id() + " is SUSPICIOUS: " + alarms);
+        List<Destination> destinations = new ArrayList<>();
+        try {
+            for (String repo : repos) {
+                RepositoryArgs args = RepositoryArgs.parse(repo);
+                destinations.add(new Destination(services.repository(args.spec()), args.required()));
+            }
+            StoredForm form = new StoredForm(compression, compression.checkedLevel(level),
+                    encryption.resolve(services, destinations.stream().map(Destination::repository).toList()));
+            PrintWriter err = spec.commandLine().getErr();
+            RunTracker tracker = services.tracker(err);
+            String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));
+            BackupRunner.Outcome outcome = tracker.track("backup", "manual", backupName, where,
+                    () -> services.backups().run(from, backupName, form, destinations, guards),
+                    done -> ending(done));
+            outcome.warnings().forEach(warning -> err.println("warning: " + warning));
+            if (outcome.skipped().isPresent()) {
+                spec.commandLine().getOut().println("skipped: " + outcome.skipped().get());
                 return ExitCode.OK.code();
             }
-            throw new LifeboatException(ExitCode.SUSPICIOUS, "backup " + manifest.id() + " is SUSPICIOUS: " + alarms
-                    + "; check the database (the backup is kept, and earlier ones are not replaced by it)");
+            BackupResult result = outcome.result().orElseThrow();
+            print(result);
+            int exit = finish(result);
+            record(result, destinations, tracker, err);
+            return suspicious(result.manifest(), exit);
+        } finally {
+            destinations.forEach(d -> d.repository().close());
         }
+    }
+
+    private static RunTracker.Ending ending(BackupRunner.Outcome done) {
+        if (done.skipped().isPresent()) {
+            return new RunTracker.Ending(Run.SKIPPED, null);
+        }
+        BackupResult result = done.result().orElseThrow();
+        if (!result.succeeded()) {
+            return new RunTracker.Ending(Run.FAILED, result.manifest());
+        }
+        return new RunTracker.Ending(result.manifest().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+                result.manifest());
+    }
+
+    /** Indexes the backup per repository and pins the encryption of repositories that have none pinned. */
+    private static void record(BackupResult result, List<Destination> destinations, RunTracker tracker,
+                               PrintWriter err) throws IOException {
+        Manifest manifest = result.manifest();
+        for (int i = 0; i < destinations.size(); i++) {
+            if (!result.repositories().get(i).stored()) {
+                continue;
+            }
+            Repository repository = destinations.get(i).repository();
+            tracker.backup(manifest, repository.location(), manifest.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+                    null);
+            if (!"none".equals(manifest.encryption().scheme()) && repository.pinnedEncryption().isEmpty()) {
+                repository.pinEncryption(manifest.encryption());
+                err.println("note: " + repository.location() + " now keeps its backups encrypted ("
+                        + Output.encryption(manifest) + "); later backups use it without options");
+            }
+        }
+    }
+
+    private void print(BackupResult result) {
+        PrintWriter out = spec.commandLine().getOut();
+        Manifest manifest = result.manifest();
+        if (json) {
+            out.println(manifest == null ? Json.writeString(result)
+                    : Json.writeStringWith(manifest, "repositories", result.repositories()));
+            return;
+        }
+        if (manifest != null) {
+            out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
+                    + " " + manifest.source().location() + ")");
+            out.println("  " + Output.summary(manifest));
+        }
+        for (RepositoryOutcome r : result.repositories()) {
+            String where = r.repository() + (r.required() ? "" : " (optional)");
+            out.println(r.stored()
+                    ? String.format(Locale.ROOT, "  stored  %s: %s in %.1f s%s", where, Sizes.human(r.bytes()),
+                            r.millis() / 1000.0, r.retried() ? " (after a retry)" : "")
+                    : String.format(Locale.ROOT, "  FAILED  %s after %.1f s: %s", where, r.millis() / 1000.0,
+                            r.error()));
+        }
+    }
+
+    private int finish(BackupResult result) {
+        Optional<RepositoryOutcome> failed = result.failedRequired();
+        if (failed.isPresent()) {
+            throw new LifeboatException(failed.get().failure().exitCode(), "the backup did not reach required"
+                    + " repository " + failed.get().repository() + ": " + failed.get().error());
+        }
+        if (!result.succeeded()) {
+            RepositoryOutcome first = result.repositories().get(0);
+            throw new LifeboatException(first.failure().exitCode(), "the backup reached no repository: "
+                    + first.error());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        String stored = result.repositories().stream().filter(RepositoryOutcome::stored).findFirst()
+                .map(RepositoryOutcome::repository).orElseThrow();
+        result.repositories().stream().filter(r -> !r.stored()).forEach(r -> err.println("warning: optional"
+                + " repository " + r.repository() + " does not have backup " + result.manifest().id()
+                + "; copy it there later with 'lifeboat copy " + result.manifest().id() + " --from " + stored
+                + " --to " + r.repository() + "'"));
         return ExitCode.OK.code();
     }
 
-    /** The first encrypted backup pins its recipients, so later backups need no flags and never go out plain. */
-    private static void pinEncryption(Repository repository, Manifest manifest, PrintWriter err) throws IOException {
-        if (!"none".equals(manifest.encryption().scheme()) && repository.pinnedEncryption().isEmpty()) {
-            repository.pinEncryption(manifest.encryption());
-            err.println("note: " + repository.location() + " now keeps its backups encrypted ("
-                    + Output.encryption(manifest) + "); later backups use it without options");
+    private int suspicious(Manifest manifest, int exit) {
+        if (!manifest.isSuspicious()) {
+            return exit;
         }
+        String alarms = String.join("; ", manifest.alarms());
+        if ("warn".equals(onShrink)) {
+            spec.commandLine().getErr().println("warning: backup " + manifest.id() + " is SUSPICIOUS: " + alarms);
+            return exit;
+        }
+        throw new LifeboatException(ExitCode.SUSPICIOUS, "backup " + manifest.id() + " is SUSPICIOUS: " + alarms
+                + "; check the database (the backup is kept, and earlier ones are not replaced by it)");
     }
 
     private BackupRunner.Guards guards() {

@@ -7,7 +7,6 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.pipeline.Pipeline;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -43,9 +42,14 @@ final class CatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (System.console() != null) {
             throw new LifeboatException(ExitCode.USAGE, "refusing to write a binary snapshot to a terminal;"
-                    + " redirect it, e.g. 'lifeboat cat " + backup + " --repo " + repo + " > restored.db'");
+                    + " redirect it, e.g. 'lifeboat cat " + backup + " --repo REPO > restored.db'");
         }
-        Repository repository = Repositories.open(repo);
+        try (Repository repository = services.repository(repo)) {
+            return run(repository);
+        }
+    }
+
+    private int run(Repository repository) throws Exception {
         Manifest manifest = BackupSelector.select(repository, backup, name, null);
         Decryption decryption = keyOptions.load(services).decryption(manifest);
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());

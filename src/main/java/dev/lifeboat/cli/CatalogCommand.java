@@ -4,7 +4,6 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.CatalogRebuild;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,8 +48,13 @@ final class CatalogCommand implements Runnable {
             if (locations.isEmpty()) {
                 throw new LifeboatException(ExitCode.USAGE, "the catalog knows no repository; name them with --repo");
             }
-            List<Repository> repositories = locations.stream().map(Repositories::open).toList();
-            int count = CatalogRebuild.rebuild(catalog, repositories);
+            List<Repository> repositories = locations.stream().map(services::repository).toList();
+            int count;
+            try {
+                count = CatalogRebuild.rebuild(catalog, repositories);
+            } finally {
+                repositories.forEach(Repository::close);
+            }
             spec.commandLine().getOut().println("catalog rebuilt from " + repositories.size() + " repositories: "
                     + count + " backups");
             return ExitCode.OK.code();

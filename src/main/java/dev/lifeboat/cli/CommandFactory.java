@@ -16,17 +16,21 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == BackupCommand.class) {
             command = new BackupCommand(services);
         } else if (type == ListCommand.class) {
-            command = new ListCommand();
+            command = new ListCommand(services);
         } else if (type == CatCommand.class) {
             command = new CatCommand(services);
         } else if (type == VerifyCommand.class) {
             command = new VerifyCommand(services);
+        } else if (type == CopyCommand.class) {
+            command = new CopyCommand(services);
         } else if (type == RestoreCommand.class) {
             command = new RestoreCommand(services);
         } else if (type == HistoryCommand.class) {
             command = new HistoryCommand(services);
         } else if (type == CatalogCommand.RebuildCommand.class) {
             command = new CatalogCommand.RebuildCommand(services);
+        } else if (type == UnlockCommand.class) {
+            command = new UnlockCommand(services);
         } else if (type == RekeyCommand.class) {
             command = new RekeyCommand(services);
         } else if (type == PruneCommand.class) {

@@ -43,24 +43,29 @@ final class EncryptionOptions {
     @Option(names = "--no-encrypt", description = "Store the backup unencrypted.")
     boolean noEncrypt;
 
-    /** The encryption stage for a backup into {@code repository}. */
-    Encryption resolve(Services services, Repository repository) throws IOException {
+    /** The encryption stage for a backup into these repositories. */
+    Encryption resolve(Services services, List<Repository> repositories) throws IOException {
         int modes = (recipients != null || recipientFile != null ? 1 : 0) + (passphraseEnv != null ? 1 : 0)
                 + (askPassphrase ? 1 : 0) + (pgpPublicKey != null ? 1 : 0) + (noEncrypt ? 1 : 0);
         if (modes > 1) {
             throw new LifeboatException(ExitCode.USAGE, "give one kind of encryption: --recipient/--recipient-file,"
                     + " --passphrase-env, --ask-passphrase, --pgp-public-key or --no-encrypt");
         }
-        Optional<Manifest.EncryptionInfo> pinned = repository.pinnedEncryption();
-        if (noEncrypt) {
-            if (pinned.isPresent()) {
+        for (Repository repository : repositories) {
+            Optional<Manifest.EncryptionInfo> pinned = pinned(repository);
+            if (noEncrypt && pinned.isPresent()) {
                 throw new LifeboatException(ExitCode.USAGE, "repository " + repository.location() + " keeps its backups"
                         + " encrypted (" + pinned.get().scheme() + "); use another repository for unencrypted backups");
             }
+            if (modes == 0 && pinned.isPresent()) {
+                return fromPin(pinned, repository);
+            }
+        }
+        if (noEncrypt) {
             return Encryption.NONE;
         }
         return modes == 1 ? build(services, recipients, recipientFile, passphraseEnv, askPassphrase, pgpPublicKey)
-                : fromPin(pinned, repository);
+                : fromPin(Optional.empty(), repositories.get(0));
     }
 
     /** An encryption stage from exactly one given kind of key; shared with rekey's --to-* options. */
@@ -83,6 +88,15 @@ final class EncryptionOptions {
         } catch (NoSuchFileException e) {
             throw new LifeboatException(ExitCode.USAGE, "OpenPGP public key file " + pgpPublicKey + " does not exist;"
                     + " export it with 'gpg --export --armor KEYID > key.asc'");
+        }
+    }
+
+    /** An unreachable repository pins nothing here; the backup itself reports it. */
+    private static Optional<Manifest.EncryptionInfo> pinned(Repository repository) {
+        try {
+            return repository.pinnedEncryption();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

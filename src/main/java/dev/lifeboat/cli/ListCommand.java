@@ -3,7 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,6 +13,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "list", description = "List the complete backups in a repository, oldest first.")
 final class ListCommand implements Callable<Integer> {
+    private final Services services;
+
+    ListCommand(Services services) {
+        this.services = services;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -27,8 +33,10 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Manifest> manifests = Repositories.open(repo).manifests().stream()
-                .filter(m -> name == null || m.name().equals(name)).toList();
+        List<Manifest> manifests;
+        try (Repository repository = services.repository(repo)) {
+            manifests = repository.manifests().stream().filter(m -> name == null || m.name().equals(name)).toList();
+        }
         if (json) {
             spec.commandLine().getOut().println(Json.writeString(manifests));
         } else {

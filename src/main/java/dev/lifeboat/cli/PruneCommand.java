@@ -5,7 +5,6 @@ import dev.lifeboat.catalog.Run;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.prune.Pruner;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.retention.RetentionPolicy;
 import java.io.PrintWriter;
@@ -76,7 +75,12 @@ final class PruneCommand implements Callable<Integer> {
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly,
                 within == null ? Duration.ZERO : RetentionPolicy.parseDuration(within)).requireKeepsSomething();
         RetentionPolicy safety = new RetentionPolicy(0, 0, 0, 0, 0, 0, RetentionPolicy.parseDuration(safetyWithin));
-        Repository repository = Repositories.open(repo);
+        try (Repository repository = services.repository(repo)) {
+            return prune(repository, policy, safety);
+        }
+    }
+
+    private int prune(Repository repository, RetentionPolicy policy, RetentionPolicy safety) throws Exception {
         Pruner pruner = new Pruner(services.clock, timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone));
         Optional<String> only = Optional.ofNullable(name);
         Pruner.Result result = dryRun ? pruner.plan(repository, policy, safety, only)

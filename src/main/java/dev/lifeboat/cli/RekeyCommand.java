@@ -8,7 +8,7 @@ import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.rekey.Rekeyer;
-import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.backup.Destination;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.source.Source;
 import java.io.PrintWriter;
@@ -73,11 +73,13 @@ final class RekeyCommand implements Callable<Integer> {
         }
         Encryption newKey = EncryptionOptions.build(services, toRecipients, toRecipientFile, toPassphraseEnv, false,
                 toPgpPublicKey);
-        Repository repository = Repositories.open(repo);
-        PrintWriter out = spec.commandLine().getOut();
-        if (purge) {
-            return purge(repository, newKey, out);
+        try (Repository repository = services.repository(repo)) {
+            return purge ? purge(repository, newKey) : rekey(repository, newKey);
         }
+    }
+
+    private int rekey(Repository repository, Encryption newKey) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         KeyOptions.Keys keys = oldKey.load(services);
         Rekeyer.Result result = new Rekeyer(services.clock).rekey(repository, Optional.ofNullable(name),
                 keys::decryption, newKey);
@@ -88,7 +90,8 @@ final class RekeyCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private int purge(Repository repository, Encryption newKey, PrintWriter out) throws Exception {
+    private int purge(Repository repository, Encryption newKey) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         if (source == null) {
             throw new LifeboatException(ExitCode.USAGE, "--purge needs --source SOURCE: a fresh backup is taken"
                     + " before the old ones are deleted");
@@ -96,8 +99,8 @@ final class RekeyCommand implements Callable<Integer> {
         Source from = services.engines.forSpec(source).source(source);
         String backupName = name == null ? from.defaultName() : Names.check(name);
         StoredForm form = new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), newKey);
-        Manifest fresh = services.backups().run(from, backupName, form, repository, BackupRunner.Guards.NONE)
-                .manifest().orElseThrow();
+        Manifest fresh = services.backups().run(from, backupName, form, List.of(Destination.required(repository)),
+                BackupRunner.Guards.NONE).result().orElseThrow().requireStored();
         out.println("fresh backup " + fresh.id() + " for " + String.join(", ", newKey.recipients()));
         repository.pinEncryption(fresh.encryption());
         for (Manifest m : repository.manifests()) {

@@ -8,7 +8,6 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
@@ -61,7 +60,12 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Repository repository = Repositories.open(repo);
+        try (Repository repository = services.repository(repo)) {
+            return run(repository);
+        }
+    }
+
+    private int run(Repository repository) throws Exception {
         RestoreTarget target = services.engines.forSpec(to).target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
         PrintWriter out = spec.commandLine().getOut();

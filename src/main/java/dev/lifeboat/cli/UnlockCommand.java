@@ -2,7 +2,6 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.backup.BackupRunner;
-import dev.lifeboat.repository.Repositories;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,9 +22,18 @@ final class UnlockCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Only the lock of this database name.")
     String name;
 
+    private final Services services;
+
+    UnlockCommand(Services services) {
+        this.services = services;
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<String> removed = Repositories.open(repo).unlock(Optional.ofNullable(name).map(BackupRunner::lockScope));
+        List<String> removed;
+        try (var repository = services.repository(repo)) {
+            removed = repository.unlock(Optional.ofNullable(name).map(BackupRunner::lockScope));
+        }
         removed.forEach(lock -> spec.commandLine().getOut().println("removed lock: " + lock));
         if (removed.isEmpty()) {
             spec.commandLine().getOut().println("no locks in " + repo);

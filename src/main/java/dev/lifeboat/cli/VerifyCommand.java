@@ -9,7 +9,6 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Decryption;
-import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.verify.Verifier;
 import java.io.PrintWriter;
@@ -52,7 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Repository repository = Repositories.open(repo);
+        try (Repository repository = services.repository(repo)) {
+            return run(repository);
+        }
+    }
+
+    private int run(Repository repository) throws Exception {
         Verifier verifier = services.verifier();
         KeyOptions.Keys keys = keyOptions.load(services);
         PrintWriter out = spec.commandLine().getOut();

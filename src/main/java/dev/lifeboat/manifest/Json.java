@@ -34,6 +34,13 @@ public final class Json {
         return new String(write(value), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** {@code value} as a JSON object with one more field, e.g. a manifest with per-repository results. */
+    public static String writeStringWith(Object value, String field, Object extra) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = MAPPER.valueToTree(value);
+        node.set(field, MAPPER.valueToTree(extra));
+        return writeString(node);
+    }
+
     public static <T> T read(byte[] json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
     }

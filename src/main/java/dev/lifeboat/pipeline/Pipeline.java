@@ -38,6 +38,28 @@ public final class Pipeline {
     }
 
     /**
+     * Copies a stored object unchanged (still compressed and encrypted), proving its size and
+     * SHA-256 against {@code expected} on the way; {@code sink} is flushed but left open.
+     */
+    public static void copyStored(InputStream storedIn, OutputStream sink, Seal expected, LongConsumer progress)
+            throws IOException {
+        DigestingOutputStream stored = new DigestingOutputStream(new UnclosableOutputStream(sink));
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = storedIn.read(buffer)) >= 0; ) {
+            stored.write(buffer, 0, n);
+            progress.accept(n);
+        }
+        stored.flush();
+        if (stored.count() < expected.storedSize()) {
+            throw corrupted("the stored object is truncated: " + stored.count() + " of " + expected.storedSize()
+                    + " bytes", null);
+        }
+        if (stored.count() != expected.storedSize() || !stored.hex().equals(expected.storedSha256())) {
+            throw corrupted("the stored object's SHA-256 differs from its manifest", null);
+        }
+    }
+
+    /**
      * Unseals a stored object into {@code plainOut}, checking both digests and sizes against the
      * manifest. A mismatch, a truncated object or undecodable bytes end in an integrity failure;
      * a failure to write {@code plainOut} is reported as the {@link IOException} it is.

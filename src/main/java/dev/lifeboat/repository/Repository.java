@@ -10,7 +10,7 @@ import java.util.Optional;
  * Where backups live. A backup is visible only once its manifest is written, and the manifest is
  * written only after the data object is durable. Storage knows nothing of database engines.
  */
-public interface Repository {
+public interface Repository extends AutoCloseable {
     /** A printable location with no credentials in it. */
     String location();
 
@@ -68,6 +68,11 @@ public interface Repository {
 
     /** Removes temporary files and unfinished backups left by dead processes of this host. */
     int removeLeftovers() throws IOException;
+
+    /** Frees connections and threads; nothing to do for a local folder. */
+    @Override
+    default void close() {
+    }
 
     /** A backup being written. Closing it without {@link #commit} removes everything it wrote. */
     interface Upload extends AutoCloseable {

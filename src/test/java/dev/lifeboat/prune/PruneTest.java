@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.Progress;
 import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.Retries;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
@@ -59,7 +60,7 @@ class PruneTest {
         try (Snapshot snapshot = source.snapshot(scratch)) {
             for (int i = 0; i < count; i++) {
                 Instant at = START.plus(step.multipliedBy(i));
-                new BackupRunner(Clock.fixed(at, ZoneOffset.UTC), scratch, Progress.NONE).store(snapshot, at,
+                new BackupRunner(Clock.fixed(at, ZoneOffset.UTC), scratch, Progress.NONE, Retries.NONE).store(snapshot, at,
                         new Manifest.SourceInfo("sqlite", db.toString()), "app", Manifest.PURPOSE_BACKUP, form,
                         repository);
             }

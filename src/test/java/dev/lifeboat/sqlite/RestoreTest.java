@@ -139,7 +139,8 @@ class RestoreTest {
             FileRepository repository = new FileRepository(repo);
             Manifest manifest = BackupSelector.select(repository, "latest", "app", null);
             ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
-            BackupRunner backups = new BackupRunner(Clock.systemUTC(), scratch, Progress.NONE);
+            BackupRunner backups = new BackupRunner(Clock.systemUTC(), scratch, Progress.NONE,
+                    dev.lifeboat.backup.Retries.NONE);
             RestoreRunner failingAfterInstall = new RestoreRunner(Clock.systemUTC(), backups,
                     new RestoreRunner.Phases() {
                         @Override

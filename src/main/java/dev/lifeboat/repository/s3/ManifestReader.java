@@ -1,0 +1,49 @@
+package dev.lifeboat.repository.s3;
+
+import dev.lifeboat.manifest.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/** Reads many small manifests at once, a bounded number at a time: a listing of thousands stays fast. */
+final class ManifestReader {
+    static final int PARALLEL = 8;
+
+    private ManifestReader() {
+    }
+
+    static List<Manifest> readAll(List<String> ids, Function<String, Optional<Manifest>> read) {
+        if (ids.size() <= 1) {
+            return ids.stream().map(read).flatMap(Optional::stream).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()), runnable -> {
+            Thread thread = new Thread(runnable, "lifeboat-s3-manifest");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Optional<Manifest>>> futures = new ArrayList<>();
+            ids.forEach(id -> futures.add(pool.submit(() -> read.apply(id))));
+            List<Manifest> manifests = new ArrayList<>();
+            for (Future<Optional<Manifest>> future : futures) {
+                future.get().ifPresent(manifests::add);
+            }
+            return manifests;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading manifests", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
