@@ -45,7 +45,8 @@ public final class BackupRunner {
 
     /** Seals an open snapshot; the caller keeps ownership of it. */
     public Manifest store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
-                          String purpose, StoredForm form, Repository repository) throws IOException {
+                          String purpose, StoredForm requested, Repository repository) throws IOException {
+        StoredForm form = snapshot.compressible() ? requested : requested.uncompressed();
         String id = BackupIds.newId(started);
         try (Repository.Upload upload = repository.startUpload(id, form.objectName(snapshot.extension()))) {
             Seal seal;
