@@ -30,7 +30,7 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path or sqlite:PATH.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
     String source;
 
     @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository folder (or file:PATH).")

@@ -40,7 +40,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "REPO")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path or sqlite:PATH.")
+    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
     String to;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")

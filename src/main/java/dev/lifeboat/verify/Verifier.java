@@ -41,8 +41,18 @@ public final class Verifier {
 
     public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
             throws IOException {
+        return verify(repository, manifest, decryption, java.util.Map.of());
+    }
+
+    /**
+     * @param access how to open the snapshot where the engine needs more than the recorded source,
+     *               e.g. {@code key-env=VAR} for SQLCipher; empty to use what was recorded
+     */
+    public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption,
+                                     java.util.Map<String, String> access) throws IOException {
         scratch.removeLeftovers();
-        Inspector inspector = engines.forKind(manifest.source().kind()).inspector();
+        Inspector inspector = engines.forKind(manifest.source().kind()).inspector(manifest.source().location(),
+                access);
         try (Inspector.Staged staged = inspector.stage(scratch)) {
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             return record(repository, manifest, checks, null);
