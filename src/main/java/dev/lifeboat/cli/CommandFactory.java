@@ -16,7 +16,9 @@ final class CommandFactory implements CommandLine.IFactory {
         if (type == BackupCommand.class) {
             command = new BackupCommand(services);
         } else if (type == ListCommand.class) {
-            command = new ListCommand();
+            command = new ListCommand(services);
+        } else if (type == RekeySqlcipherCommand.class) {
+            command = new RekeySqlcipherCommand(services);
         } else if (type == CatCommand.class) {
             command = new CatCommand(services);
         } else if (type == VerifyCommand.class) {

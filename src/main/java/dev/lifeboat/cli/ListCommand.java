@@ -4,15 +4,24 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.secret.DatabaseKey;
+import dev.lifeboat.secret.KeyCheck;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "list", description = "List the complete backups in a repository, oldest first.")
 final class ListCommand implements Callable<Integer> {
+    private final Services services;
+
+    ListCommand(Services services) {
+        this.services = services;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -25,15 +34,30 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the manifests as a JSON array.")
     boolean json;
 
+    @Mixin
+    KeyOptions key = new KeyOptions();
+
     @Override
     public Integer call() throws Exception {
         List<Manifest> manifests = Repositories.open(repo).manifests().stream()
                 .filter(m -> name == null || m.name().equals(name)).toList();
         if (json) {
             spec.commandLine().getOut().println(Json.writeString(manifests));
+        } else if (key.key(services.env).isPresent()) {
+            DatabaseKey current = key.key(services.env).get();
+            Output.table(spec.commandLine().getOut(), manifests, "KEY", m -> opens(m, current));
         } else {
             Output.table(spec.commandLine().getOut(), manifests);
         }
         return ExitCode.OK.code();
+    }
+
+    /** From the key check recorded with an SQLCipher backup: whether the given key opens it. */
+    private static String opens(Manifest manifest, DatabaseKey key) {
+        String check = manifest.facts().properties().get("key_check");
+        if (check == null) {
+            return "-";
+        }
+        return KeyCheck.matches(check, key) ? "opens" : "other key";
     }
 }

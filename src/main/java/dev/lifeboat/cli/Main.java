@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Database backups that are proven to restore.",
         subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
-                RestoreCommand.class, CommandLine.HelpCommand.class})
+                RestoreCommand.class, RekeySqlcipherCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the verification records as JSON.")
     boolean json;
 
+    @Mixin
+    KeyOptions key = new KeyOptions();
+
     @Override
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
@@ -52,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!"all".equals(backup)) {
             Manifest manifest = BackupSelector.select(repository, backup, name, null);
-            VerificationRecord record = verifier.verify(repository, manifest, decryption);
+            VerificationRecord record = verifier.verify(repository, manifest, decryption, key.access());
             print(out, manifest, record);
             return ExitCode.OK.code();
         }
@@ -63,7 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                VerificationRecord record = verifier.verify(repository, manifest, decryption);
+                VerificationRecord record = verifier.verify(repository, manifest, decryption, key.access());
                 records.add(record);
                 print(out, manifest, record);
             } catch (LifeboatException e) {

@@ -172,6 +172,21 @@ public final class FileRepository implements Repository {
     }
 
     @Override
+    public void delete(Manifest manifest) throws IOException {
+        Path dir = backupDir(manifest.id());
+        try {
+            // The owner mark makes a delete cut short look like a dead writer's leftover, which the next run removes.
+            DurableFiles.writeAtomically(dir.resolve(OWNER),
+                    ProcessOwner.current().token().getBytes(StandardCharsets.UTF_8));
+            Files.delete(dir.resolve(MANIFEST));
+            DurableFiles.syncDirectory(dir);
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    @Override
     public List<String> incompleteBackups() throws IOException {
         requireExisting();
         List<String> incomplete = new ArrayList<>();

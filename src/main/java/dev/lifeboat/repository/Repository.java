@@ -27,6 +27,12 @@ public interface Repository {
     /** Stores a small record (such as a verification result) next to a backup, atomically. */
     void putRecord(String backupId, String recordName, byte[] content) throws IOException;
 
+    /**
+     * Forgets a backup. The manifest goes first, so a delete cut short leaves data without a
+     * manifest (invisible, and removed later), never a manifest without data.
+     */
+    void delete(Manifest manifest) throws IOException;
+
     /** Backups that have data but no manifest, and no live writer: never listed, never restored. */
     List<String> incompleteBackups() throws IOException;
 
