@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.testing.CipherApp;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.SqlcipherShell;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,24 @@ class SqlcipherFailuresTest {
         }
         assertEquals(2, cli.run("list", "--repo", repo.toString()).out().lines().count(), "no safety backup was made");
         assertNoScratchFiles();
+    }
+
+    @Test
+    void restoreIntoALiveTargetWhoseWriterKeepsItLockedFailsAndLeavesItAsItWas() throws Exception {
+        Path live = dir.resolve("live.db");
+        String spec = "sqlcipher:" + live + "?key-env=KEY&legacy=3";
+        String keyed = "PRAGMA key = '" + KEY + "';";
+        SqlcipherShell.query(live, keyed, "CREATE TABLE t(x); INSERT INTO t VALUES (1), (2);");
+        assertEquals(0, cli.run("backup", spec, "--repo", repo.toString()).exit());
+        SqlcipherShell.query(live, keyed, "INSERT INTO t VALUES (3);");
+        try (SqlcipherShell writer = SqlcipherShell.open(live, keyed)) {
+            writer.run("BEGIN IMMEDIATE; INSERT INTO t VALUES (4);");
+            Cli.Result restore = cli.env("LIFEBOAT_LOCK_TIMEOUT", "1").run("restore", "latest", "--repo",
+                    repo.toString(), "--to", spec, "--yes");
+            assertFailure(restore, ExitCode.TARGET, "locked", "1 s retry budget", "the previous content was put back");
+            writer.run("ROLLBACK;");
+        }
+        assertEquals("3", SqlcipherShell.query(live, keyed, "SELECT count(*) FROM t;"), "the target is as it was");
     }
 
     private void assertNoScratchFiles() throws Exception {

@@ -82,6 +82,7 @@ final class CipherTarget implements RestoreTarget {
         private final ScratchSpace beside;
         private CipherSnapshot previous;
         private boolean createdTarget;
+        private boolean untouched;
 
         CipherStaged(ScratchSpace beside) {
             super(beside.newFile("restore-" + spec.file().getFileName()), CipherTarget.this.files, spec.settings(),
@@ -100,7 +101,12 @@ final class CipherTarget implements RestoreTarget {
         public void install() throws IOException {
             Path target = spec.file();
             if (Files.exists(target)) {
-                replace(file);
+                untouched = !replace(file);
+                if (untouched) {
+                    throw new LifeboatException(ExitCode.TARGET, "cannot replace " + target + ": another connection"
+                            + " kept it locked beyond the " + busy.toSeconds() + " s retry budget; stop its writers"
+                            + " and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
+                }
                 return;
             }
             ScratchSpace.delete(target);
@@ -117,18 +123,24 @@ final class CipherTarget implements RestoreTarget {
                 Files.deleteIfExists(spec.file());
                 return;
             }
+            if (untouched) {
+                return;
+            }
             if (previous == null) {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
-            replace(previous.file());
+            if (!replace(previous.file())) {
+                throw new LifeboatException(ExitCode.TARGET, "another connection kept " + spec.file() + " locked");
+            }
         }
 
         /**
          * Copies {@code content} into the live target in one write transaction with the backup API,
-         * both sides keyed. sqlite3_backup_finish reports success even when every step was BUSY, so
-         * completion is read from the schema cookie, which a finished copy sets to the old one plus one.
+         * both sides keyed; false if it never happened. sqlite3_backup_finish reports success even
+         * when every step was BUSY (and rolls back what it began), so completion is read from the
+         * schema cookie, which a finished copy sets to the old one plus one.
          */
-        private void replace(Path content) {
+        private boolean replace(Path content) {
             Path target = spec.file();
             try (Connection conn = files.open(target, settings, key, CipherFiles.Access.READ_WRITE, busy);
                  Statement st = conn.createStatement()) {
@@ -136,13 +148,12 @@ final class CipherTarget implements RestoreTarget {
                 long before = SqliteFacts.longValue(conn, "PRAGMA schema_version");
                 st.executeUpdate("restore from " + CipherFiles.literal(CipherFiles.keyedUri(content, settings, key)));
                 if (SqliteFacts.longValue(conn, "PRAGMA schema_version") != before + 1) {
-                    throw new LifeboatException(ExitCode.TARGET, "cannot replace " + target + ": another connection"
-                            + " kept it locked beyond the " + busy.toSeconds() + " s retry budget; stop its writers"
-                            + " and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
+                    return false;
                 }
                 if (wal) {
                     st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                 }
+                return true;
             } catch (SQLException e) {
                 throw CipherFiles.failure("replace", target, e, key, busy, ExitCode.TARGET);
             }
