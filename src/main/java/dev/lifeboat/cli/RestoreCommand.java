@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupSelector;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
@@ -58,8 +59,15 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
-        RestoreTarget target = services.engines.forSpec(to).target(to);
+        dev.lifeboat.source.Engine engine = services.engines.forSpec(to);
+        RestoreTarget target = engine.target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
+        if (!engine.kind().equals(manifest.source().kind())) {
+            throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
+                    + manifest.source().kind() + " database, and " + to + " names a " + engine.kind()
+                    + " target; restore it to a " + manifest.source().kind() + " target, e.g. "
+                    + manifest.source().location());
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (noSafetyBackup && target.exists()) {

@@ -98,6 +98,11 @@ class SqlcipherFailuresTest {
         Cli.Result verified = cli.run("verify", "latest", "--repo", repo.toString());
         assertEquals(0, verified.exit(), "the key-env recorded with the backup opens it: " + verified);
 
+        Path plainTarget = dir.resolve("as-plain.db");
+        assertFailure(cli.run("restore", "latest", "--repo", repo.toString(), "--to", plainTarget.toString()),
+                ExitCode.USAGE, "is of a sqlcipher database", "names a sqlite target");
+        assertFalse(Files.exists(plainTarget));
+
         Path fresh = dir.resolve("fresh.db");
         messages.clear(); // the same cause as for verify, so the same message
         assertFailure(cli.run("restore", "latest", "--repo", repo.toString(), "--to",

@@ -52,6 +52,9 @@ final class CipherSnapshot implements Snapshot {
                                DatabaseKey sourceKey, DatabaseKey copyKey, ScratchSpace scratch, Duration busy,
                                AutoCloseable hold) {
         Path copy = scratch.newFile(source.getFileName() + ".sqlcipher");
+        // The key check's deliberately slow KDF runs while the copy is made.
+        CompletableFuture<String> keyCheck = CompletableFuture.supplyAsync(
+                () -> KeyCheck.create(copyKey, new SecureRandom()), CipherSnapshot::daemon);
         try {
             CipherFiles.requireFile(source, role, exit);
             Map<String, String> extra = new LinkedHashMap<>();
@@ -74,11 +77,8 @@ final class CipherSnapshot implements Snapshot {
             extra.put("cipher_settings", settings.spec());
             extra.put("content", CONTENT);
             CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(
-                    () -> count(files, copy, settings, copyKey, extra), runnable -> {
-                        Thread thread = new Thread(runnable, "lifeboat-facts");
-                        thread.setDaemon(true);
-                        thread.start();
-                    });
+                    () -> count(files, copy, settings, copyKey, extra), CipherSnapshot::daemon)
+                    .thenCombine(keyCheck, CipherSnapshot::withKeyCheck);
             return new CipherSnapshot(copy, facts, hold);
         } catch (RuntimeException e) {
             ScratchSpace.delete(copy);
@@ -100,10 +100,21 @@ final class CipherSnapshot implements Snapshot {
         }
     }
 
+    private static void daemon(Runnable runnable) {
+        Thread thread = new Thread(runnable, "lifeboat-facts");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static Facts withKeyCheck(Facts facts, String keyCheck) {
+        Map<String, String> properties = new LinkedHashMap<>(facts.properties());
+        properties.put("key_check", keyCheck);
+        return new Facts(facts.engine(), facts.engineVersion(), facts.tableRows(), properties);
+    }
+
     private static Facts count(CipherFiles files, Path copy, CipherSettings settings, DatabaseKey key,
                                Map<String, String> extra) {
         Map<String, String> properties = new LinkedHashMap<>(extra);
-        properties.put("key_check", KeyCheck.create(key, new SecureRandom()));
         try (Connection conn = files.open(copy, settings, key, CipherFiles.Access.READ_ONLY, Duration.ofSeconds(5))) {
             return asSqlcipher(SqliteFacts.read(conn, properties));
         } catch (SQLException e) {

@@ -27,7 +27,9 @@ record KeyReference(String parameter, String value) {
             throw new LifeboatException(ExitCode.USAGE, "key-env must name an environment variable; put the key"
                     + " itself in that variable, never on the command line");
         }
-        return env != null ? new KeyReference(ENV, env) : new KeyReference(FILE, file);
+        // Recorded absolute, so verify finds the file again from any working folder.
+        return env != null ? new KeyReference(ENV, env)
+                : new KeyReference(FILE, Path.of(file).toAbsolutePath().normalize().toString());
     }
 
     DatabaseKey read(Map<String, String> env) {

@@ -1,5 +1,7 @@
 package dev.lifeboat.source.sqlcipher;
 
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Inspector;
@@ -59,10 +61,11 @@ public final class SqlcipherEngine implements Engine {
         return new CipherTarget(parsed, files, parsed.key().read(env), busy);
     }
 
-    /** Without a location there is no key to open snapshots with; verify passes one. */
+    /** Without the recorded location there is no key to open snapshots with; verify passes one. */
     @Override
     public Inspector inspector() {
-        return inspector(SqlcipherSpec.PREFIX + "unknown", Map.of());
+        throw new LifeboatException(ExitCode.USAGE, "opening an SQLCipher backup needs its key; give --key-env VAR"
+                + " or --key-file FILE");
     }
 
     @Override
