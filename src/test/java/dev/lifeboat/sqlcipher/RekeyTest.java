@@ -71,6 +71,24 @@ class RekeyTest {
         assertEquals(3, again.out().lines().filter(l -> l.contains("already under the new key")).count(), again.out());
     }
 
+    @Test
+    void backupsThatNeitherKeyOpensAreReportedAndKept() throws Exception {
+        Path db = dir.resolve("other.db");
+        Path repo = dir.resolve("repo");
+        Cli cli = new Cli(dir.resolve("scratch")).env("A", "key a").env("B", "key b").env("C", "key c");
+        SqlcipherShell.query(db, "PRAGMA key = 'key a';", "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+        assertEquals(0, cli.run("backup", "sqlcipher:" + db + "?key-env=A&legacy=3", "--repo", repo.toString()).exit());
+        List<String> before = ids(cli, repo);
+        Cli.Result rekey = cli.run("rekey-sqlcipher", "--repo", repo.toString(), "--old-key-env", "B",
+                "--new-key-env", "C");
+        assertEquals(6, rekey.exit(), rekey.toString());
+        assertTrue(rekey.out().startsWith("FAILED") && rekey.out().contains("opened by neither key"), rekey.out());
+        assertTrue(rekey.err().contains("could not be re-keyed") && rekey.err().contains("run rekey-sqlcipher again"),
+                rekey.err());
+        assertEquals(before, ids(cli, repo), "the backup is kept as it was");
+        assertEquals(List.of("opens"), keyColumn(cli, repo, "A"));
+    }
+
     private static List<String> keyColumn(Cli cli, Path repo, String variable) {
         Cli.Result list = cli.run("list", "--repo", repo.toString(), "--key-env", variable);
         assertEquals(0, list.exit(), list.toString());

@@ -10,6 +10,7 @@ import dev.lifeboat.testing.CipherApp;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.SqlcipherShell;
 import dev.lifeboat.testing.TestDatabases;
+import dev.lifeboat.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,6 +120,62 @@ class SqlcipherFailuresTest {
         }
         assertEquals(2, cli.run("list", "--repo", repo.toString()).out().lines().count(), "no safety backup was made");
         assertNoScratchFiles();
+    }
+
+    @Test
+    void badSpecsAndKeySourcesAreRefusedBeforeAnythingIsOpened() throws Exception {
+        String db = "sqlcipher:" + encrypted;
+        assertFailure(cli.run("backup", db + "?key-env=KEY&legacy=9", "--repo", repo.toString()),
+                ExitCode.USAGE, "legacy=9 is not valid");
+        assertFailure(cli.run("backup", db + "?key-env=KEY&page-size=1000", "--repo", repo.toString()),
+                ExitCode.USAGE, "page-size=1000 is not valid");
+        assertFailure(cli.run("backup", db + "?key-env=KEY&cipher=aes", "--repo", repo.toString()),
+                ExitCode.USAGE, "unknown SQLCipher parameter 'cipher'");
+        assertFailure(cli.run("backup", db + "?key-env=KEY&key-file=/k", "--repo", repo.toString()),
+                ExitCode.USAGE, "key-env or key-file, not both");
+        assertFailure(cli.run("backup", db + "?key-file=" + dir.resolve("missing.key"), "--repo", repo.toString()),
+                ExitCode.USAGE, "cannot read the database key file", "missing.key");
+        Path badRaw = dir.resolve("bad-raw.key");
+        Files.writeString(badRaw, "x'0123'\n");
+        assertFailure(cli.run("backup", db + "?key-file=" + badRaw, "--repo", repo.toString()),
+                ExitCode.USAGE, "raw key", "is malformed", "64 hex digits");
+        assertFailure(cli.run("backup", "sqlcipher:" + dir.resolve("nope.db") + "?key-env=KEY", "--repo",
+                repo.toString()), ExitCode.SOURCE, "does not exist");
+        assertFalse(Files.exists(repo));
+        assertNoScratchFiles();
+    }
+
+    @Test
+    void fullScratchDiskFailsWithoutShowingTheKeyAndLeavesNoScratchFile() throws Exception {
+        try (Connection conn = new CipherApp().open(encrypted, KEY, Map.of("legacy", "4"));
+             Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE blobs(b BLOB)");
+            st.execute("INSERT INTO blobs WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                    + " WHERE i < 1500) SELECT randomblob(4096) FROM n");
+        }
+        try (Tmpfs disk = new Tmpfs(dir.resolve("tiny-disk"), "1m")) {
+            assertFailure(new Cli(disk.path()).env("KEY", KEY).run("backup", "sqlcipher:" + encrypted
+                    + "?key-env=KEY", "--repo", repo.toString()), ExitCode.FAILURE,
+                    "cannot unpack the SQLCipher driver", "the disk is full", "LIFEBOAT_SCRATCH_DIR");
+            try (Stream<Path> files = Files.walk(disk.path())) {
+                assertEquals(0, files.filter(Files::isRegularFile).count(), "no partial driver is left");
+            }
+        }
+        try (Tmpfs disk = new Tmpfs(dir.resolve("small-disk"), "17m")) {
+            Cli small = new Cli(disk.path()).env("KEY", KEY);
+            Path tiny = dir.resolve("tiny.db");
+            try (Connection conn = new CipherApp().open(tiny, KEY, Map.of("legacy", "4", "kdf_iter", "1000"))) {
+                conn.createStatement().execute("CREATE TABLE t(x)");
+            }
+            assertEquals(0, small.run("backup", "sqlcipher:" + tiny + "?key-env=KEY&kdf-iter=1000", "--repo",
+                    dir.resolve("other-repo").toString()).exit(), "the driver fits; the big copy does not");
+            assertFailure(small.run("backup", "sqlcipher:" + encrypted + "?key-env=KEY", "--repo", repo.toString()),
+                    ExitCode.FAILURE, "the disk is full", "free space");
+            try (Stream<Path> files = Files.list(disk.path())) {
+                assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith(".lifeboat-scratch-")).count());
+            }
+            assertFalse(Files.exists(repo));
+        }
     }
 
     @Test

@@ -63,8 +63,9 @@ final class IsolatedDriver {
             Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
             return (Driver) type.getDeclaredConstructor().newInstance();
         } catch (IOException | ReflectiveOperationException | LinkageError e) {
-            throw new LifeboatException(ExitCode.FAILURE, "cannot load the SQLCipher driver (" + e
-                    + "); check that " + cacheDir + " is writable, or rebuild Lifeboat", e);
+            String cause = String.valueOf(e.getMessage()).contains("No space left") ? "the disk is full" : e.toString();
+            throw new LifeboatException(ExitCode.FAILURE, "cannot unpack the SQLCipher driver into " + cacheDir + " ("
+                    + cause + "); free space there or set LIFEBOAT_SCRATCH_DIR to a writable folder with 20 MB free", e);
         }
     }
 
@@ -81,12 +82,16 @@ final class IsolatedDriver {
         }
         DurableFiles.createPrivateDirectories(cacheDir);
         Path temp = DurableFiles.tempSibling(jar);
-        try (InputStream in = resource(); OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            in.transferTo(out);
+        try {
+            try (InputStream in = resource(); OutputStream out = Files.newOutputStream(temp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            }
+            Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return jar;
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return jar;
     }
 
     private InputStream resource() throws IOException {
