@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** --key-env / --key-file: an SQLCipher database key for commands that open its backups. */
 final class KeyOptions {
     @Option(names = "--key-env", paramLabel = "VAR", description = "SQLCipher backups: the environment variable"
-            + " holding the database key (default: the key-env or key-file recorded with the backup).")
+            + " holding the database key. verify: instead of the key-env/key-file recorded with the backup;"
+            + " list: adds a KEY column saying which backups it opens.")
     String keyEnv;
 
     @Option(names = "--key-file", paramLabel = "FILE", description = "SQLCipher backups: a file holding the key.")

@@ -41,11 +41,11 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Manifest> manifests = Repositories.open(repo).manifests().stream()
                 .filter(m -> name == null || m.name().equals(name)).toList();
+        java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         if (json) {
             spec.commandLine().getOut().println(Json.writeString(manifests));
-        } else if (key.key(services.env).isPresent()) {
-            DatabaseKey current = key.key(services.env).get();
-            Output.table(spec.commandLine().getOut(), manifests, "KEY", m -> opens(m, current));
+        } else if (current.isPresent()) {
+            Output.table(spec.commandLine().getOut(), manifests, "KEY", m -> opens(m, current.get()));
         } else {
             Output.table(spec.commandLine().getOut(), manifests);
         }

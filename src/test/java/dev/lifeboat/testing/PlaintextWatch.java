@@ -28,6 +28,11 @@ public final class PlaintextWatch implements AutoCloseable {
         this.thread = new Thread(() -> {
             while (!stop) {
                 scan();
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }, "plaintext-watch");
         thread.setDaemon(true);
