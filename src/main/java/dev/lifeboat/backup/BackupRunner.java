@@ -169,8 +169,9 @@ public final class BackupRunner {
     }
 
     private BackupResult store(Snapshot snapshot, Instant started, Manifest.SourceInfo source, String name,
-                               String purpose, StoredForm form, List<Destination> destinations,
+                               String purpose, StoredForm requested, List<Destination> destinations,
                                Function<Manifest, List<String>> alarms) throws IOException {
+        StoredForm form = snapshot.compressible() ? requested : requested.uncompressed();
         String id = BackupIds.newId(started);
         String objectName = form.objectName(snapshot.extension());
         FanOut.Result written;

@@ -39,7 +39,7 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path or sqlite:PATH.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
     String source;
 
     @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository: a folder, file:PATH"
@@ -84,6 +84,7 @@ final class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Source from = services.engines.forSpec(source).source(source);
+        from.preflight();
         Compression compression = Compression.parse(compress);
         String backupName = name == null ? from.defaultName() : Names.check(name);
         BackupRunner.Guards guards = guards();
@@ -94,7 +95,8 @@ final class BackupCommand implements Callable<Integer> {
                 destinations.add(new Destination(services.repository(args.spec()), args.required()));
             }
             StoredForm form = new StoredForm(compression, compression.checkedLevel(level),
-                    encryption.resolve(services, destinations.stream().map(Destination::repository).toList()));
+                    encryption.resolve(services, destinations.stream().map(Destination::repository).toList(),
+                            from.snapshotIsEncrypted()));
             PrintWriter err = spec.commandLine().getErr();
             RunTracker tracker = services.tracker(err);
             String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));

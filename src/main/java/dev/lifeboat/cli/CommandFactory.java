@@ -17,6 +17,8 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new BackupCommand(services);
         } else if (type == ListCommand.class) {
             command = new ListCommand(services);
+        } else if (type == RekeySqlcipherCommand.class) {
+            command = new RekeySqlcipherCommand(services);
         } else if (type == CatCommand.class) {
             command = new CatCommand(services);
         } else if (type == VerifyCommand.class) {

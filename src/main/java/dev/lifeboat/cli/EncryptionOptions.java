@@ -43,8 +43,12 @@ final class EncryptionOptions {
     @Option(names = "--no-encrypt", description = "Store the backup unencrypted.")
     boolean noEncrypt;
 
-    /** The encryption stage for a backup into these repositories. */
-    Encryption resolve(Services services, List<Repository> repositories) throws IOException {
+    /**
+     * The encryption stage for a backup into these repositories. A source whose snapshot is
+     * already encrypted (SQLCipher) needs no outer encryption unless options or a pin ask for it.
+     */
+    Encryption resolve(Services services, List<Repository> repositories, boolean snapshotIsEncrypted)
+            throws IOException {
         int modes = (recipients != null || recipientFile != null ? 1 : 0) + (passphraseEnv != null ? 1 : 0)
                 + (askPassphrase ? 1 : 0) + (pgpPublicKey != null ? 1 : 0) + (noEncrypt ? 1 : 0);
         if (modes > 1) {
@@ -61,7 +65,7 @@ final class EncryptionOptions {
                 return fromPin(pinned, repository);
             }
         }
-        if (noEncrypt) {
+        if (noEncrypt || (modes == 0 && snapshotIsEncrypted)) {
             return Encryption.NONE;
         }
         return modes == 1 ? build(services, recipients, recipientFile, passphraseEnv, askPassphrase, pgpPublicKey)

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Database backups that are proven to restore.",
         subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
                 RestoreCommand.class, PruneCommand.class, UnlockCommand.class, HistoryCommand.class,
-                CatalogCommand.class, RekeyCommand.class, CopyCommand.class,
+                CatalogCommand.class, RekeyCommand.class, CopyCommand.class, RekeySqlcipherCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

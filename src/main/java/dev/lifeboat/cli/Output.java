@@ -33,14 +33,21 @@ final class Output {
     }
 
     static void table(PrintWriter out, List<Manifest> manifests) {
-        String format = "%-23s %-16s %-11s %-20s %7s %12s %10s %10s  %s%n";
+        table(out, manifests, "", m -> "");
+    }
+
+    /** The table with one more column at the end, e.g. whether a given key opens each backup. */
+    static void table(PrintWriter out, List<Manifest> manifests, String extraHeader,
+                      java.util.function.Function<Manifest, String> extra) {
+        String format = "%-23s %-16s %-11s %-20s %7s %12s %10s %10s  " + (extraHeader.isEmpty() ? "%s%s%n"
+                : "%-10s %s%n");
         out.printf(Locale.ROOT, format, "ID", "NAME", "KIND", "STARTED", "TABLES", "ROWS", "SIZE", "STORED",
-                "ENCRYPTION");
+                "ENCRYPTION", extraHeader);
         for (Manifest m : manifests) {
             out.printf(Locale.ROOT, format, m.id(), m.name(), m.purpose(), TIME.format(m.startedAt()),
                     m.facts().tableRows().size(), m.facts().totalRows(), Sizes.human(m.seal().plainSize()),
                     Sizes.human(m.seal().storedSize()), m.encryption().scheme()
-                            + (m.isSuspicious() ? "  SUSPICIOUS" : ""));
+                            + (m.isSuspicious() ? "  SUSPICIOUS" : ""), extra.apply(m));
         }
     }
 }

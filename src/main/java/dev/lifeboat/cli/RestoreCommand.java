@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupSelector;
 import dev.lifeboat.catalog.Run;
 import dev.lifeboat.catalog.RunTracker;
@@ -40,7 +41,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "REPO")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path or sqlite:PATH.")
+    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
     String to;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
@@ -66,8 +67,15 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository) throws Exception {
-        RestoreTarget target = services.engines.forSpec(to).target(to);
+        dev.lifeboat.source.Engine engine = services.engines.forSpec(to);
+        RestoreTarget target = engine.target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
+        if (!engine.kind().equals(manifest.source().kind())) {
+            throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
+                    + manifest.source().kind() + " database, and " + to + " names a " + engine.kind()
+                    + " target; restore it to a " + manifest.source().kind() + " target, e.g. "
+                    + manifest.source().location());
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (noSafetyBackup && target.exists()) {

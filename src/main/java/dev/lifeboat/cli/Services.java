@@ -39,8 +39,9 @@ final class Services implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.stdin = stdin;
         this.stdout = stdout;
-        this.engines = Engines.standard(lockTimeout(env));
         this.scratch = ScratchSpace.fromEnvironment(env);
+        this.engines = Engines.standard(lockTimeout(env), seconds(env, "LIFEBOAT_BACKUP_LOCK_WAIT", 0), env, scratch,
+                clock);
         this.retries = new Retries(attempts(env), Duration.ofSeconds(2));
     }
 
@@ -66,11 +67,15 @@ final class Services implements AutoCloseable {
 
     /** LIFEBOAT_LOCK_TIMEOUT in seconds, default 10. */
     private static Duration lockTimeout(Map<String, String> env) {
-        String seconds = env.get("LIFEBOAT_LOCK_TIMEOUT");
+        return seconds(env, "LIFEBOAT_LOCK_TIMEOUT", 10);
+    }
+
+    private static Duration seconds(Map<String, String> env, String variable, long otherwise) {
+        String seconds = env.get(variable);
         try {
-            return Duration.ofSeconds(seconds == null ? 10 : Long.parseLong(seconds.trim()));
+            return Duration.ofSeconds(seconds == null ? otherwise : Long.parseLong(seconds.trim()));
         } catch (NumberFormatException e) {
-            throw new LifeboatException(ExitCode.USAGE, "LIFEBOAT_LOCK_TIMEOUT='" + seconds
+            throw new LifeboatException(ExitCode.USAGE, variable + "='" + seconds
                     + "' is not a whole number of seconds");
         }
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,6 +50,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the verification records as JSON.")
     boolean json;
 
+    @Mixin
+    DatabaseKeyOptions key = new DatabaseKeyOptions();
+
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
@@ -63,7 +67,8 @@ final class VerifyCommand implements Callable<Integer> {
         RunTracker tracker = services.tracker(spec.commandLine().getErr());
         if (!"all".equals(backup)) {
             Manifest manifest = BackupSelector.select(repository, backup, name, null);
-            VerificationRecord record = verify(tracker, verifier, repository, manifest, keys.decryption(manifest));
+            VerificationRecord record = verify(tracker, verifier, repository, manifest, keys.decryption(manifest),
+                    key.access());
             print(out, manifest, record);
             return ExitCode.OK.code();
         }
@@ -75,7 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
             try {
                 VerificationRecord record = verify(tracker, verifier, repository, manifest,
-                        keys.decryption(manifest));
+                        keys.decryption(manifest), key.access());
                 records.add(record);
                 print(out, manifest, record);
             } catch (LifeboatException e) {
@@ -102,10 +107,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** Verifies one backup, recording the run and the backup's new status in the catalog. */
     private static VerificationRecord verify(RunTracker tracker, Verifier verifier, Repository repository,
-                                             Manifest manifest, Decryption decryption) throws Exception {
+                                             Manifest manifest, Decryption decryption,
+                                             java.util.Map<String, String> access) throws Exception {
         try {
             VerificationRecord record = tracker.track("verify", "manual", manifest.name(), repository.location(),
-                    () -> verifier.verify(repository, manifest, decryption),
+                    () -> verifier.verify(repository, manifest, decryption, access),
                     done -> new RunTracker.Ending(Run.COMPLETED, null));
             tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
             return record;

@@ -6,4 +6,9 @@ public record StoredForm(Compression compression, int level, Encryption encrypti
     public String objectName(String snapshotExtension) {
         return "snapshot" + snapshotExtension + compression.extension() + encryption.extension();
     }
+
+    /** The same form without compression, for content that cannot shrink. */
+    public StoredForm uncompressed() {
+        return new StoredForm(Compression.NONE, Compression.NONE.defaultLevel(), encryption);
+    }
 }

@@ -235,7 +235,9 @@ public final class FileRepository implements Repository {
     @Override
     public RepositoryLock lock(String scope, String purpose) throws IOException {
         try {
-            ensureCreated();
+            if (!Files.exists(root.resolve(RepositoryDescriptor.FILE_NAME))) {
+                return RepositoryLock.notNeeded();
+            }
             return locks.lock(scope, purpose);
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);

@@ -13,4 +13,19 @@ public interface Engine {
     RestoreTarget target(String spec);
 
     Inspector inspector();
+
+    /**
+     * An inspector for snapshots of the source recorded as {@code location} (what
+     * {@link Source#location()} said), for engines that need more than the snapshot to open it,
+     * such as SQLCipher's key. {@code access} replaces parts of it, e.g. {@code key-env=VAR}.
+     */
+    default Inspector inspector(String location, java.util.Map<String, String> access) {
+        return inspector();
+    }
+
+    /** Re-encrypting snapshots under a new database key; empty for engines without one. */
+    default java.util.Optional<KeyChange> keyChange(String location, java.util.Map<String, String> oldKey,
+                                                    java.util.Map<String, String> newKey) {
+        return java.util.Optional.empty();
+    }
 }

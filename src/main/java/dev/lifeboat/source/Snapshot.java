@@ -20,6 +20,14 @@ public interface Snapshot extends AutoCloseable {
     /** What the snapshot contains, taken from the snapshot itself; may wait for the count to end. */
     Facts facts() throws IOException;
 
+    /**
+     * False when the content is already encrypted (SQLCipher pages) and so cannot shrink: the
+     * backup then stores it uncompressed, whatever compression was asked for.
+     */
+    default boolean compressible() {
+        return true;
+    }
+
     @Override
     void close();
 }

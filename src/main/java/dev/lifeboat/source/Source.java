@@ -14,6 +14,12 @@ public interface Source {
     /** A name for backups of this source when the user gives none. */
     String defaultName();
 
+    /**
+     * True when the snapshot itself is encrypted (SQLCipher): it then needs no outer encryption
+     * to leave the machine safely, though age or OpenPGP may still be added.
+     */
+    boolean snapshotIsEncrypted();
+
     /** Checks everything that can be checked before any work, so a bad source changes nothing. */
     void preflight() throws IOException;
 

@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class Verifier {
     private static final DateTimeFormatter RECORD_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private final Engines engines;
     private final ScratchSpace scratch;
     private final Progress progress;
@@ -42,8 +42,18 @@ public final class Verifier {
 
     public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
             throws IOException {
+        return verify(repository, manifest, decryption, java.util.Map.of());
+    }
+
+    /**
+     * @param access how to open the snapshot where the engine needs more than the recorded source,
+     *               e.g. {@code key-env=VAR} for SQLCipher; empty to use what was recorded
+     */
+    public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption,
+                                     java.util.Map<String, String> access) throws IOException {
         scratch.removeLeftovers();
-        Inspector inspector = engines.forKind(manifest.source().kind()).inspector();
+        Inspector inspector = engines.forKind(manifest.source().kind()).inspector(manifest.source().location(),
+                access);
         try (RepositoryLock reading = repository.markInUse(manifest.id(), "verify");
              Inspector.Staged staged = inspector.stage(scratch)) {
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
@@ -69,7 +79,10 @@ public final class Verifier {
         Instant now = clock.instant();
         VerificationRecord record = new VerificationRecord(1, manifest.id(), now, error == null, checks, error,
                 Version.current(), ProcessOwner.hostName());
-        repository.putRecord(manifest.id(), "verify-" + RECORD_TIME.format(now) + ".json", Json.write(record));
+        // Time first so names sort in order; the suffix keeps two verifications in one millisecond apart.
+        String name = "verify-" + RECORD_TIME.format(now) + "-" + Long.toHexString(System.nanoTime() & 0xffffff)
+                + ".json";
+        repository.putRecord(manifest.id(), name, Json.write(record));
         return record;
     }
 }

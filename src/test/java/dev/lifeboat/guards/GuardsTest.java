@@ -88,6 +88,8 @@ class GuardsTest {
 
     @Test
     void concurrentBackupIsRefusedNamingTheHolderAndAStaleLockIsTakenOver() throws Exception {
+        assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit(),
+                "a repository that exists: a new one has nothing to lock yet");
         try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
             st.execute("CREATE TABLE pages(body TEXT)");
             st.execute("INSERT INTO pages WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"

@@ -98,8 +98,8 @@ class S3ChildProcessTest {
                 assertEquals(0, backup.exit(), "an optional repository failed: " + backup.log());
                 assertTrue(backup.log().contains("FAILED  " + bucket + " (optional)"), backup.log());
             }
-            assertTrue(backup.log().matches("(?s).*(cannot connect to|failed while uploading part|did not answer in"
-                    + " time).*"), "the store's failure is named: " + backup.log());
+            assertTrue(backup.log().matches("(?s).*(cannot connect to|failed while (uploading part|completing the"
+                    + " upload)|did not answer in time).*"), "the store's failure is named: " + backup.log());
             Cli.Result list = cli.run("list", "--repo", bucket);
             assertEquals(2, list.out().lines().count(), "only the first backup is listed:\n" + list.out());
             assertFalse(server.pendingUploads("stopped/").isEmpty(), "the server was gone, so nobody could abort");

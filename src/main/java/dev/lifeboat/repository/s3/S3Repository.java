@@ -196,7 +196,9 @@ public final class S3Repository implements Repository {
 
     @Override
     public RepositoryLock lock(String scope, String purpose) throws IOException {
-        ensureCreated();
+        if (readDescriptor().isEmpty()) {
+            return RepositoryLock.notNeeded();
+        }
         return locks.lock(scope, purpose);
     }
 

@@ -10,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads facts and runs integrity checks on an SQLite snapshot. */
-final class SqliteFacts {
+/**
+ * Reads facts and runs integrity checks on an SQLite snapshot, over any java.sql connection:
+ * SQLCipher snapshots are read with the same queries through their own driver.
+ */
+public final class SqliteFacts {
     private SqliteFacts() {
     }
 
-    static Facts read(Connection conn, Map<String, String> extra) throws SQLException {
+    public static Facts read(Connection conn, Map<String, String> extra) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : tables(conn)) {
             rows.put(table, longValue(conn, "SELECT count(*) FROM " + SqliteFiles.quote(table)));
@@ -44,7 +47,7 @@ final class SqliteFacts {
     }
 
     /** The problems {@code PRAGMA integrity_check} reports; empty when the file is sound. */
-    static List<String> integrityProblems(Connection conn) throws SQLException {
+    public static List<String> integrityProblems(Connection conn) throws SQLException {
         List<String> problems = new ArrayList<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
             while (rs.next()) {
@@ -57,14 +60,14 @@ final class SqliteFacts {
         return problems;
     }
 
-    static long longValue(Connection conn, String sql) throws SQLException {
+    public static long longValue(Connection conn, String sql) throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    static String stringValue(Connection conn, String sql) throws SQLException {
+    public static String stringValue(Connection conn, String sql) throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : "";
         }

@@ -31,6 +31,11 @@ final class SqliteSource implements Source {
     }
 
     @Override
+    public boolean snapshotIsEncrypted() {
+        return false;
+    }
+
+    @Override
     public void preflight() {
         SqliteFiles.requireSqliteFile(file, "database");
     }

@@ -14,11 +14,14 @@ import java.sql.SQLException;
 import java.util.List;
 import org.sqlite.SQLiteConnection;
 
-/** A restored snapshot written to a scratch file, then checked with integrity_check and counts. */
-class StagedCopy implements Inspector.Staged {
+/**
+ * A restored snapshot written to a scratch file, then checked with integrity_check and counts.
+ * SQLCipher's staged copies write the same way and override only the check.
+ */
+public class StagedCopy implements Inspector.Staged {
     protected final Path file;
 
-    StagedCopy(Path file) {
+    protected StagedCopy(Path file) {
         this.file = file;
     }
 

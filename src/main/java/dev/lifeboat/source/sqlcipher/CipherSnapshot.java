@@ -1,0 +1,185 @@
+package dev.lifeboat.source.sqlcipher;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Facts;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.secret.DatabaseKey;
+import dev.lifeboat.secret.KeyCheck;
+import dev.lifeboat.source.Snapshot;
+import dev.lifeboat.source.sqlite.SqliteFacts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A consistent copy of an SQLCipher database in scratch space, encrypted with the key and cipher
+ * settings it is taken with, so no plaintext page is ever written.
+ *
+ * <p>The copy is made by {@code VACUUM INTO} a keyed URI: one statement, one read transaction
+ * that sees committed WAL content and never restarts, while writers carry on in WAL mode. The
+ * driver's {@code backup to} is not used: from a keyed connection it writes a plaintext copy, and
+ * its small restartable steps could spin forever under constant writes. The copy has a new salt
+ * but the same key and settings, so the application opens a restored file unchanged.
+ */
+final class CipherSnapshot implements Snapshot {
+    static final String CONTENT = "sqlcipher-encrypted pages (stored uncompressed: they do not compress)";
+    private final Path file;
+    private final CompletableFuture<Facts> facts;
+    private final AutoCloseable hold;
+
+    private CipherSnapshot(Path file, CompletableFuture<Facts> facts, AutoCloseable hold) {
+        this.file = file;
+        this.facts = facts;
+        this.hold = hold;
+    }
+
+    /**
+     * Copies {@code source} (opened with {@code sourceKey}) into a new scratch file encrypted with
+     * {@code copyKey}; the same key unless re-keying. {@code hold} is closed with the snapshot.
+     */
+    static CipherSnapshot take(CipherFiles files, Path source, String role, ExitCode exit, CipherSettings settings,
+                               DatabaseKey sourceKey, DatabaseKey copyKey, ScratchSpace scratch, Duration busy,
+                               AutoCloseable hold) {
+        Path copy = scratch.newFile(source.getFileName() + ".sqlcipher");
+        // The key check's deliberately slow KDF runs while the copy is made.
+        CompletableFuture<String> keyCheck = CompletableFuture.supplyAsync(
+                () -> KeyCheck.create(copyKey, new SecureRandom()), CipherSnapshot::daemon);
+        try {
+            CipherFiles.requireFile(source, role, exit);
+            Map<String, String> extra = new LinkedHashMap<>();
+            CipherFiles.Access access = Files.isWritable(source) ? CipherFiles.Access.READ_WRITE
+                    : CipherFiles.Access.READ_ONLY;
+            try (Connection conn = open(files, source, role, exit, settings, sourceKey, access, busy);
+                 Statement st = conn.createStatement()) {
+                extra.put("source_journal_mode", SqliteFacts.stringValue(conn, "PRAGMA journal_mode"));
+                st.execute("VACUUM INTO " + CipherFiles.literal(CipherFiles.keyedUri(copy, settings, copyKey)));
+            } catch (SQLException e) {
+                throw CipherFiles.failure("back up", source, e, sourceKey, busy, exit);
+            }
+            try (Connection conn = files.open(copy, settings, copyKey, CipherFiles.Access.READ_WRITE, busy);
+                 Statement st = conn.createStatement()) {
+                st.execute("PRAGMA journal_mode = DELETE");
+            } catch (SQLException e) {
+                throw CipherFiles.failure("check the copy of", source, e, copyKey, busy, ExitCode.FAILURE);
+            }
+            extra.put("snapshot_method", "vacuum-into");
+            extra.put("cipher_settings", settings.spec());
+            extra.put("content", CONTENT);
+            CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(
+                    () -> count(files, copy, settings, copyKey, extra), CipherSnapshot::daemon)
+                    .thenCombine(keyCheck, CipherSnapshot::withKeyCheck);
+            return new CipherSnapshot(copy, facts, hold);
+        } catch (RuntimeException e) {
+            ScratchSpace.delete(copy);
+            closeQuietly(hold);
+            throw e;
+        }
+    }
+
+    /** Opens with the key, or fails saying the key does not open it (or that it is plain SQLite). */
+    static Connection open(CipherFiles files, Path file, String role, ExitCode exit, CipherSettings settings,
+                           DatabaseKey key, CipherFiles.Access access, Duration busy) throws SQLException {
+        try {
+            return files.open(file, settings, key, access, busy);
+        } catch (SQLException e) {
+            if (CipherFiles.isWrongKey(e)) {
+                throw CipherErrors.keyDoesNotOpen(files, file, role, key, settings, exit, CipherErrors.databaseFix());
+            }
+            throw e;
+        }
+    }
+
+    private static void daemon(Runnable runnable) {
+        Thread thread = new Thread(runnable, "lifeboat-facts");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static Facts withKeyCheck(Facts facts, String keyCheck) {
+        Map<String, String> properties = new LinkedHashMap<>(facts.properties());
+        properties.put("key_check", keyCheck);
+        return new Facts(facts.engine(), facts.engineVersion(), facts.tableRows(), properties);
+    }
+
+    private static Facts count(CipherFiles files, Path copy, CipherSettings settings, DatabaseKey key,
+                               Map<String, String> extra) {
+        Map<String, String> properties = new LinkedHashMap<>(extra);
+        try (Connection conn = files.open(copy, settings, key, CipherFiles.Access.READ_ONLY, Duration.ofSeconds(5))) {
+            return asSqlcipher(SqliteFacts.read(conn, properties));
+        } catch (SQLException e) {
+            throw new CompletionException(CipherFiles.scrubbed(e, key));
+        }
+    }
+
+    static Facts asSqlcipher(Facts facts) {
+        return new Facts(SqlcipherEngine.KIND, facts.engineVersion(), facts.tableRows(), facts.properties());
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public String extension() {
+        return ".sqlcipher";
+    }
+
+    @Override
+    public long size() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        return Files.newInputStream(file);
+    }
+
+    @Override
+    public Facts facts() {
+        try {
+            return facts.join();
+        } catch (CompletionException e) {
+            throw new LifeboatException(ExitCode.SOURCE, "cannot count the rows of the snapshot ("
+                    + e.getCause().getMessage() + "); check the database with the sqlcipher shell", e.getCause());
+        }
+    }
+
+    @Override
+    public boolean compressible() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            facts.join();
+        } catch (RuntimeException e) {
+            // Already reported through facts(), or irrelevant once the snapshot is discarded.
+        }
+        ScratchSpace.delete(file);
+        closeQuietly(hold);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // A lock that cannot be released is taken over once this process is gone.
+        }
+    }
+}

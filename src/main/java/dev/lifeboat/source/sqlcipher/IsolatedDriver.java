@@ -1,0 +1,117 @@
+package dev.lifeboat.source.sqlcipher;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.DurableFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Driver;
+import java.util.HexFormat;
+
+/**
+ * SQLite3MultipleCiphers' JDBC driver (io.github.willena:sqlite-jdbc), the one SQLCipher-capable
+ * driver on Maven Central, kept apart from everything else.
+ *
+ * <p>Why apart: it is a fork of org.xerial:sqlite-jdbc with the very same {@code org.sqlite}
+ * classes, built on an older SQLite (3.40.1). On one class path whichever jar came first would
+ * serve both engines, and plain SQLite must stay on xerial's current SQLite. So the build copies
+ * the jar untouched into our classes as a resource (see pom.xml); here it is written once into a
+ * private folder under a name that carries its SHA-256 (checked on every use, so a swapped file is
+ * never loaded), and loaded by its own URLClassLoader whose parent is the platform class loader:
+ * it sees java.sql and nothing of ours or xerial's. This works the same from target/classes and
+ * from inside the shaded jar, because the nested jar is only ever read as a resource stream.
+ *
+ * <p>Lifeboat uses the driver only through java.sql interfaces. The single reflective step is
+ * creating its {@code org.sqlite.JDBC} by name, since no class on our class path may name it.
+ * Its native library is extracted under a versioned, random file name, so it never clashes with
+ * xerial's. Its static initialiser also registers it with DriverManager, but DriverManager gives a
+ * driver only to callers whose class loader sees that same class, so plain {@code jdbc:sqlite:}
+ * connections keep going to xerial.
+ */
+final class IsolatedDriver {
+    private static final String RESOURCE = "sqlite-mc-jdbc.jar";
+    private final Path cacheDir;
+    private Driver driver;
+
+    /** @param cacheDir a private folder where the driver's jar may be written */
+    IsolatedDriver(Path cacheDir) {
+        this.cacheDir = cacheDir;
+    }
+
+    /** Loads the driver on first use: that costs writing a jar and loading a native library. */
+    synchronized Driver driver() {
+        if (driver == null) {
+            driver = load();
+        }
+        return driver;
+    }
+
+    private Driver load() {
+        try {
+            Path jar = extract();
+            URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader());
+            Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
+            return (Driver) type.getDeclaredConstructor().newInstance();
+        } catch (IOException | ReflectiveOperationException | LinkageError e) {
+            String cause = String.valueOf(e.getMessage()).contains("No space left") ? "the disk is full" : e.toString();
+            throw new LifeboatException(ExitCode.FAILURE, "cannot unpack the SQLCipher driver into " + cacheDir + " ("
+                    + cause + "); free space there or set LIFEBOAT_SCRATCH_DIR to a writable folder with 20 MB free", e);
+        }
+    }
+
+    private Path extract() throws IOException {
+        String digest = hex(digest(resource()));
+        Path jar = cacheDir.resolve("sqlite-mc-jdbc-" + digest + ".jar");
+        if (Files.exists(jar)) {
+            try (InputStream in = Files.newInputStream(jar)) {
+                if (hex(digest(in)).equals(digest)) {
+                    return jar;
+                }
+            }
+            Files.delete(jar);
+        }
+        DurableFiles.createPrivateDirectories(cacheDir);
+        Path temp = DurableFiles.tempSibling(jar);
+        try {
+            try (InputStream in = resource(); OutputStream out = Files.newOutputStream(temp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            }
+            Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return jar;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private InputStream resource() throws IOException {
+        InputStream in = IsolatedDriver.class.getResourceAsStream(RESOURCE);
+        if (in == null) {
+            throw new IOException(RESOURCE + " is missing from the build");
+        }
+        return in;
+    }
+
+    private static byte[] digest(InputStream in) throws IOException {
+        try (DigestInputStream digesting = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"))) {
+            digesting.transferTo(OutputStream.nullOutputStream());
+            return digesting.getMessageDigest().digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.lifeboat.source.sqlcipher;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.Inspector;
+import dev.lifeboat.source.KeyChange;
+import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.Source;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SQLCipher-encrypted SQLite: {@code sqlcipher:PATH?key-env=VAR} (or {@code key-file=PATH}) with
+ * optional cipher settings. Keys are read from {@code env} or files, only when needed.
+ */
+public final class SqlcipherEngine implements Engine {
+    static final String KIND = "sqlcipher";
+    private final Duration busy;
+    private final Duration lockWait;
+    private final Map<String, String> env;
+    private final CipherFiles files;
+    private final Clock clock;
+
+    /**
+     * @param busy how long to wait for other connections' locks on a live database
+     * @param lockWait how long a backup waits for another backup of the same database by default
+     * @param scratch where the isolated driver is unpacked (its {@code drivers} folder)
+     */
+    public SqlcipherEngine(Duration busy, Duration lockWait, Map<String, String> env, ScratchSpace scratch,
+                           Clock clock) {
+        this.busy = busy;
+        this.lockWait = lockWait;
+        this.env = Map.copyOf(env);
+        this.files = new CipherFiles(new IsolatedDriver(scratch.dir().resolve("drivers")));
+        this.clock = clock;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public boolean accepts(String spec) {
+        return spec.startsWith(SqlcipherSpec.PREFIX);
+    }
+
+    @Override
+    public Source source(String spec) {
+        return new SqlcipherSource(SqlcipherSpec.parse(spec), files, env, busy, lockWait, clock);
+    }
+
+    @Override
+    public RestoreTarget target(String spec) {
+        SqlcipherSpec parsed = SqlcipherSpec.parse(spec);
+        return new CipherTarget(parsed, files, parsed.key().read(env), busy);
+    }
+
+    /** Without the recorded location there is no key to open snapshots with; verify passes one. */
+    @Override
+    public Inspector inspector() {
+        throw new LifeboatException(ExitCode.USAGE, "opening an SQLCipher backup needs its key; give --key-env VAR"
+                + " or --key-file FILE");
+    }
+
+    @Override
+    public Inspector inspector(String location, Map<String, String> access) {
+        SqlcipherSpec spec = SqlcipherSpec.parse(location, access);
+        return new CipherInspector(files, spec.settings(), spec.key().read(env));
+    }
+
+    @Override
+    public Optional<KeyChange> keyChange(String location, Map<String, String> oldKey, Map<String, String> newKey) {
+        SqlcipherSpec before = SqlcipherSpec.parse(location, oldKey);
+        SqlcipherSpec after = SqlcipherSpec.parse(location, newKey);
+        return Optional.of(new CipherKeyChange(files, before.settings(), before.key().read(env),
+                after.key().read(env), busy));
+    }
+
+    /** {@code /srv/app.db} gives {@code app}. */
+    static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}
