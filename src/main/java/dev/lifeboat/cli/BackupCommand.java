@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,7 +31,7 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path or sqlite:PATH.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH or postgresql://user@host:port/db.")
     String source;
 
     @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository folder (or file:PATH).")
@@ -49,13 +50,16 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the manifest as JSON.")
     boolean json;
 
+    @Mixin
+    PostgresFlags.Backup postgres = new PostgresFlags.Backup();
+
     @Override
     public Integer call() throws Exception {
         if (repos.size() > 1) {
             throw new LifeboatException(ExitCode.USAGE, "writing to several repositories in one run is not"
                     + " supported yet; run one backup per --repo");
         }
-        Source from = services.engines.forSpec(source).source(source);
+        Source from = services.engines(postgres.options()).forSpec(source).source(source);
         Compression compression = Compression.parse(compress);
         StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
         Repository repository = Repositories.open(repos.get(0));

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -40,7 +41,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "REPO")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path or sqlite:PATH.")
+    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH or postgresql://user@host:port/db.")
     String to;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
@@ -55,10 +56,13 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Mixin
+    PostgresFlags.Restore postgres = new PostgresFlags.Restore();
+
     @Override
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
-        RestoreTarget target = services.engines.forSpec(to).target(to);
+        RestoreTarget target = services.engines(postgres.options()).forSpec(to).target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

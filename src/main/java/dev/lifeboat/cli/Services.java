@@ -7,6 +7,7 @@ import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.verify.Verifier;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -20,12 +21,14 @@ final class Services {
     final Clock clock = Clock.systemUTC();
     final Engines engines;
     final ScratchSpace scratch;
+    private final Duration lockTimeout;
     final Progress progress = TerminalProgress.forTerminal();
 
     Services(Map<String, String> env, OutputStream stdout) {
         this.env = Map.copyOf(env);
         this.stdout = stdout;
-        this.engines = Engines.standard(lockTimeout(env));
+        this.lockTimeout = lockTimeout(env);
+        this.engines = engines(PostgresOptions.DEFAULTS);
         this.scratch = ScratchSpace.fromEnvironment(env);
     }
 
@@ -40,12 +43,21 @@ final class Services {
         }
     }
 
+    /** The engines, the PostgreSQL one configured with this command line's options. */
+    Engines engines(PostgresOptions postgres) {
+        return Engines.standard(lockTimeout, env, postgres);
+    }
+
     BackupRunner backups() {
         return new BackupRunner(clock, scratch, progress);
     }
 
     Verifier verifier() {
-        return new Verifier(engines, scratch, progress, clock);
+        return verifier(engines);
+    }
+
+    Verifier verifier(Engines configured) {
+        return new Verifier(configured, scratch, progress, clock);
     }
 
     RestoreRunner restorer() {

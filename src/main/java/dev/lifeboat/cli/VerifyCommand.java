@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,10 +45,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the verification records as JSON.")
     boolean json;
 
+    @Mixin
+    PostgresFlags.Verify postgres = new PostgresFlags.Verify();
+
     @Override
     public Integer call() throws Exception {
         Repository repository = Repositories.open(repo);
-        Verifier verifier = services.verifier();
+        Verifier verifier = services.verifier(services.engines(postgres.options()));
         Decryption decryption = Decryption.NONE;
         PrintWriter out = spec.commandLine().getOut();
         if (!"all".equals(backup)) {

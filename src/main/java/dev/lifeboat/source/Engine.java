@@ -13,4 +13,12 @@ public interface Engine {
     RestoreTarget target(String spec);
 
     Inspector inspector();
+
+    /**
+     * The inspector for a backup taken from {@code sourceLocation} (as its manifest records it);
+     * a server engine verifies on that server unless told otherwise.
+     */
+    default Inspector inspector(String sourceLocation) {
+        return inspector();
+    }
 }

@@ -2,6 +2,8 @@ package dev.lifeboat.source;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.postgres.PostgresEngine;
+import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.source.sqlite.SqliteEngine;
 import java.util.List;
 
@@ -15,14 +17,24 @@ public final class Engines {
 
     /** @param lockWait how long to wait for locks held by other users of a live database */
     public static Engines standard(java.time.Duration lockWait) {
+        return standard(lockWait, System.getenv(), PostgresOptions.DEFAULTS);
+    }
+
+    /**
+     * @param env the environment engines read secrets and tool paths from
+     * @param postgres the PostgreSQL engine's options from the command line
+     */
+    public static Engines standard(java.time.Duration lockWait, java.util.Map<String, String> env,
+                                   PostgresOptions postgres) {
         return new Engines(List.of(
-                new SqliteEngine(lockWait)));
+                new SqliteEngine(lockWait),
+                new PostgresEngine(postgres, env)));
     }
 
     public Engine forSpec(String spec) {
         return engines.stream().filter(e -> e.accepts(spec)).findFirst().orElseThrow(() ->
                 new LifeboatException(ExitCode.USAGE, "cannot tell the database kind of '" + spec
-                        + "'; use a path to an SQLite file or sqlite:PATH"));
+                        + "'; use a path to an SQLite file, sqlite:PATH or postgresql://user@host:port/db"));
     }
 
     public Engine forKind(String kind) {

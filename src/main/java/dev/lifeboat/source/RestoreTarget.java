@@ -27,5 +27,10 @@ public interface RestoreTarget {
 
         /** Puts the preserved copy back; only valid after {@link #preserveCurrent()}. */
         void rollback() throws IOException;
+
+        /** What the user should know after a successful install, e.g. where the previous content is kept. */
+        default java.util.List<String> installNotes() {
+            return java.util.List.of();
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class Verifier {
     public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
             throws IOException {
         scratch.removeLeftovers();
-        Inspector inspector = engines.forKind(manifest.source().kind()).inspector();
+        Inspector inspector = engines.forKind(manifest.source().kind()).inspector(manifest.source().location());
         try (Inspector.Staged staged = inspector.stage(scratch)) {
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             return record(repository, manifest, checks, null);

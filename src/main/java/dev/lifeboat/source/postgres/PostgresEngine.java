@@ -1,0 +1,70 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.Inspector;
+import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.Source;
+import java.util.Map;
+
+/** PostgreSQL through pg_dump and pg_restore: {@code postgresql://user@host:port/db}. */
+public final class PostgresEngine implements Engine {
+    private final PostgresOptions options;
+    private final Map<String, String> env;
+
+    /** @param env the environment: PGPASSWORD, PGPASSFILE, password-env variables, PATH */
+    public PostgresEngine(PostgresOptions options, Map<String, String> env) {
+        this.options = options;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String kind() {
+        return PgCatalog.KIND;
+    }
+
+    @Override
+    public boolean accepts(String spec) {
+        return PgUrl.accepts(spec);
+    }
+
+    @Override
+    public Source source(String spec) {
+        return new PgSource(new PgClient(PgUrl.parse(spec), env, ExitCode.SOURCE), tools(ExitCode.SOURCE), options);
+    }
+
+    @Override
+    public RestoreTarget target(String spec) {
+        PgUrl url = PgUrl.parse(spec);
+        if (url.database().isEmpty()) {
+            throw new dev.lifeboat.LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no"
+                    + " database to restore into; add /DBNAME");
+        }
+        return new PgTarget(new PgClient(url, env, ExitCode.TARGET), tools(ExitCode.TARGET), options,
+                ScratchSpace.fromEnvironment(env));
+    }
+
+    @Override
+    public Inspector inspector() {
+        return inspector(options.verifyServer().orElseThrow(() -> new dev.lifeboat.LifeboatException(ExitCode.USAGE,
+                "verifying a PostgreSQL backup needs a server to restore into; pass --verify-server URL")));
+    }
+
+    /** Verifies on --verify-server if given, else on the server the backup was taken from. */
+    @Override
+    public Inspector inspector(String sourceLocation) {
+        PgUrl server = PgUrl.parse(options.verifyServer().orElse(sourceLocation));
+        return new PgInspector(server, env, tools(ExitCode.TARGET), options.jobs());
+    }
+
+    private PgTools tools(ExitCode failure) {
+        return new PgTools(options.pgBin(), env, failure);
+    }
+
+    /** Backup names stay plain: a database name's other characters become '_'. */
+    static String backupName(String database) {
+        String name = database.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0)) ? "db" + name : name;
+    }
+}
