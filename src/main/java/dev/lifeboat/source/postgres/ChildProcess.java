@@ -29,14 +29,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command} with Lifeboat's environment overlaid by {@code environment}; a
-     * PGPASSWORD is passed only when {@code environment} has one. stdin and stdout are pipes
-     * unless stdin is redirected from a file.
+     * Starts {@code command} with exactly {@code environment} (Lifeboat's own, as given to it, plus
+     * libpq's variables). stdin and stdout are pipes unless stdin is redirected from a file.
      */
     static ChildProcess start(List<String> command, Map<String, String> environment, Path stdinFile)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("PGPASSWORD");
+        builder.environment().clear();
         builder.environment().putAll(environment);
         if (stdinFile != null) {
             builder.redirectInput(stdinFile.toFile());

@@ -83,6 +83,9 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
             child.put("PGSSLMODE", url.sslmode());
         }
         child.remove("PGPASSWORD");
+        if (url.passwordEnv() != null) {
+            child.remove(url.passwordEnv());
+        }
         if (url.passwordEnv() != null || env.containsKey("PGPASSWORD")) {
             password(database).ifPresent(p -> child.put("PGPASSWORD", p));
         }
