@@ -210,6 +210,28 @@ class PostgresFailurePathsTest {
     }
 
     @Test
+    void urlMistakesAreUsageErrors() {
+        String base = "postgresql://postgres@127.0.0.1:5432/app";
+        assertOneLineFailure(cli.run("backup", base + "?sslmode=sometimes", "--repo", repo.toString()),
+                ExitCode.USAGE, "sslmode=sometimes is not one of");
+        assertOneLineFailure(cli.run("backup", base + "?connect_timeout=3", "--repo", repo.toString()),
+                ExitCode.USAGE, "unknown parameter 'connect_timeout'", "known: sslmode");
+        assertOneLineFailure(cli.run("backup", base + "?password=hunter2", "--repo", repo.toString()),
+                ExitCode.USAGE, "password in the URL");
+        assertOneLineFailure(cli.run("backup", "postgresql://postgres@127.0.0.1:99999/app", "--repo",
+                repo.toString()), ExitCode.USAGE, "port '99999'");
+        assertOneLineFailure(cli.run("backup", "postgresql://postgres@127.0.0.1:5432/", "--repo", repo.toString()),
+                ExitCode.USAGE, "names no database", "add /DBNAME");
+        assertOneLineFailure(cli.run("backup", base + "?password-env=LB_TEST_UNSET_VARIABLE", "--repo",
+                repo.toString()), ExitCode.USAGE, "LB_TEST_UNSET_VARIABLE", "not set");
+        assertOneLineFailure(cli.run("backup", base, "--repo", repo.toString(), "--table", "orders"),
+                ExitCode.USAGE, "--table 'orders' needs the schema too", "public.orders");
+        assertOneLineFailure(cli.run("backup", base, "--repo", repo.toString(), "--facts", "guess"),
+                ExitCode.USAGE, "--facts guess");
+        assertFalse(Files.exists(repo));
+    }
+
+    @Test
     void unknownDatabaseAndServerDown() throws Exception {
         String missing = PgTestServer.unique("lbt_nothere");
         assertOneLineFailure(cli.run("backup", PgTestServer.url("postgres", missing), "--repo", repo.toString()),

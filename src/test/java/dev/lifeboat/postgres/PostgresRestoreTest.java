@@ -181,6 +181,30 @@ class PostgresRestoreTest {
     }
 
     @Test
+    void aFailingPgRestoreDropsTheNewDatabase() throws Exception {
+        // pg_restore reads a little of the archive, then fails: the pipe breaks under Lifeboat's writes.
+        Path bin = Files.createDirectories(dir.resolve("pg-bin"));
+        String real = dev.lifeboat.testing.Tools.run(List.of("sh", "-c", "command -v pg_restore"), Map.of(), null)
+                .out().trim();
+        Path script = bin.resolve("pg_restore");
+        Files.writeString(script, "#!/bin/sh\n[ \"$1\" = --version ] && exec '" + real + "' --version\n"
+                + "/usr/bin/head -c 1000 >/dev/null\necho 'pg_restore: error: simulated out of disk space' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path pgDump = Files.writeString(bin.resolve("pg_dump"), "#!/bin/sh\nexec '" + dev.lifeboat.testing.Tools.run(
+                List.of("sh", "-c", "command -v pg_dump"), Map.of(), null).out().trim() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(pgDump, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Cli.Result restore = restore("--pg-bin", bin.toString());
+        assertEquals(ExitCode.INTEGRITY.code(), restore.exit(), restore.toString());
+        assertEquals(1, restore.err().lines().count(), restore.err());
+        assertTrue(restore.err().contains("pg_restore could not restore the backup into " + target + "_restore_"),
+                restore.err());
+        assertTrue(restore.err().contains("simulated out of disk space"), restore.err());
+        assertEquals(targetContent, PgTestServer.tableDigests(target));
+        assertEquals(List.of(target), PgTestServer.databasesLike(target));
+        assertEquals(List.of("backup"), backupPurposes());
+    }
+
+    @Test
     void confirmationIsRequiredWithoutATerminal() throws Exception {
         Cli.Result result = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "shop", "--to",
                 PgTestServer.url("postgres", target));

@@ -169,6 +169,31 @@ class PostgresRoundTripTest {
     }
 
     @Test
+    void tableScopeEstimatedFactsAndAUnixSocket() throws Exception {
+        String db = server.createDatabase("lbt_scope");
+        PgTestServer.execute(db,
+                "CREATE TABLE public.orders (id int PRIMARY KEY, total numeric)",
+                "CREATE TABLE public.customers (id serial PRIMARY KEY, name text)",
+                "INSERT INTO public.orders SELECT g, g * 2 FROM generate_series(1, 5000) g",
+                "INSERT INTO public.customers (name) SELECT 'c' || g FROM generate_series(1, 70) g",
+                "ANALYZE");
+        // Through the server's unix socket (an empty host means its default folder, as in libpq).
+        String socketUrl = "postgresql://postgres@/" + db + "?host=/var/run/postgresql";
+        Cli.Result backup = cli.run("backup", socketUrl, "--repo", repo.toString(), "--table", "public.orders",
+                "--facts", "estimate", "--json");
+        assertEquals(0, backup.exit(), backup.toString());
+        Manifest manifest = manifest(backup);
+        assertEquals(java.util.Set.of("public.orders"), manifest.facts().tableRows().keySet());
+        assertEquals("estimate", manifest.facts().properties().get("row_counts"));
+        assertEquals(5000L, manifest.facts().tableRows().get("public.orders"), "ANALYZE saw every row");
+        assertTrue(manifest.source().location().contains("host=/var/run/postgresql"), manifest.source().location());
+        Cli.Result verify = cli.run("verify", "latest", "--repo", repo.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains("the manifest holds estimates only"), verify.out());
+        assertEquals(List.of(db), PgTestServer.databasesLike(db));
+    }
+
+    @Test
     void countsComeFromTheDumpsSnapshotWhileTheApplicationWrites() throws Exception {
         String db = server.createDatabase("lbt_busy");
         PgTestServer.execute(db,

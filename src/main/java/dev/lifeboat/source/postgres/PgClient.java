@@ -37,12 +37,15 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
         password(database).ifPresent(p -> props.setProperty("password", p));
         props.setProperty("ApplicationName", "lifeboat");
         props.setProperty("connectTimeout", "15");
-        props.setProperty("sslmode", url.sslmode() == null ? "prefer" : url.sslmode());
         String host = url.host();
         if (url.unixSocket()) {
-            props.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+            // As libpq: a socket file in the host folder, and no TLS over a local socket.
+            props.setProperty("socketFactory", UnixSocketFactory.class.getName());
             props.setProperty("socketFactoryArg", url.host() + "/.s.PGSQL." + url.port());
+            props.setProperty("sslmode", "disable");
             host = "localhost";
+        } else {
+            props.setProperty("sslmode", url.sslmode() == null ? "prefer" : url.sslmode());
         }
         String jdbc = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + url.port() + "/"
                 + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
