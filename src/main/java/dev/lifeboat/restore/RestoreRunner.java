@@ -55,6 +55,7 @@ public final class RestoreRunner {
                           dev.lifeboat.Progress progress) throws IOException {
         boolean replacing = target.exists();
         target.checkReplaceable();
+        target.checkRestorable(manifest.facts());
         if (replacing && !confirmation.canConfirm()) {
             throw new LifeboatException(ExitCode.NOT_CONFIRMED, target.location() + " exists and there is no"
                     + " terminal to confirm replacing it; pass --yes (a safety backup is taken first)");

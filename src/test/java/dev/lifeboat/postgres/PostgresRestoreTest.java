@@ -92,7 +92,7 @@ class PostgresRestoreTest {
     }
 
     private List<String> backupPurposes() {
-        return cli.run("list", "--repo", repo.toString()).out().lines().skip(1)
+        return cli.run("list", "--repo", repo.toString(), "--name", "shop").out().lines().skip(1)
                 .map(l -> l.split("\\s+")[2]).toList();
     }
 
@@ -202,6 +202,28 @@ class PostgresRestoreTest {
         assertEquals(targetContent, PgTestServer.tableDigests(target));
         assertEquals(List.of(target), PgTestServer.databasesLike(target));
         assertEquals(List.of("backup"), backupPurposes());
+    }
+
+    @Test
+    void partialOrForeignBackupsNeverReplaceAWholeDatabase() throws Exception {
+        Cli.Result partial = cli.run("backup", PgTestServer.url("postgres", source), "--repo", repo.toString(),
+                "--table", "public.orders", "--name", "orders");
+        assertEquals(0, partial.exit(), partial.toString());
+        Cli.Result refused = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "orders", "--to",
+                PgTestServer.url("postgres", target), "--yes");
+        assertEquals(ExitCode.TARGET.code(), refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("holds only part of a database (tables public.orders)"), refused.err());
+        assertTrue(refused.err().contains("restore it into a new database"), refused.err());
+
+        Path lite = dir.resolve("lite.db");
+        dev.lifeboat.testing.TestDatabases.walWithUncheckpointedRows(lite, 5).close();
+        assertEquals(0, cli.run("backup", lite.toString(), "--repo", repo.toString()).exit());
+        Cli.Result foreign = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "lite", "--to",
+                PgTestServer.url("postgres", target), "--yes");
+        assertEquals(ExitCode.USAGE.code(), foreign.exit(), foreign.toString());
+        assertTrue(foreign.err().contains("backup of a sqlite database"), foreign.err());
+        assertEquals(targetContent, PgTestServer.tableDigests(target));
+        assertEquals(List.of(target), PgTestServer.databasesLike(target));
     }
 
     @Test

@@ -22,6 +22,12 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
         env = Map.copyOf(env);
     }
 
+    /** Names the server only: the environment holds secrets. */
+    @Override
+    public String toString() {
+        return "PgClient[" + url.location() + "]";
+    }
+
     PgClient forDatabase(String database) {
         return new PgClient(url.withDatabase(database), env, failure);
     }

@@ -16,12 +16,15 @@ import java.util.Map;
  */
 final class PgInspector implements Inspector {
     private final PgUrl server;
+    private final String database;
     private final Map<String, String> env;
     private final PgTools tools;
     private final int jobs;
 
-    PgInspector(PgUrl server, Map<String, String> env, PgTools tools, int jobs) {
+    /** @param database the backed-up database's name, which the scratch database's name starts with */
+    PgInspector(PgUrl server, String database, Map<String, String> env, PgTools tools, int jobs) {
         this.server = server;
+        this.database = database.isEmpty() ? "lifeboat" : database;
         this.env = Map.copyOf(env);
         this.tools = tools;
         this.jobs = jobs;
@@ -29,7 +32,6 @@ final class PgInspector implements Inspector {
 
     @Override
     public Staged stage(ScratchSpace scratch) {
-        String database = server.database().isEmpty() ? "lifeboat" : server.database();
         PgClient admin = new PgClient(server.withDatabase("postgres"), env, ExitCode.TARGET);
         boolean superuser;
         try (Connection conn = admin.connect()) {

@@ -2,6 +2,7 @@ package dev.lifeboat.source.postgres;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Snapshot;
@@ -76,6 +77,21 @@ final class PgTarget implements RestoreTarget {
             }
         } catch (SQLException e) {
             throw PgErrors.query(client, "check the restore target " + database, e);
+        }
+    }
+
+    @Override
+    public void checkRestorable(Facts facts) {
+        if (!PgCatalog.KIND.equals(facts.engine())) {
+            throw new LifeboatException(ExitCode.USAGE, "this is a backup of a " + facts.engine() + " database and"
+                    + " cannot be restored into PostgreSQL; restore it to a " + facts.engine() + " target");
+        }
+        String scope = facts.properties().getOrDefault("scope", "database");
+        if (!scope.equals("database") && exists()) {
+            throw new LifeboatException(ExitCode.TARGET, "this backup holds only part of a database (" + scope
+                    + "), and restoring it over " + client.url().database() + " would replace the whole database;"
+                    + " restore it into a new database (--to …/" + client.url().database() + "_partial) and copy"
+                    + " what you need from there");
         }
     }
 

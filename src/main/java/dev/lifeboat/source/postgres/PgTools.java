@@ -18,6 +18,12 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
         env = Map.copyOf(env);
     }
 
+    /** Names the folder only: the environment may hold secrets. */
+    @Override
+    public String toString() {
+        return "PgTools[" + pgBin.map(Object::toString).orElse("PATH") + "]";
+    }
+
     /** The tool's path, after checking that its major version is at least the server's. */
     Path require(String tool, PgVersion server) {
         Path path = locate(tool);

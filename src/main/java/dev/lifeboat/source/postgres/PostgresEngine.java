@@ -54,8 +54,9 @@ public final class PostgresEngine implements Engine {
     /** Verifies on --verify-server if given, else on the server the backup was taken from. */
     @Override
     public Inspector inspector(String sourceLocation) {
-        PgUrl server = PgUrl.parse(options.verifyServer().orElse(sourceLocation));
-        return new PgInspector(server, env, tools(ExitCode.TARGET), options.jobs());
+        PgUrl source = PgUrl.parse(sourceLocation);
+        PgUrl server = options.verifyServer().map(PgUrl::parse).orElse(source);
+        return new PgInspector(server, source.database(), env, tools(ExitCode.TARGET), options.jobs());
     }
 
     private PgTools tools(ExitCode failure) {
