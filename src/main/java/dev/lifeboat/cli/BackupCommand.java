@@ -59,19 +59,56 @@ final class BackupCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "writing to several repositories in one run is not"
                     + " supported yet; run one backup per --repo");
         }
-        Source from = services.engines(postgres.options()).forSpec(source).source(source);
+        List<Source> sources = services.engines(postgres.options()).forSpec(source).sources(source);
         Compression compression = Compression.parse(compress);
         StoredForm form = new StoredForm(compression, compression.checkedLevel(level), Encryption.NONE);
         Repository repository = Repositories.open(repos.get(0));
+        PrintWriter out = spec.commandLine().getOut();
+        if (sources.size() > 1) {
+            return backUpEach(sources, form, repository, out);
+        }
+        Source from = sources.get(0);
         Manifest manifest = services.backups().run(from, name == null ? from.defaultName() : Names.check(name),
                 form, repository);
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.writeString(manifest));
         } else {
-            out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
-                    + " " + manifest.source().location() + ") in " + repository.location());
-            out.println("  " + Output.summary(manifest));
+            print(out, manifest, repository);
+        }
+        return ExitCode.OK.code();
+    }
+
+    private static void print(PrintWriter out, Manifest manifest, Repository repository) {
+        out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
+                + " " + manifest.source().location() + ") in " + repository.location());
+        out.println("  " + Output.summary(manifest));
+    }
+
+    /** A whole server: one backup per source, named after it (after --name-); one failure stops no other. */
+    private int backUpEach(List<Source> sources, StoredForm form, Repository repository, PrintWriter out)
+            throws java.io.IOException {
+        List<Manifest> manifests = new java.util.ArrayList<>();
+        List<LifeboatException> failures = new java.util.ArrayList<>();
+        for (Source from : sources) {
+            try {
+                Manifest manifest = services.backups().run(from, name == null ? from.defaultName()
+                        : Names.check(name + "-" + from.defaultName()), form, repository);
+                manifests.add(manifest);
+                if (!json) {
+                    print(out, manifest, repository);
+                }
+            } catch (LifeboatException e) {
+                failures.add(e);
+                out.println("FAILED " + from.location() + ": " + e.getMessage());
+            }
+        }
+        if (json) {
+            out.println(Json.writeString(manifests));
+        }
+        if (!failures.isEmpty()) {
+            throw new LifeboatException(failures.get(0).exitCode(), failures.size() + " of " + sources.size()
+                    + " backups failed, the first: " + failures.get(0).getMessage() + " (the others were stored;"
+                    + " see above)");
         }
         return ExitCode.OK.code();
     }

@@ -26,8 +26,7 @@ final class PostgresFlags {
         Path pgBin;
 
         PostgresOptions options() {
-            return new PostgresOptions(Optional.ofNullable(pgBin), PgScope.WHOLE_DATABASE,
-                    PostgresOptions.FactsMode.EXACT, 1, false, false, Optional.empty());
+            return PostgresOptions.DEFAULTS.withPgBin(Optional.ofNullable(pgBin));
         }
     }
 
@@ -47,6 +46,11 @@ final class PostgresFlags {
                 + " out.")
         List<String> excludeTables = new ArrayList<>();
 
+        @Option(names = "--all-databases", description = "PostgreSQL: back up every database of the server"
+                + " (URL without a database), one backup each, plus its roles and tablespaces (pg_dumpall"
+                + " --globals-only).")
+        boolean allDatabases;
+
         @Option(names = "--facts", paramLabel = "exact|estimate", defaultValue = "exact", description = "PostgreSQL:"
                 + " row counts for the manifest, exact (default) or planner estimates for huge databases.")
         String facts;
@@ -61,7 +65,11 @@ final class PostgresFlags {
                 case "estimate" -> PostgresOptions.FactsMode.ESTIMATE;
                 default -> throw new LifeboatException(ExitCode.USAGE, "--facts " + facts + " is not exact or estimate");
             };
-            return new PostgresOptions(Optional.ofNullable(pgBin), scope, mode, 1, false, false, Optional.empty());
+            if (allDatabases && (!schemas.isEmpty() || !tables.isEmpty())) {
+                throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up whole databases; --schema and"
+                        + " --table name parts of one database, back that one up on its own");
+            }
+            return super.options().withBackup(scope, allDatabases, mode);
         }
     }
 
@@ -80,9 +88,7 @@ final class PostgresFlags {
 
         @Override
         PostgresOptions options() {
-            return new PostgresOptions(Optional.ofNullable(pgBin), PgScope.WHOLE_DATABASE,
-                    PostgresOptions.FactsMode.EXACT, checkedJobs(jobs), terminateConnections, dropPrevious,
-                    Optional.empty());
+            return super.options().withRestore(checkedJobs(jobs), terminateConnections, dropPrevious);
         }
     }
 
@@ -97,8 +103,7 @@ final class PostgresFlags {
 
         @Override
         PostgresOptions options() {
-            return new PostgresOptions(Optional.ofNullable(pgBin), PgScope.WHOLE_DATABASE,
-                    PostgresOptions.FactsMode.EXACT, checkedJobs(jobs), false, false, Optional.ofNullable(verifyServer));
+            return super.options().withVerify(checkedJobs(jobs), Optional.ofNullable(verifyServer));
         }
     }
 

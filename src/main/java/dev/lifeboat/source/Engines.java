@@ -3,6 +3,7 @@ package dev.lifeboat.source;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.source.postgres.PostgresEngine;
+import dev.lifeboat.source.postgres.PostgresGlobalsEngine;
 import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.source.sqlite.SqliteEngine;
 import java.util.List;
@@ -28,7 +29,8 @@ public final class Engines {
                                    PostgresOptions postgres) {
         return new Engines(List.of(
                 new SqliteEngine(lockWait),
-                new PostgresEngine(postgres, env)));
+                new PostgresEngine(postgres, env),
+                new PostgresGlobalsEngine()));
     }
 
     public Engine forSpec(String spec) {

@@ -19,6 +19,7 @@ final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final Thread drain;
     private final ByteArrayOutputStream tail = new ByteArrayOutputStream();
+    private volatile boolean succeeded;
 
     private ChildProcess(String name, Process process) {
         this.name = name;
@@ -68,6 +69,45 @@ final class ChildProcess implements AutoCloseable {
         } catch (IOException e) {
             // The child is gone; what it wrote so far is what we report.
         }
+    }
+
+    /**
+     * The child's stdout, which at its end waits for the child's exit: a non-zero status fails
+     * the read with {@code failure}, so a partial output is never taken for a whole one.
+     */
+    InputStream stdout(java.util.function.IntFunction<RuntimeException> failure) {
+        return new java.io.FilterInputStream(process.getInputStream()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b < 0) {
+                    ended();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int off, int len) throws IOException {
+                int n = super.read(buffer, off, len);
+                if (n < 0) {
+                    ended();
+                }
+                return n;
+            }
+
+            private void ended() throws IOException {
+                int exit = waitFor();
+                if (exit != 0) {
+                    throw failure.apply(exit);
+                }
+                succeeded = true;
+            }
+        };
+    }
+
+    /** True once stdout was read to its end and the child exited with 0. */
+    boolean succeeded() {
+        return succeeded;
     }
 
     /** Waits for the child to end and its stderr to be drained; returns the exit status. */

@@ -1,11 +1,9 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.postgres.PgCatalog.Table;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ final class PgSnapshot implements Snapshot {
     private final Connection conn;
     private final ChildProcess dump;
     private final CompletableFuture<Facts> facts;
-    private boolean dumped;
 
     private PgSnapshot(PgClient client, Connection conn, ChildProcess dump, CompletableFuture<Facts> facts) {
         this.client = client;
@@ -99,37 +96,7 @@ final class PgSnapshot implements Snapshot {
 
     @Override
     public InputStream open() {
-        return new FilterInputStream(dump.process().getInputStream()) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b < 0) {
-                    finished();
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int off, int len) throws IOException {
-                int n = super.read(buffer, off, len);
-                if (n < 0) {
-                    finished();
-                }
-                return n;
-            }
-        };
-    }
-
-    /** At the end of pg_dump's output: its exit status decides whether the stream was a whole dump. */
-    private void finished() throws IOException {
-        if (dumped) {
-            return;
-        }
-        int exit = dump.waitFor();
-        if (exit != 0) {
-            throw failure(exit);
-        }
-        dumped = true;
+        return dump.stdout(this::failure);
     }
 
     private LifeboatException failure(int exit) {
@@ -152,13 +119,10 @@ final class PgSnapshot implements Snapshot {
 
     @Override
     public Facts facts() throws IOException {
-        if (!dumped) {
-            // The stream was not read to its end; never describe a dump that may be partial.
-            int exit = dump.waitFor();
-            if (exit != 0) {
-                throw failure(exit);
-            }
-            throw new LifeboatException(ExitCode.FAILURE, "the pg_dump stream was not read to its end; retry");
+        if (!dump.succeeded()) {
+            // Never describe a dump that may be partial.
+            throw new LifeboatException(client.failure(), "the pg_dump stream of " + client.url().database()
+                    + " was not read to a successful end; retry");
         }
         try {
             return facts.join();

@@ -82,6 +82,11 @@ final class PgTarget implements RestoreTarget {
 
     @Override
     public void checkRestorable(Facts facts) {
+        if (PgGlobals.KIND.equals(facts.engine())) {
+            throw new LifeboatException(ExitCode.USAGE, "this backup holds a server's roles and tablespaces"
+                    + " (pg_dumpall --globals-only), not a database; apply it by hand: lifeboat cat ID --repo REPO"
+                    + " | psql -d postgres");
+        }
         if (!PgCatalog.KIND.equals(facts.engine())) {
             throw new LifeboatException(ExitCode.USAGE, "this is a backup of a " + facts.engine() + " database and"
                     + " cannot be restored into PostgreSQL; restore it to a " + facts.engine() + " target");
@@ -137,7 +142,6 @@ final class PgTarget implements RestoreTarget {
     /** Used by the engine for the safety backup of the current target. */
     static Snapshot currentContent(PgClient client, PgTools tools) {
         return new DeferredSnapshot(() -> PgSnapshot.take(client, tools,
-                new PostgresOptions(tools.pgBin(), PgScope.WHOLE_DATABASE, PostgresOptions.FactsMode.EXACT, 1,
-                        false, false, java.util.Optional.empty())));
+                PostgresOptions.DEFAULTS.withPgBin(tools.pgBin())));
     }
 }

@@ -6,6 +6,13 @@ import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Source;
+import dev.lifeboat.LifeboatException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** PostgreSQL through pg_dump and pg_restore: {@code postgresql://user@host:port/db}. */
@@ -34,11 +41,35 @@ public final class PostgresEngine implements Engine {
         return new PgSource(new PgClient(PgUrl.parse(spec), env, ExitCode.SOURCE), tools(ExitCode.SOURCE), options);
     }
 
+    /** With --all-databases: the server's roles and tablespaces, then every database that takes connections. */
+    @Override
+    public List<Source> sources(String spec) {
+        if (!options.allDatabases()) {
+            return List.of(source(spec));
+        }
+        PgUrl url = PgUrl.parse(spec);
+        if (!url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up the whole server; leave the"
+                    + " database out of the URL (postgresql://" + url.user() + "@host:port/)");
+        }
+        PgClient admin = new PgClient(url.withDatabase("postgres"), env, ExitCode.SOURCE);
+        List<Source> sources = new ArrayList<>(List.of(new PgGlobals(admin, tools(ExitCode.SOURCE))));
+        try (Connection conn = admin.connect(); Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+            while (rs.next()) {
+                sources.add(new PgSource(admin.forDatabase(rs.getString(1)), tools(ExitCode.SOURCE), options));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.query(admin, "list the databases", e);
+        }
+        return sources;
+    }
+
     @Override
     public RestoreTarget target(String spec) {
         PgUrl url = PgUrl.parse(spec);
         if (url.database().isEmpty()) {
-            throw new dev.lifeboat.LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no"
+            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no"
                     + " database to restore into; add /DBNAME");
         }
         return new PgTarget(new PgClient(url, env, ExitCode.TARGET), tools(ExitCode.TARGET), options,
@@ -47,7 +78,7 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public Inspector inspector() {
-        return inspector(options.verifyServer().orElseThrow(() -> new dev.lifeboat.LifeboatException(ExitCode.USAGE,
+        return inspector(options.verifyServer().orElseThrow(() -> new LifeboatException(ExitCode.USAGE,
                 "verifying a PostgreSQL backup needs a server to restore into; pass --verify-server URL")));
     }
 
