@@ -96,8 +96,26 @@ class PostgresRestoreTest {
                 .map(l -> l.split("\\s+")[2]).toList();
     }
 
+    /** The database's own privileges and settings, which are not part of its content. */
+    private static String databaseSettings(String database) throws SQLException {
+        return PgTestServer.value("postgres", "SELECT d.datacl::text || ' ' || coalesce((SELECT string_agg("
+                + "coalesce(r.rolname, '*') || ':' || array_to_string(s.setconfig, ';'), ' ' ORDER BY 1)"
+                + " FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = d.oid),"
+                + " '') FROM pg_database d WHERE d.datname = '" + database + "'");
+    }
+
     @Test
     void successSwapsInTheNewDatabaseAndKeepsTheOldOne() throws Exception {
+        String app = server.createRole("lbt_app", "LOGIN");
+        PgTestServer.execute("postgres",
+                "REVOKE CONNECT, TEMPORARY ON DATABASE " + target + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + target + " TO " + app + " WITH GRANT OPTION",
+                "ALTER DATABASE " + target + " SET work_mem TO '7MB'",
+                "ALTER DATABASE " + target + " SET search_path TO app, \"$user\", public",
+                "ALTER ROLE " + app + " IN DATABASE " + target + " SET timezone TO 'Europe/Berlin'");
+        String settings = databaseSettings(target);
+        assertTrue(settings.contains(app + "=c*/postgres") && settings.contains("Europe/Berlin"), settings);
+
         Cli.Result restore = restore();
         assertEquals(0, restore.exit(), restore.toString());
         assertEquals(sourceContent, PgTestServer.tableDigests(target));
@@ -106,6 +124,7 @@ class PostgresRestoreTest {
         String previous = databases.get(1);
         assertTrue(previous.matches(target + "_pre_restore_\\d{8}_\\d{6}"), previous);
         assertEquals(targetContent, PgTestServer.tableDigests(previous), "the old content is kept, untouched");
+        assertEquals(settings, databaseSettings(target), "the database's privileges and settings carry over");
         assertTrue(restore.out().contains("previous content kept as database " + previous), restore.out());
         assertTrue(restore.out().contains("pre-restore backup"), restore.out());
         assertEquals(List.of("backup", "pre-restore"), backupPurposes());

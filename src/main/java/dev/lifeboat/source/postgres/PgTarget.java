@@ -115,7 +115,16 @@ final class PgTarget implements RestoreTarget {
         }
         Path pgRestore = tools.locate("pg_restore");
         RestoredDatabase.create(admin, staged, createOptions);
-        return new PgStagedRestore(client, admin, staged, pgRestore, superuser, options, scratch, tools);
+        PgStagedRestore restore = new PgStagedRestore(client, admin, staged, pgRestore, superuser, options, scratch,
+                tools);
+        try (Connection conn = admin.connect()) {
+            DatabaseSettings.copy(conn, database, staged);
+        } catch (SQLException | RuntimeException e) {
+            restore.close();
+            throw e instanceof SQLException sql ? PgErrors.query(client, "copy the privileges and settings of "
+                    + database, sql) : (RuntimeException) e;
+        }
+        return restore;
     }
 
     /**
