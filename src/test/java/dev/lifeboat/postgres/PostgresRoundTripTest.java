@@ -105,15 +105,18 @@ class PostgresRoundTripTest {
                 PgTestServer.value("postgres", "SHOW server_version").split(" ")[0]));
         assertTrue(manifest.object().endsWith(".pgdump.zst"), manifest.object());
 
-        // The plain snapshot is a standard pg_dump custom archive.
-        Cli.Result cat = cli.run("cat", "latest", "--repo", repo.toString());
-        assertEquals(0, cat.exit(), cat.toString());
-        Path archive = dir.resolve("shop.pgdump");
-        Files.write(archive, cat.stdout());
-        Tools.Output toc = Tools.run(List.of("pg_restore", "-l"), Map.of(), archive);
-        assertEquals(0, toc.exit(), toc.err());
-        assertTrue(toc.out().contains("TABLE DATA audit events"), toc.out());
-        assertTrue(toc.out().contains("BLOBS") || toc.out().contains("BLOB"), toc.out());
+        // The plain snapshot is a standard pg_dump custom archive: lifeboat cat latest --repo R | pg_restore -l
+        Tools.requireTool("pg_restore");
+        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        System.getProperty("java.class.path"), "dev.lifeboat.cli.Main", "cat", "latest", "--repo",
+                        repo.toString()).redirectError(dir.resolve("cat.err").toFile()),
+                new ProcessBuilder("pg_restore", "-l").redirectError(dir.resolve("pg_restore.err").toFile())));
+        String toc = new String(pipeline.get(1).getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, pipeline.get(0).waitFor(), Files.readString(dir.resolve("cat.err")));
+        assertEquals(0, pipeline.get(1).waitFor(), Files.readString(dir.resolve("pg_restore.err")));
+        assertTrue(toc.contains("TABLE DATA audit events"), toc);
+        assertTrue(toc.contains("BLOBS") || toc.contains("BLOB"), toc);
 
         Cli.Result verify = cli.run("verify", "latest", "--repo", repo.toString());
         assertEquals(0, verify.exit(), verify.toString());
