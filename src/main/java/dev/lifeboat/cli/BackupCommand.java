@@ -39,7 +39,8 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH,"
+            + " sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db.")
     String source;
 
     @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository: a folder, file:PATH"
@@ -77,16 +78,51 @@ final class BackupCommand implements Callable<Integer> {
             description = "A suspicious backup is kept either way; 'fail' exits with code 10 (default: ${DEFAULT-VALUE}).")
     String onShrink;
 
+    @Mixin
+    PostgresFlags.Backup postgres = new PostgresFlags.Backup();
+
     BackupCommand(Services services) {
         this.services = services;
     }
 
     @Override
     public Integer call() throws Exception {
-        Source from = services.engines.forSpec(source).source(source);
+        List<Source> sources = services.engines(postgres.options()).forSpec(source).sources(source);
+        if (sources.size() == 1) {
+            Source from = sources.get(0);
+            return backUp(from, name == null ? from.defaultName() : Names.check(name), null);
+        }
+        return backUpEach(sources);
+    }
+
+    /** A whole server: one backup per database, named after it (after --name and a dash); one failure stops no other. */
+    private int backUpEach(List<Source> sources) throws Exception {
+        List<LifeboatException> failures = new ArrayList<>();
+        List<Object> results = new ArrayList<>();
+        for (Source from : sources) {
+            try {
+                backUp(from, name == null ? from.defaultName() : Names.check(name + "-" + from.defaultName()),
+                        results);
+            } catch (LifeboatException e) {
+                failures.add(e);
+                spec.commandLine().getOut().println("FAILED " + from.location() + ": " + e.getMessage());
+            }
+        }
+        if (json) {
+            spec.commandLine().getOut().println(Json.writeString(results));
+        }
+        if (!failures.isEmpty()) {
+            throw new LifeboatException(failures.get(0).exitCode(), failures.size() + " of " + sources.size()
+                    + " backups failed, the first: " + failures.get(0).getMessage() + " (the others were stored;"
+                    + " see above)");
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** @param jsonResults with --json over several sources, where each result goes instead of being printed */
+    private int backUp(Source from, String backupName, List<Object> jsonResults) throws Exception {
         from.preflight();
         Compression compression = Compression.parse(compress);
-        String backupName = name == null ? from.defaultName() : Names.check(name);
         BackupRunner.Guards guards = guards();
         List<Destination> destinations = new ArrayList<>();
         try {
@@ -109,7 +145,11 @@ final class BackupCommand implements Callable<Integer> {
                 return ExitCode.OK.code();
             }
             BackupResult result = outcome.result().orElseThrow();
-            print(result);
+            if (json && jsonResults != null) {
+                jsonResults.add(result.manifest() == null ? result : result.manifest());
+            } else {
+                print(result);
+            }
             int exit = finish(result);
             record(result, destinations, tracker, err);
             return suspicious(result.manifest(), exit);

@@ -53,13 +53,52 @@ final class CatCommand implements Callable<Integer> {
         Manifest manifest = BackupSelector.select(repository, backup, name, null);
         Decryption decryption = keyOptions.load(services).decryption(manifest);
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
-        OutputStream stdout = new BufferedOutputStream(services.stdout, 1 << 16);
+        ReaderWatch watch = new ReaderWatch(services.stdout);
+        OutputStream stdout = new BufferedOutputStream(watch, 1 << 16);
         try (InputStream in = repository.openObject(manifest)) {
-            Pipeline.unseal(in, stdout, Compression.parse(manifest.compression().algorithm()), decryption,
-                    manifest.seal(), bytes -> { });
-        } finally {
-            stdout.flush();
+            try {
+                Pipeline.unseal(in, stdout, Compression.parse(manifest.compression().algorithm()), decryption,
+                        manifest.seal(), bytes -> { });
+            } finally {
+                stdout.flush();
+            }
+        } catch (java.io.IOException e) {
+            if (watch.readerGone) {
+                // The reader stopped early on purpose (e.g. 'pg_restore -l' reads only the archive's table of
+                // contents, 'head'); like other Unix filters, end quietly.
+                return ExitCode.OK.code();
+            }
+            throw e;
         }
         return ExitCode.OK.code();
+    }
+
+    /** Tells a reader that closed the pipe apart from a failure to read the backup. */
+    private static final class ReaderWatch extends java.io.FilterOutputStream {
+        private boolean readerGone;
+
+        ReaderWatch(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                out.write(b, off, len);
+            } catch (java.io.IOException e) {
+                readerGone = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            try {
+                out.flush();
+            } catch (java.io.IOException e) {
+                readerGone = true;
+                throw e;
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,7 +42,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, paramLabel = "REPO")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH or sqlcipher:PATH?key-env=VAR.")
+    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path,"
+            + " sqlite:PATH, sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db.")
     String to;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
@@ -59,6 +61,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Mixin
+    PostgresFlags.Restore postgres = new PostgresFlags.Restore();
+
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
@@ -67,9 +72,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository) throws Exception {
-        dev.lifeboat.source.Engine engine = services.engines.forSpec(to);
+        dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(to);
         RestoreTarget target = engine.target(to);
         Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
+        target.checkRestorable(manifest.facts());
         if (!engine.kind().equals(manifest.source().kind())) {
             throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
                     + manifest.source().kind() + " database, and " + to + " names a " + engine.kind()

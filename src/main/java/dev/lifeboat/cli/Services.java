@@ -11,6 +11,7 @@ import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.verify.Verifier;
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.RunTracker;
@@ -31,6 +32,8 @@ final class Services implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
     final Engines engines;
     final ScratchSpace scratch;
+    private final Duration lockTimeout;
+    private final Duration backupLockWait;
     final Progress progress = TerminalProgress.forTerminal();
     private Optional<Catalog> catalog;
     final Retries retries;
@@ -40,8 +43,9 @@ final class Services implements AutoCloseable {
         this.stdin = stdin;
         this.stdout = stdout;
         this.scratch = ScratchSpace.fromEnvironment(env);
-        this.engines = Engines.standard(lockTimeout(env), seconds(env, "LIFEBOAT_BACKUP_LOCK_WAIT", 0), env, scratch,
-                clock);
+        this.lockTimeout = lockTimeout(env);
+        this.backupLockWait = seconds(env, "LIFEBOAT_BACKUP_LOCK_WAIT", 0);
+        this.engines = engines(PostgresOptions.DEFAULTS);
         this.retries = new Retries(attempts(env), Duration.ofSeconds(2));
     }
 
@@ -115,6 +119,11 @@ final class Services implements AutoCloseable {
         }
     }
 
+    /** The engines, the PostgreSQL one configured with this command line's options. */
+    Engines engines(PostgresOptions postgres) {
+        return Engines.standard(lockTimeout, backupLockWait, env, scratch, clock, postgres);
+    }
+
     BackupRunner backups() {
         return new BackupRunner(clock, scratch, progress, retries);
     }
@@ -124,7 +133,11 @@ final class Services implements AutoCloseable {
     }
 
     Verifier verifier() {
-        return new Verifier(engines, scratch, progress, clock);
+        return verifier(engines);
+    }
+
+    Verifier verifier(Engines configured) {
+        return new Verifier(configured, scratch, progress, clock);
     }
 
     RestoreRunner restorer() {

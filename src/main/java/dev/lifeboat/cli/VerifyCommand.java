@@ -53,6 +53,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
+    @Mixin
+    PostgresFlags.Verify postgres = new PostgresFlags.Verify();
+
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
@@ -61,7 +64,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository) throws Exception {
-        Verifier verifier = services.verifier();
+        Verifier verifier = services.verifier(services.engines(postgres.options()));
         KeyOptions.Keys keys = keyOptions.load(services);
         PrintWriter out = spec.commandLine().getOut();
         RunTracker tracker = services.tracker(spec.commandLine().getErr());

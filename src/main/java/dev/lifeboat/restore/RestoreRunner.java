@@ -56,6 +56,7 @@ public final class RestoreRunner {
                           dev.lifeboat.Progress progress) throws IOException {
         boolean replacing = target.exists();
         target.checkReplaceable();
+        target.checkRestorable(manifest.facts());
         if (replacing && !confirmation.canConfirm()) {
             throw new LifeboatException(ExitCode.NOT_CONFIRMED, target.location() + " exists and there is no"
                     + " terminal to confirm replacing it; pass --yes (a safety backup is taken first)");
@@ -67,7 +68,7 @@ public final class RestoreRunner {
             phases.checked(checks);
             if (!replacing) {
                 staged.install();
-                return new Result(manifest, false, Optional.empty(), checks);
+                return new Result(manifest, false, Optional.empty(), withNotes(checks, staged));
             }
             if (!confirmation.confirm("Replace " + target.location() + " with backup " + manifest.id()
                     + " of " + manifest.name() + " (" + manifest.facts().tableRows().size() + " tables, "
@@ -83,8 +84,14 @@ public final class RestoreRunner {
                         Manifest.PURPOSE_PRE_RESTORE, safetyForm.get(), repository));
             }
             installOrRollBack(staged, target, safety);
-            return new Result(manifest, true, safety, checks);
+            return new Result(manifest, true, safety, withNotes(checks, staged));
         }
+    }
+
+    private static List<String> withNotes(List<String> checks, RestoreTarget.Staged staged) {
+        List<String> all = new java.util.ArrayList<>(checks);
+        all.addAll(staged.installNotes());
+        return List.copyOf(all);
     }
 
     private void installOrRollBack(RestoreTarget.Staged staged, RestoreTarget target, Optional<Manifest> safety)

@@ -10,6 +10,14 @@ public interface Engine {
 
     Source source(String spec);
 
+    /**
+     * Every source a SOURCE argument stands for: one, unless the engine was told to back up a
+     * whole server (PostgreSQL's --all-databases), which gives one per database and more.
+     */
+    default java.util.List<Source> sources(String spec) {
+        return java.util.List.of(source(spec));
+    }
+
     RestoreTarget target(String spec);
 
     Inspector inspector();

@@ -14,6 +14,13 @@ public interface RestoreTarget {
     /** Refuses targets that must not be replaced (not a database of this kind, folder missing). */
     void checkReplaceable() throws IOException;
 
+    /**
+     * Refuses a backup this target cannot take in full, e.g. one of another engine, or one that
+     * holds only part of a database where a whole database would be replaced.
+     */
+    default void checkRestorable(dev.lifeboat.manifest.Facts facts) throws IOException {
+    }
+
     /** Opens a scratch copy beside the target for the restored snapshot to be written into. */
     Staged stage() throws IOException;
 
@@ -27,5 +34,10 @@ public interface RestoreTarget {
 
         /** Puts the preserved copy back; only valid after {@link #preserveCurrent()}. */
         void rollback() throws IOException;
+
+        /** What the user should know after a successful install, e.g. where the previous content is kept. */
+        default java.util.List<String> installNotes() {
+            return java.util.List.of();
+        }
     }
 }

@@ -14,6 +14,8 @@ public final class FactsComparison {
 
     public static List<String> differences(Facts expected, Facts actual) {
         List<String> differences = new ArrayList<>();
+        // Counts from planner statistics (PostgreSQL --facts estimate) cannot be compared row for row.
+        boolean estimated = "estimate".equals(expected.properties().get("row_counts"));
         TreeSet<String> tables = new TreeSet<>(expected.tableRows().keySet());
         tables.addAll(actual.tableRows().keySet());
         for (String table : tables) {
@@ -23,7 +25,7 @@ public final class FactsComparison {
                 differences.add("table " + table + " is not in the manifest");
             } else if (got == null) {
                 differences.add("table " + table + " is missing");
-            } else if (!want.equals(got)) {
+            } else if (!estimated && !want.equals(got)) {
                 differences.add("table " + table + " has " + got + " rows, the manifest says " + want);
             }
         }
@@ -40,6 +42,10 @@ public final class FactsComparison {
                     + "; restore an older backup");
         }
         Map<String, Long> rows = actual.tableRows();
+        if ("estimate".equals(expected.properties().get("row_counts"))) {
+            return "tables: " + rows.size() + " tables as in the manifest (" + actual.totalRows() + " rows; the"
+                    + " manifest holds estimates only)";
+        }
         return "row counts: " + rows.size() + " tables, " + actual.totalRows() + " rows, equal to the manifest";
     }
 }

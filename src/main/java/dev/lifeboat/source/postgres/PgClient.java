@@ -1,0 +1,103 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * How Lifeboat reaches one PostgreSQL server: its own JDBC connections, and the environment of
+ * the pg_dump and pg_restore it starts. The password travels only in a connection property and
+ * in the children's PGPASSWORD, never in an argument.
+ *
+ * @param failure the exit code for this side's failures: SOURCE for backups, TARGET for restores
+ */
+record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
+    PgClient {
+        env = Map.copyOf(env);
+    }
+
+    /** Names the server only: the environment holds secrets. */
+    @Override
+    public String toString() {
+        return "PgClient[" + url.location() + "]";
+    }
+
+    PgClient forDatabase(String database) {
+        return new PgClient(url.withDatabase(database), env, failure);
+    }
+
+    Connection connect() {
+        return connect(url.database());
+    }
+
+    /** Opens a connection to {@code database} on this server; failures name the cause and a fix. */
+    Connection connect(String database) {
+        Properties props = new Properties();
+        props.setProperty("user", url.user());
+        password(database).ifPresent(p -> props.setProperty("password", p));
+        props.setProperty("ApplicationName", "lifeboat");
+        props.setProperty("connectTimeout", "15");
+        String host = url.host();
+        if (url.unixSocket()) {
+            // As libpq: a socket file in the host folder, and no TLS over a local socket.
+            props.setProperty("socketFactory", UnixSocketFactory.class.getName());
+            props.setProperty("socketFactoryArg", url.host() + "/.s.PGSQL." + url.port());
+            props.setProperty("sslmode", "disable");
+            host = "localhost";
+        } else {
+            props.setProperty("sslmode", url.sslmode() == null ? "prefer" : url.sslmode());
+        }
+        String jdbc = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + url.port() + "/"
+                + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return DriverManager.getConnection(jdbc, props);
+        } catch (SQLException e) {
+            throw PgErrors.connect(this, database, e);
+        }
+    }
+
+    /** From password-env=VAR, else PGPASSWORD, else PGPASSFILE / ~/.pgpass; empty when none. */
+    Optional<String> password(String database) {
+        if (url.passwordEnv() != null) {
+            String value = env.get(url.passwordEnv());
+            if (value == null) {
+                throw new LifeboatException(ExitCode.USAGE, "password-env=" + url.passwordEnv() + " names a variable"
+                        + " that is not set; export " + url.passwordEnv() + " with the password");
+            }
+            return Optional.of(value);
+        }
+        String pgpassword = env.get("PGPASSWORD");
+        if (pgpassword != null) {
+            return Optional.of(pgpassword);
+        }
+        return PgPass.lookup(env, url, database);
+    }
+
+    /** The environment of a child reaching {@code database}: Lifeboat's own, plus libpq's variables. */
+    Map<String, String> childEnvironment(String database) {
+        Map<String, String> child = new HashMap<>(env);
+        child.put("PGHOST", url.host());
+        child.put("PGPORT", "" + url.port());
+        child.put("PGUSER", url.user());
+        child.put("PGDATABASE", database);
+        child.put("PGAPPNAME", "lifeboat");
+        child.put("PGCONNECT_TIMEOUT", "15");
+        if (url.sslmode() != null) {
+            child.put("PGSSLMODE", url.sslmode());
+        }
+        child.remove("PGPASSWORD");
+        if (url.passwordEnv() != null) {
+            child.remove(url.passwordEnv());
+        }
+        if (url.passwordEnv() != null || env.containsKey("PGPASSWORD")) {
+            password(database).ifPresent(p -> child.put("PGPASSWORD", p));
+        }
+        return child;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which part of a database a backup holds, with pg_dump's rules: tables named with --table are
+ * dumped whatever the schema options say; --exclude-table applies last. Names are exact, never
+ * patterns, so that the tables Lifeboat counts are exactly the tables pg_dump dumps.
+ */
+public record PgScope(List<String> schemas, List<String> excludeSchemas, List<QualifiedName> tables,
+                      List<QualifiedName> excludeTables) {
+    public static final PgScope WHOLE_DATABASE = new PgScope(List.of(), List.of(), List.of(), List.of());
+
+    public PgScope {
+        schemas = List.copyOf(schemas);
+        excludeSchemas = List.copyOf(excludeSchemas);
+        tables = List.copyOf(tables);
+        excludeTables = List.copyOf(excludeTables);
+    }
+
+    /** {@code schema.table}; both parts are plain names, not patterns. */
+    public record QualifiedName(String schema, String table) {
+        public static QualifiedName parse(String text, String option) {
+            int dot = text.indexOf('.');
+            if (dot <= 0 || dot == text.length() - 1) {
+                throw new LifeboatException(ExitCode.USAGE, option + " '" + text + "' needs the schema too,"
+                        + " e.g. public." + text);
+            }
+            return new QualifiedName(text.substring(0, dot), text.substring(dot + 1));
+        }
+
+        @Override
+        public String toString() {
+            return schema + "." + table;
+        }
+    }
+
+    public boolean wholeDatabase() {
+        return equals(WHOLE_DATABASE);
+    }
+
+    boolean includes(String schema, String table) {
+        QualifiedName name = new QualifiedName(schema, table);
+        if (excludeTables.contains(name)) {
+            return false;
+        }
+        if (!tables.isEmpty()) {
+            return tables.contains(name);
+        }
+        return (schemas.isEmpty() || schemas.contains(schema)) && !excludeSchemas.contains(schema);
+    }
+
+    /** pg_dump options; names are double-quoted so pg_dump matches them literally. */
+    List<String> pgDumpArguments() {
+        List<String> args = new ArrayList<>();
+        schemas.forEach(s -> args.add("--schema=" + quote(s)));
+        excludeSchemas.forEach(s -> args.add("--exclude-schema=" + quote(s)));
+        tables.forEach(t -> args.add("--table=" + quote(t.schema()) + "." + quote(t.table())));
+        excludeTables.forEach(t -> args.add("--exclude-table=" + quote(t.schema()) + "." + quote(t.table())));
+        if (!schemas.isEmpty() || !tables.isEmpty()) {
+            args.add("--strict-names");
+        }
+        return args;
+    }
+
+    /** For the manifest: what part of the database this backup holds. */
+    String describe() {
+        if (wholeDatabase()) {
+            return "database";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!schemas.isEmpty()) {
+            parts.add("schemas " + String.join(",", schemas));
+        }
+        if (!excludeSchemas.isEmpty()) {
+            parts.add("without schemas " + String.join(",", excludeSchemas));
+        }
+        if (!tables.isEmpty()) {
+            parts.add("tables " + String.join(",", tables.stream().map(QualifiedName::toString).toList()));
+        }
+        if (!excludeTables.isEmpty()) {
+            parts.add("without tables " + String.join(",",
+                    excludeTables.stream().map(QualifiedName::toString).toList()));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String quote(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Finds pg_dump, pg_restore and pg_dumpall (in --pg-bin or on the PATH) and checks their versions. */
+record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) {
+    PgTools {
+        env = Map.copyOf(env);
+    }
+
+    /** Names the folder only: the environment may hold secrets. */
+    @Override
+    public String toString() {
+        return "PgTools[" + pgBin.map(Object::toString).orElse("PATH") + "]";
+    }
+
+    /** The tool's path, after checking that its major version is at least the server's. */
+    Path require(String tool, PgVersion server) {
+        Path path = locate(tool);
+        PgVersion version = version(path);
+        if (version.compareTo(server) < 0) {
+            throw new LifeboatException(failure, path + " is version " + version + " but the server runs PostgreSQL "
+                    + server + "; install the PostgreSQL " + server + " client tools (or newer) and point --pg-bin"
+                    + " at their bin folder");
+        }
+        return path;
+    }
+
+    Path locate(String tool) {
+        if (pgBin.isPresent()) {
+            Path path = pgBin.get().resolve(tool);
+            if (!Files.isExecutable(path)) {
+                throw new LifeboatException(failure, tool + " not found in --pg-bin " + pgBin.get() + "; point --pg-bin"
+                        + " at the bin folder of the PostgreSQL client tools (e.g. /usr/lib/postgresql/16/bin)");
+            }
+            return path;
+        }
+        String searchPath = env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", ""));
+        for (String dir : searchPath.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return Path.of(dir, tool);
+            }
+        }
+        throw new LifeboatException(failure, tool + " not found on the PATH; install the PostgreSQL client tools"
+                + " (e.g. apt-get install postgresql-client) or give their folder with --pg-bin");
+    }
+
+    private PgVersion version(Path tool) {
+        try {
+            Process process = new ProcessBuilder(List.of(tool.toString(), "--version")).redirectErrorStream(true)
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            PgVersion version = PgVersion.ofToolOutput(output);
+            if (version == null) {
+                throw new LifeboatException(failure, tool + " --version printed no PostgreSQL version ('"
+                        + PgErrors.firstLine(output) + "'); point --pg-bin at the PostgreSQL client tools");
+            }
+            return version;
+        } catch (IOException e) {
+            throw new LifeboatException(failure, "cannot run " + tool + " (" + e.getMessage() + "); check that it is"
+                    + " an executable PostgreSQL client tool", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(failure, "interrupted while checking " + tool, e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.Inspector;
+import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.Source;
+import dev.lifeboat.LifeboatException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** PostgreSQL through pg_dump and pg_restore: {@code postgresql://user@host:port/db}. */
+public final class PostgresEngine implements Engine {
+    private final PostgresOptions options;
+    private final Map<String, String> env;
+
+    /** @param env the environment: PGPASSWORD, PGPASSFILE, password-env variables, PATH */
+    public PostgresEngine(PostgresOptions options, Map<String, String> env) {
+        this.options = options;
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String kind() {
+        return PgCatalog.KIND;
+    }
+
+    @Override
+    public boolean accepts(String spec) {
+        return PgUrl.accepts(spec);
+    }
+
+    @Override
+    public Source source(String spec) {
+        return new PgSource(new PgClient(PgUrl.parse(spec), env, ExitCode.SOURCE), tools(ExitCode.SOURCE), options);
+    }
+
+    /** With --all-databases: the server's roles and tablespaces, then every database that takes connections. */
+    @Override
+    public List<Source> sources(String spec) {
+        if (!options.allDatabases()) {
+            return List.of(source(spec));
+        }
+        PgUrl url = PgUrl.parse(spec);
+        if (!url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up the whole server; leave the"
+                    + " database out of the URL (postgresql://" + url.user() + "@host:port/)");
+        }
+        PgClient admin = new PgClient(url.withDatabase("postgres"), env, ExitCode.SOURCE);
+        List<Source> sources = new ArrayList<>(List.of(new PgGlobals(admin, tools(ExitCode.SOURCE))));
+        try (Connection conn = admin.connect(); Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+            while (rs.next()) {
+                sources.add(new PgSource(admin.forDatabase(rs.getString(1)), tools(ExitCode.SOURCE), options));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.query(admin, "list the databases", e);
+        }
+        return sources;
+    }
+
+    @Override
+    public RestoreTarget target(String spec) {
+        PgUrl url = PgUrl.parse(spec);
+        if (url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no"
+                    + " database to restore into; add /DBNAME");
+        }
+        return new PgTarget(new PgClient(url, env, ExitCode.TARGET), tools(ExitCode.TARGET), options,
+                ScratchSpace.fromEnvironment(env));
+    }
+
+    @Override
+    public Inspector inspector() {
+        return inspector(options.verifyServer().orElseThrow(() -> new LifeboatException(ExitCode.USAGE,
+                "verifying a PostgreSQL backup needs a server to restore into; pass --verify-server URL")),
+                java.util.Map.of());
+    }
+
+    /** Verifies on --verify-server if given, else on the server the backup was taken from. */
+    @Override
+    public Inspector inspector(String sourceLocation, java.util.Map<String, String> access) {
+        PgUrl source = PgUrl.parse(sourceLocation);
+        PgUrl server = options.verifyServer().map(PgUrl::parse).orElse(source);
+        return new PgInspector(server, source.database(), env, tools(ExitCode.TARGET), options.jobs());
+    }
+
+    private PgTools tools(ExitCode failure) {
+        return new PgTools(options.pgBin(), env, failure);
+    }
+
+    /** Backup names stay plain: a database name's other characters become '_'. */
+    static String backupName(String database) {
+        String name = database.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0)) ? "db" + name : name;
+    }
+}
