@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Database backups that are proven to restore.",
         subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
                 RestoreCommand.class, PruneCommand.class, UnlockCommand.class, HistoryCommand.class,
-                CatalogCommand.class,
+                CatalogCommand.class, ConfigCommand.class, RunCommand.class, DaemonCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -15,6 +15,11 @@ import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookRunner;
+import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.job.HookCalls;
+import dev.lifeboat.job.RestoreHooks;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,11 +44,20 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
     String backup;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", paramLabel = "REPO", description = "Required unless --job names one.")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path or sqlite:PATH.")
+    @Option(names = "--to", paramLabel = "TARGET", description = "An SQLite file path or sqlite:PATH"
+            + " (default with --job: the job's source).")
     String to;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "Restore a job of --config: its backups, its source as"
+            + " the default target, its before-restore and after-restore hooks.")
+    String job;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
+            description = "The config file for --job (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path config;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
     String name;
@@ -59,9 +73,18 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Repository repository = Repositories.open(repo);
-        RestoreTarget target = services.engines.forSpec(to).target(to);
-        Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
+        Optional<JobConfig> chosen = job == null ? Optional.empty() : Optional.of(services.config(config).job(job));
+        String repoSpec = repo != null ? repo : chosen.flatMap(j -> j.repositories().stream()
+                .filter(r -> !r.optional()).findFirst()).map(r -> r.spec()).orElse(null);
+        String targetSpec = to != null ? to : chosen.map(JobConfig::source).orElse(null);
+        if (repoSpec == null || targetSpec == null) {
+            throw new dev.lifeboat.LifeboatException(ExitCode.USAGE, "give --repo REPO and --to TARGET, or --job NAME"
+                    + " with --config FILE");
+        }
+        Repository repository = Repositories.open(repoSpec);
+        RestoreTarget target = services.engines.forSpec(targetSpec).target(targetSpec);
+        Manifest manifest = BackupSelector.select(repository, backup, name != null ? name : job,
+                target.defaultName());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (noSafetyBackup && target.exists()) {
@@ -71,9 +94,12 @@ final class RestoreCommand implements Callable<Integer> {
         Optional<StoredForm> safetyForm = noSafetyBackup ? Optional.empty()
                 : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), Encryption.NONE));
         RunTracker tracker = services.tracker(err);
+        RestoreHooks hooks = new RestoreHooks(new HookCalls(new HookRunner(err::println),
+                chosen.map(JobConfig::hooks).orElse(Hooks.NONE), manifest.name(), "restore", "manual"), manifest.id(),
+                target.location());
         RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
-                () -> services.restorer().restore(repository, manifest, target, Decryption.NONE, confirmation(),
-                        safetyForm, services.progress),
+                () -> hooks.run(phases -> services.restorer(phases).restore(repository, manifest, target,
+                        Decryption.NONE, confirmation(), safetyForm, services.progress)),
                 done -> new RunTracker.Ending(Run.COMPLETED, null));
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));
         if (json) {

@@ -135,7 +135,7 @@ public final class ConfigReader {
         return Optional.of(new JobConfig(name, kind, source, repositories, encryption, compression, level, schedule,
                 verify, f.duration("jitter").orElse(Duration.ZERO), f.bool("catch-up", true), f.duration("max-age"),
                 f.get("hooks").map(sections::hooks).orElse(dev.lifeboat.hooks.Hooks.NONE), notify, guards, rules,
-                f.string("backup-first")));
+                f.string("backup-first"), zone));
     }
 
     private void refuse(Fields f, String key, String why) {

@@ -85,6 +85,21 @@ public final class CronSchedule {
         return Optional.empty();
     }
 
+    /** The longest time between two of the next {@code runs} scheduled times after {@code from}. */
+    public java.time.Duration longestGap(Instant from, int runs) {
+        java.time.Duration longest = java.time.Duration.ZERO;
+        Optional<Instant> previous = next(from);
+        for (int i = 0; i < runs && previous.isPresent(); i++) {
+            Optional<Instant> following = next(previous.get());
+            if (following.isPresent()) {
+                java.time.Duration gap = java.time.Duration.between(previous.get(), following.get());
+                longest = gap.compareTo(longest) > 0 ? gap : longest;
+            }
+            previous = following;
+        }
+        return longest;
+    }
+
     @Override
     public String toString() {
         return expression + " (" + zone.getId() + ")";
