@@ -34,6 +34,10 @@ final class ConfigContext {
         problems.add(new Problem(file, at.position(), at.path(), message));
     }
 
+    void problemAt(Node.Position position, String path, String message) {
+        problems.add(new Problem(file, position, path, message));
+    }
+
     List<Problem> problems() {
         return List.copyOf(problems);
     }

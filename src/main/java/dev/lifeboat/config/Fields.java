@@ -26,8 +26,8 @@ final class Fields {
             Set<String> known = new LinkedHashSet<>(Arrays.asList(allowed));
             for (Map.Entry<String, Node> e : entries.entrySet()) {
                 if (!known.contains(e.getKey())) {
-                    context.problem(e.getValue(), "unknown key" + suggestion(e.getKey(), known) + "; allowed here: "
-                            + String.join(", ", known));
+                    context.problemAt(mapping.keys().get(e.getKey()), e.getValue().path(), "unknown key"
+                            + suggestion(e.getKey(), known) + "; allowed here: " + String.join(", ", known));
                 }
             }
         } else {

@@ -19,9 +19,12 @@ public sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
     record Scalar(String text, boolean isNull, Position position, String path) implements Node {
     }
 
-    record Mapping(Map<String, Node> entries, Position position, String path) implements Node {
+    /** {@code keys} holds where each key was written, for errors about the key itself. */
+    record Mapping(Map<String, Node> entries, Map<String, Position> keys, Position position, String path)
+            implements Node {
         public Mapping {
             entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            keys = Map.copyOf(keys);
         }
     }
 

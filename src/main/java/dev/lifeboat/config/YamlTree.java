@@ -51,6 +51,7 @@ public final class YamlTree {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_OBJECT) {
             Map<String, Node> entries = new LinkedHashMap<>();
+            Map<String, Node.Position> keys = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 Node.Position keyAt = position(parser.currentTokenLocation());
@@ -61,8 +62,9 @@ public final class YamlTree {
                     duplicates.add(new Problem(file, keyAt, childPath, "is given twice; keep one"));
                 }
                 entries.put(key, value);
+                keys.putIfAbsent(key, keyAt);
             }
-            return new Node.Mapping(entries, at, path);
+            return new Node.Mapping(entries, keys, at, path);
         }
         if (token == JsonToken.START_ARRAY) {
             List<Node> items = new ArrayList<>();
