@@ -68,8 +68,11 @@ public final class Daemon {
             }
             lanes.submit(due.key(), now, () -> current.run(due.key().job(), due.key().task(), "schedule", false));
             if (due.reason().equals("catch-up")) {
-                log.event("catch_up", Map.of("job", due.key().job(), "task", due.key().task().key(),
-                        "missed", due.scheduledFor().toString()));
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("job", due.key().job());
+                fields.put("task", due.key().task().key());
+                fields.put("missed", due.scheduledFor().toString());
+                log.event("catch_up", fields);
             }
         }
         reportStale(current);
@@ -118,9 +121,10 @@ public final class Daemon {
         notifyAll();
     }
 
+    /** A job that is stale while a run of it is queued or running is not reported: that run may fix it. */
     private void reportStale(JobRunner current) {
         for (JobStatus status : statuses.all(current.config())) {
-            if (!status.stale()) {
+            if (!status.stale() || lanes.isBusy(status.job())) {
                 reportedStale.remove(status.job());
                 continue;
             }

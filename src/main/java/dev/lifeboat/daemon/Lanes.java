@@ -78,6 +78,11 @@ public final class Lanes implements JobLocks {
         }
     }
 
+    /** Whether a task of this job is queued or running. */
+    public synchronized boolean isBusy(String job) {
+        return busy.keySet().stream().anyMatch(k -> k.job().equals(job));
+    }
+
     /** The tasks running right now and since when they were queued. */
     public synchronized Map<Scheduler.Key, Instant> running() {
         return Map.copyOf(running);

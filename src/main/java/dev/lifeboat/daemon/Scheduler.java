@@ -78,7 +78,8 @@ public final class Scheduler {
             }
         }
         entries = next;
-        due.sort(java.util.Comparator.comparing((Due d) -> d.scheduledFor()).thenComparing(d -> d.key().job()));
+        due.sort(java.util.Comparator.comparing((Due d) -> d.scheduledFor()).thenComparing(d -> d.key().job())
+                .thenComparing(d -> d.key().task()));
         return due;
     }
 

@@ -36,13 +36,36 @@ final class BackupTask {
         Source source = parts.engines().forSpec(job.source()).source(job.source());
         StoredForm form = new StoredForm(job.compression(), job.level(), job.encryption().toEncryption());
         BackupRunner.Guards guards = job.guards().toGuards();
-        hooks.before(HookPoint.BEFORE_BACKUP, Map.of("LIFEBOAT_SOURCE", source.location()));
         List<String> ids = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
         List<String> alarms = new ArrayList<>();
+        long[] stored = {0};
+        String status;
+        String message;
+        try {
+            hooks.before(HookPoint.BEFORE_BACKUP, Map.of("LIFEBOAT_SOURCE", source.location()));
+            String[] ending = backupAll(job, trigger, source, form, guards, ids, warnings, alarms, stored);
+            status = ending[0];
+            message = ending[1];
+        } catch (LifeboatException e) {
+            status = Run.FAILED;
+            message = e.getMessage();
+            JobRunner.recordFailure(parts.tracker(), "backup", trigger, job.name(), message);
+        }
+        Optional<String> hookFailure = hooks.after(HookPoint.AFTER_BACKUP, status, ids,
+                Run.FAILED.equals(status) ? message : null, Map.of("LIFEBOAT_SOURCE", source.location()));
+        if (hookFailure.isPresent()) {
+            status = Run.FAILED;
+            message = message + "; " + hookFailure.get();
+        }
+        return new TaskResult(status, message, ids, stored[0], warnings, alarms);
+    }
+
+    /** Backs up into every repository; returns the status and message. */
+    private String[] backupAll(JobConfig job, String trigger, Source source, StoredForm form, BackupRunner.Guards guards,
+                               List<String> ids, List<String> warnings, List<String> alarms, long[] stored) {
+        List<String> failures = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        long stored = 0;
         for (RepositoryConfig repo : job.repositories()) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new LifeboatException(ExitCode.FAILURE, "cancelled because lifeboat is stopping");
@@ -55,7 +78,7 @@ final class BackupTask {
                 if (outcome.manifest().isPresent()) {
                     Manifest m = outcome.manifest().get();
                     ids.add(m.id());
-                    stored += m.seal().storedSize();
+                    stored[0] += m.seal().storedSize();
                     m.alarms().forEach(a -> alarms.add(repository.location() + ": " + a));
                 }
                 if (repo.retention().isPresent() && outcome.manifest().isPresent()) {
@@ -66,28 +89,18 @@ final class BackupTask {
                 (repo.optional() ? warnings : failures).add(why);
             }
         }
-        String status;
-        String message;
         if (!failures.isEmpty()) {
-            status = Run.FAILED;
-            message = String.join("; ", failures);
-        } else if (!alarms.isEmpty()) {
-            status = job.guards().failOnShrink() ? Run.SUSPICIOUS : Run.COMPLETED;
-            message = "backup is SUSPICIOUS: " + String.join("; ", alarms);
-        } else if (ids.isEmpty() && !skipped.isEmpty()) {
-            status = Run.SKIPPED;
-            message = "skipped: " + skipped.get(0);
-        } else {
-            status = Run.COMPLETED;
-            message = "backed up to " + ids.size() + " repositor" + (ids.size() == 1 ? "y" : "ies");
+            return new String[] {Run.FAILED, String.join("; ", failures)};
         }
-        Optional<String> hookFailure = hooks.after(HookPoint.AFTER_BACKUP, status, ids,
-                Run.FAILED.equals(status) ? message : null, Map.of("LIFEBOAT_SOURCE", source.location()));
-        if (hookFailure.isPresent()) {
-            status = Run.FAILED;
-            message = message + "; " + hookFailure.get();
+        if (!alarms.isEmpty()) {
+            return new String[] {job.guards().failOnShrink() ? Run.SUSPICIOUS : Run.COMPLETED,
+                "backup is SUSPICIOUS: " + String.join("; ", alarms)};
         }
-        return new TaskResult(status, message, ids, stored, warnings, alarms);
+        if (ids.isEmpty() && !skipped.isEmpty()) {
+            return new String[] {Run.SKIPPED, "skipped: " + skipped.get(0)};
+        }
+        return new String[] {Run.COMPLETED, "backed up to " + ids.size() + " repositor" + (ids.size() == 1 ? "y"
+                : "ies")};
     }
 
     private BackupRunner.Outcome backup(JobConfig job, String trigger, Source source, StoredForm form,

@@ -55,7 +55,7 @@ public final class JobRunner {
             };
         } catch (Exception e) {
             String message = BackupTask.message(e);
-            recordFailure(job, task, trigger, message);
+            recordFailure(parts.tracker(), task.key(), trigger, job.name(), message);
             result = new TaskResult(Run.FAILED, message, List.of(), 0, List.of(), List.of());
         }
         JobOutcome outcome = new JobOutcome(job.name(), task, trigger, result.status(), result.message(), started,
@@ -86,9 +86,10 @@ public final class JobRunner {
     }
 
     /** A run that failed before reaching any repository still counts, for history, metrics and catch-up. */
-    private void recordFailure(JobConfig job, Task task, String trigger, String message) {
+    static void recordFailure(dev.lifeboat.catalog.RunTracker tracker, String kind, String trigger, String job,
+                              String message) {
         try {
-            parts.tracker().track(task.key(), trigger, job.name(), null, () -> {
+            tracker.track(kind, trigger, job, null, () -> {
                 throw new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.FAILURE, message);
             }, done -> null);
         } catch (Exception expected) {

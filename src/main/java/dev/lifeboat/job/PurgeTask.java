@@ -30,27 +30,25 @@ final class PurgeTask {
     TaskResult run(JobConfig job, String trigger, boolean dryRun, HookCalls hooks,
                    Function<String, JobOutcome> backupFirst) {
         PurgeDatabase database = parts.purgeDatabases().forSource(job.source());
-        List<String> backupIds = List.of();
-        if (!dryRun) {
-            if (job.backupFirst().isPresent()) {
-                JobOutcome backup = backupFirst.apply(job.backupFirst().get());
-                if (backup.failed() || backup.suspicious()) {
-                    throw new LifeboatException(ExitCode.FAILURE, "the backup first (job " + backup.job() + ") "
-                            + backup.status() + ": " + backup.message() + "; nothing was purged");
-                }
-                backupIds = backup.backupIds();
-            }
-            hooks.before(HookPoint.BEFORE_PURGE, Map.of("LIFEBOAT_SOURCE", database.location()));
-        }
+        List<String> backupIds = new java.util.ArrayList<>();
         String status = Run.COMPLETED;
         String message;
+        boolean tracked = false;
         try {
+            if (!dryRun) {
+                job.backupFirst().ifPresent(other -> backupIds.addAll(backUp(backupFirst.apply(other))));
+                hooks.before(HookPoint.BEFORE_PURGE, Map.of("LIFEBOAT_SOURCE", database.location()));
+            }
+            tracked = true;
             PurgeResult result = parts.tracker().track("purge", trigger, job.name(), database.location(),
                     () -> purge(job, database, dryRun), done -> new RunTracker.Ending(Run.COMPLETED, null));
             message = (dryRun ? "dry run, nothing deleted; would delete " : "deleted ") + describe(result);
         } catch (Exception e) {
             status = Run.FAILED;
             message = BackupTask.message(e);
+            if (!tracked) {
+                JobRunner.recordFailure(parts.tracker(), "purge", trigger, job.name(), message);
+            }
         }
         if (!dryRun) {
             Optional<String> hookFailure = hooks.after(HookPoint.AFTER_PURGE, status, backupIds,
@@ -61,6 +59,14 @@ final class PurgeTask {
             }
         }
         return new TaskResult(status, message, backupIds, 0, List.of(), List.of());
+    }
+
+    private static List<String> backUp(JobOutcome backup) {
+        if (backup.failed() || backup.suspicious()) {
+            throw new LifeboatException(ExitCode.FAILURE, "the backup first (job " + backup.job() + ") "
+                    + backup.status() + ": " + backup.message() + "; nothing was purged");
+        }
+        return backup.backupIds();
     }
 
     private PurgeResult purge(JobConfig job, PurgeDatabase database, boolean dryRun) {
