@@ -91,7 +91,7 @@ public final class Lanes implements JobLocks {
     /**
      * Stops taking work and waits for queued and running work; after {@code timeout} running work
      * is interrupted (hooks are killed, a backup stops at its next repository) and given a few more
-     * seconds. Returns the tasks that did not finish.
+     * seconds. Returns the tasks that had to be interrupted (empty after a clean stop).
      */
     public List<Scheduler.Key> shutdown(Duration timeout) {
         List<ExecutorService> all;
@@ -100,13 +100,16 @@ public final class Lanes implements JobLocks {
             all = new ArrayList<>(lanes.values());
         }
         all.forEach(ExecutorService::shutdown);
-        if (!awaitAll(all, timeout)) {
-            all.forEach(ExecutorService::shutdownNow);
-            awaitAll(all, Duration.ofSeconds(5));
+        if (awaitAll(all, timeout)) {
+            return List.of();
         }
+        List<Scheduler.Key> interrupted;
         synchronized (this) {
-            return List.copyOf(busy.keySet());
+            interrupted = List.copyOf(busy.keySet());
         }
+        all.forEach(ExecutorService::shutdownNow);
+        awaitAll(all, Duration.ofSeconds(5));
+        return interrupted;
     }
 
     private static boolean awaitAll(List<ExecutorService> executors, Duration timeout) {

@@ -45,6 +45,7 @@ class DaemonProcessTest {
                         retention: { keep-last: 3 }
                     encryption: none
                     schedule: "* * * * * *"
+                    verify: "*/2 * * * * *"
                     max-age: 1h
                 server:
                   listen: 127.0.0.1:0
@@ -57,8 +58,9 @@ class DaemonProcessTest {
         try {
             String address = await(log, Pattern.compile("\"event\":\"listening\",\"address\":\"([^\"]+)\""));
             awaitCount(log, "\"event\":\"run\"", 2);
-            String run = Files.readAllLines(log).stream().filter(l -> l.contains("\"event\":\"run\"")).findFirst()
-                    .orElseThrow();
+            await(log, Pattern.compile("\"event\":\"run\",\"job\":\"shop\",\"task\":\"verify\"[^\n]*COMPLETED"));
+            String run = Files.readAllLines(log).stream().filter(l -> l.contains("\"event\":\"run\"")
+                    && l.contains("\"task\":\"backup\"")).findFirst().orElseThrow();
             assertTrue(run.contains("\"job\":\"shop\"") && run.contains("\"status\":\"COMPLETED\"")
                     && run.contains("\"trigger\":\"schedule\""), run);
 
@@ -72,6 +74,7 @@ class DaemonProcessTest {
             assertTrue(metrics.body().contains("lifeboat_job_last_size_bytes{job=\"shop\",form=\"stored\"}"),
                     metrics.body());
             assertTrue(metrics.body().contains("lifeboat_job_stale{job=\"shop\"} 0"), metrics.body());
+            assertTrue(metrics.body().contains("lifeboat_job_verification_age_seconds{job=\"shop\"}"), metrics.body());
             HttpResponse<String> health = get(http, address, "/health");
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().matches("(?s).*\"status\"\\s*:\\s*\"ok\".*"), health.body());
@@ -86,6 +89,9 @@ class DaemonProcessTest {
             new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor();
             await(log, Pattern.compile("\"event\":\"reload_failed\".*(shedule)"));
             assertTrue(daemon.isAlive());
+            Files.writeString(config, Files.readString(config).replace("shedule:", "schedule:"));
+            new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor();
+            await(log, Pattern.compile("\"event\":\"reloaded\""));
         } finally {
             daemon.destroy(); // SIGTERM
             if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
@@ -106,6 +112,40 @@ class DaemonProcessTest {
                 assertTrue(Files.exists(backup.resolve("manifest.json")), "no unfinished backup is left: " + backup);
             }
         }
+    }
+
+    @Test
+    void aRunStillGoingAtTheShutdownTimeoutIsCancelledAndItsHookKilled() throws Exception {
+        Path db = dir.resolve("shop.db");
+        TestDatabases.walWithUncheckpointedRows(db, 100).close();
+        Path config = Files.writeString(dir.resolve("lifeboat.yaml"), """
+                jobs:
+                  shop:
+                    source: %s
+                    repositories: [ %s ]
+                    encryption: none
+                    schedule: "* * * * * *"
+                    hooks: { before-backup: "echo waiting; sleep 120" }
+                daemon:
+                  shutdown-timeout: 500ms
+                """.formatted(db, dir.resolve("repo")));
+        Path log = dir.resolve("daemon.log");
+        Process daemon = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString()), log,
+                "daemon", "--config", config.toString());
+        try {
+            await(log, Pattern.compile("\"line\":\"waiting\""));
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "stopped within the timeout plus the grace period");
+        }
+        String output = Files.readString(log);
+        assertEquals(1, daemon.exitValue(), output);
+        assertTrue(output.contains("\"event\":\"cancelled\",\"tasks\":[\"shop backup\"]"), output);
+        assertTrue(output.contains("before-backup hook was cancelled because lifeboat is stopping"), output);
+        assertTrue(output.contains("\"event\":\"stopped\",\"clean\":false"), output);
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
+                .contains("echo waiting; sleep 120")), "the hook was killed");
+        assertTrue(!Files.exists(dir.resolve("repo").resolve("backups")), "nothing half-made is left");
     }
 
     private static HttpResponse<String> get(HttpClient http, String address, String path) throws Exception {

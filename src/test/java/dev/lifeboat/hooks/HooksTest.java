@@ -109,8 +109,9 @@ class HooksTest {
 
         Files.writeString(config, Files.readString(config).replace("{ command: \"sleep 5\", timeout: 300ms }",
                 "\"test -n \\\"$LIFEBOAT_SOURCE\\\"\""));
-        Cli.Result ok = cli.run("run", "shop", "--config", config.toString());
+        Cli.Result ok = cli.run("backup", "--job", "shop", "--config", config.toString());
         assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.out().startsWith("backup of shop COMPLETED"), ok.out());
         String after = Files.readString(dir.resolve("after.env"));
         assertTrue(after.contains("LIFEBOAT_STATUS=COMPLETED") && after.contains("LIFEBOAT_TASK=backup"), after);
         assertTrue(after.contains("LIFEBOAT_TRIGGER=manual"), after);
