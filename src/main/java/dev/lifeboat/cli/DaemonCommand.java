@@ -61,7 +61,7 @@ final class DaemonCommand implements Callable<Integer> {
             if (current.get().server().isPresent()) {
                 server = Optional.of(StatusServer.start(current.get().server().get(), current::get, statuses,
                         parts.records(), services.clock));
-                log.event("listening", Map.of("address", server.get().address().getHostString() + ":"
+                log.event("listening", dev.lifeboat.log.Log.fields("address", server.get().address().getHostString() + ":"
                         + server.get().address().getPort()));
             }
             AtomicBoolean reload = new AtomicBoolean();
@@ -74,15 +74,15 @@ final class DaemonCommand implements Callable<Integer> {
                     reload(daemon, current, log);
                 }
             });
-            log.event("stopping", Map.of("timeout", current.get().shutdownTimeout().toString()));
+            log.event("stopping", dev.lifeboat.log.Log.fields("timeout", current.get().shutdownTimeout().toString()));
             List<Scheduler.Key> unfinished = lanes.shutdown(current.get().shutdownTimeout());
             if (!unfinished.isEmpty()) {
                 int removed = services.scratch.removeOwn();
-                log.event("cancelled", Map.of("tasks", unfinished.stream().map(k -> k.job() + " " + k.task().key())
+                log.event("cancelled", dev.lifeboat.log.Log.fields("tasks", unfinished.stream().map(k -> k.job() + " " + k.task().key())
                         .toList(), "scratch_files_removed", removed));
             }
             server.ifPresent(StatusServer::close);
-            log.event("stopped", Map.of("clean", unfinished.isEmpty()));
+            log.event("stopped", dev.lifeboat.log.Log.fields("clean", unfinished.isEmpty()));
             return unfinished.isEmpty() ? ExitCode.OK.code() : ExitCode.FAILURE.code();
         }
     }
@@ -91,13 +91,13 @@ final class DaemonCommand implements Callable<Integer> {
         try {
             LifeboatConfig loaded = services.config(config);
             if (!loaded.server().equals(current.get().server())) {
-                log.event("warning", Map.of("message", "server.listen changed; restart the daemon to move the"
+                log.event("warning", dev.lifeboat.log.Log.fields("message", "server.listen changed; restart the daemon to move the"
                         + " status server (it keeps serving on the old address)"));
             }
             current.set(loaded);
             daemon.reload(loaded);
         } catch (ConfigException e) {
-            log.event("reload_failed", Map.of("problems", e.problems().stream().map(Object::toString).toList(),
+            log.event("reload_failed", dev.lifeboat.log.Log.fields("problems", e.problems().stream().map(Object::toString).toList(),
                     "message", "kept the previous config; fix the file and send SIGHUP again"));
         }
     }

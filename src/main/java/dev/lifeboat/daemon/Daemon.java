@@ -51,7 +51,7 @@ public final class Daemon {
         runner = runners.apply(config);
         scheduler.start(config, clock.instant(), (job, task) -> records.flatMap(r -> r.lastRun(task.key(), job))
                 .map(run -> run.startedAt()));
-        log.event("started", Map.of("config", config.file(), "jobs", config.jobs().keySet()));
+        log.event("started", dev.lifeboat.log.Log.fields("config", config.file(), "jobs", config.jobs().keySet()));
     }
 
     public LifeboatConfig config() {
@@ -66,7 +66,7 @@ public final class Daemon {
             if (!current.config().jobs().containsKey(due.key().job())) {
                 continue;
             }
-            lanes.submit(due.key(), now, () -> current.run(due.key().job(), due.key().task(), "schedule", false));
+            lanes.submit(due.key(), now, () -> runLogged(current, due.key()));
             if (due.reason().equals("catch-up")) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("job", due.key().job());
@@ -75,14 +75,31 @@ public final class Daemon {
                 log.event("catch_up", fields);
             }
         }
-        reportStale(current);
+        try {
+            reportStale(current);
+        } catch (RuntimeException e) {
+            log.event("warning", dev.lifeboat.log.Log.fields("message", "could not check for stale jobs (" + e.getMessage() + ")"));
+        }
+    }
+
+    /** A run never throws for a failed job; anything else escaping it is logged, and the lane lives on. */
+    private void runLogged(JobRunner current, Scheduler.Key key) {
+        try {
+            current.run(key.job(), key.task(), "schedule", false);
+        } catch (RuntimeException e) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("job", key.job());
+            fields.put("task", key.task().key());
+            fields.put("message", "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            log.event("error", fields);
+        }
     }
 
     /** Uses a new config from the next tick on; running tasks finish with the config they started with. */
     public void reload(LifeboatConfig config) {
         runner = runners.apply(config);
         scheduler.reload(config, clock.instant());
-        log.event("reloaded", Map.of("config", config.file(), "jobs", config.jobs().keySet()));
+        log.event("reloaded", dev.lifeboat.log.Log.fields("config", config.file(), "jobs", config.jobs().keySet()));
     }
 
     /** Ticks until {@link #stop}; {@code between} runs on the loop's thread before each tick (e.g. a pending reload). */

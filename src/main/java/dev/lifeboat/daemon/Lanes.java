@@ -40,7 +40,7 @@ public final class Lanes implements JobLocks {
         }
         Instant since = busy.get(key);
         if (since != null) {
-            log.event("skipped", Map.of("job", key.job(), "task", key.task().key(), "reason",
+            log.event("skipped", dev.lifeboat.log.Log.fields("job", key.job(), "task", key.task().key(), "reason",
                     "the previous " + key.task().key() + " (queued " + since + ") has not finished; this run is"
                             + " skipped rather than overlapped"));
             return false;

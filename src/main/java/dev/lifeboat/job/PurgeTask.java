@@ -89,7 +89,7 @@ final class PurgeTask {
             records.putPurgeAudit(new PurgeAudit(job.name(), parts.clock().instant(), rule.rule().describe(),
                     rule.rule().table(), rule.cutoff(), rule.rows(), dryRun, rule.error().orElse(null)));
         } catch (LifeboatException e) {
-            parts.log().event("warning", Map.of("job", job.name(), "message", "the purge audit record was not"
+            parts.log().event("warning", dev.lifeboat.log.Log.fields("job", job.name(), "message", "the purge audit record was not"
                     + " written (" + e.getMessage() + ")"));
         }
     }
