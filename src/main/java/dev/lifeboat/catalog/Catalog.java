@@ -22,6 +22,7 @@ import org.sqlite.SQLiteConfig;
 /**
  * A local SQLite index of every run and every backup seen. It is a cache: the repositories'
  * manifests and verification records are the truth, and {@link CatalogRebuild} recreates it.
+ * One connection serves every thread of a daemon, so its methods are synchronized.
  */
 public final class Catalog implements AutoCloseable {
     private static final String SCHEMA = """
@@ -32,6 +33,9 @@ public final class Catalog implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS backups(backup_id TEXT NOT NULL, repository TEXT NOT NULL, name TEXT NOT NULL,
               purpose TEXT NOT NULL, started_at TEXT NOT NULL, status TEXT NOT NULL, plain_size INTEGER,
               stored_size INTEGER, total_rows INTEGER, verified_at TEXT, PRIMARY KEY(backup_id, repository));
+            CREATE TABLE IF NOT EXISTS purges(id INTEGER PRIMARY KEY, name TEXT NOT NULL, run_at TEXT NOT NULL,
+              rule TEXT NOT NULL, table_name TEXT NOT NULL, cutoff TEXT NOT NULL, rows INTEGER NOT NULL,
+              dry_run INTEGER NOT NULL, error TEXT);
             CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, started_at);
             """;
     private final Connection conn;
@@ -80,14 +84,14 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Records the start of a run and returns its id. */
-    public long start(String kind, String trigger, String name, String repository) {
+    public synchronized long start(String kind, String trigger, String name, String repository) {
         return update("INSERT INTO runs(kind, trigger, status, name, repository, started_at, owner)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)", kind, trigger, Run.RUNNING, name, repository,
                 clock.instant().toString(), ProcessOwner.current().token());
     }
 
     /** Ends a run; a backup's manifest fills in its id and sizes and enters the backup index. */
-    public void finish(long run, String status, Manifest backup, String error) {
+    public synchronized void finish(long run, String status, Manifest backup, String error) {
         Instant now = clock.instant();
         update("UPDATE runs SET status = ?, finished_at = ?, error = ?,"
                 + " duration_ms = CAST((julianday(?) - julianday(started_at)) * 86400000 AS INTEGER) WHERE id = ?",
@@ -99,7 +103,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Enters a finished run as it happened, e.g. one reconstructed from a manifest. */
-    public void putFinishedRun(Run run) {
+    public synchronized void putFinishedRun(Run run) {
         update("INSERT INTO runs(kind, trigger, status, name, repository, backup_id, started_at, finished_at,"
                 + " duration_ms, plain_size, stored_size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 run.kind(), run.trigger(), run.status(), run.name(), run.repository(), run.backupId(),
@@ -108,7 +112,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Enters or refreshes a backup in the index. */
-    public void putBackup(Manifest m, String repository, String status, Instant verifiedAt) {
+    public synchronized void putBackup(Manifest m, String repository, String status, Instant verifiedAt) {
         update("INSERT INTO backups(backup_id, repository, name, purpose, started_at, status, plain_size,"
                 + " stored_size, total_rows, verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(backup_id, repository) DO UPDATE SET status = excluded.status,"
@@ -118,7 +122,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Runs, newest first. */
-    public List<Run> history(Optional<String> name, int limit) {
+    public synchronized List<Run> history(Optional<String> name, int limit) {
         String sql = "SELECT id, kind, trigger, status, name, repository, backup_id, started_at, finished_at,"
                 + " duration_ms, plain_size, stored_size, error FROM runs"
                 + (name.isPresent() ? " WHERE name = ?" : "") + " ORDER BY started_at DESC, id DESC LIMIT " + limit;
@@ -141,7 +145,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Number of backups indexed per status, for tests and status pages. */
-    public List<String> backupStatuses(String repository) {
+    public synchronized List<String> backupStatuses(String repository) {
         List<String> statuses = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement(
                 "SELECT backup_id || ' ' || status FROM backups WHERE repository = ? ORDER BY backup_id")) {
@@ -158,7 +162,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     /** Every repository location the catalog has seen. */
-    public List<String> knownRepositories() {
+    public synchronized List<String> knownRepositories() {
         List<String> found = new ArrayList<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT repository FROM backups"
                 + " UNION SELECT repository FROM runs WHERE repository IS NOT NULL ORDER BY 1")) {
@@ -171,17 +175,44 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    void clear() {
+    synchronized void clear() {
         update("DELETE FROM backups");
         update("DELETE FROM runs WHERE status <> ?", Run.RUNNING);
     }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    /** Reads one row of a query. */
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A query for the other classes of this package, under the same lock as everything else. */
+    synchronized <T> List<T> select(String sql, Row<T> row, Object... values) {
+        try (PreparedStatement st = conn.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 1, values[i]);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row.read(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized long insert(String sql, Object... values) {
+        return update(sql, values);
+    }
+
+    static Long nullableLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static Instant instant(String text) {
+    static Instant instant(String text) {
         return text == null ? null : Instant.parse(text);
     }
 
@@ -205,7 +236,7 @@ public final class Catalog implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             conn.close();
         } catch (SQLException e) {

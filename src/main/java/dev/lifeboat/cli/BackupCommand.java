@@ -39,13 +39,20 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH,"
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "An SQLite file path, sqlite:PATH,"
             + " sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db.")
     String source;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO", description = "Repository: a folder, file:PATH"
+    @Option(names = "--repo", paramLabel = "REPO", description = "Repository: a folder, file:PATH"
             + " or s3://bucket/prefix?endpoint=…; add #optional when the backup may succeed without it (repeatable).")
     List<String> repos;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "Back up this job of --config instead, as 'run' does.")
+    String job;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
+            description = "The config file for --job (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path config;
 
     @Option(names = "--name", description = "Backup name; defaults to the source file's base name.")
     String name;
@@ -87,6 +94,21 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (job != null) {
+            if (source != null || repos != null) {
+                throw new LifeboatException(ExitCode.USAGE, "--job takes source and repositories from the config;"
+                        + " give either --job NAME or SOURCE --repo REPO");
+            }
+            dev.lifeboat.config.LifeboatConfig loaded = services.config(config);
+            if (loaded.job(job).kind() != dev.lifeboat.config.JobConfig.Kind.BACKUP) {
+                throw new LifeboatException(ExitCode.USAGE, "job " + job + " is a purge job; use 'lifeboat run "
+                        + job + "'");
+            }
+            return RunCommand.runOnce(services, spec, loaded, job, dev.lifeboat.job.Task.BACKUP, false);
+        }
+        if (source == null || repos == null) {
+            throw new LifeboatException(ExitCode.USAGE, "give SOURCE and --repo REPO, or --job NAME with --config FILE");
+        }
         List<Source> sources = services.engines(postgres.options()).forSpec(source).sources(source);
         if (sources.size() == 1) {
             Source from = sources.get(0);

@@ -37,6 +37,12 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new RekeyCommand(services);
         } else if (type == PruneCommand.class) {
             command = new PruneCommand(services);
+        } else if (type == ConfigCommand.CheckCommand.class) {
+            command = new ConfigCommand.CheckCommand(services);
+        } else if (type == RunCommand.class) {
+            command = new RunCommand(services);
+        } else if (type == DaemonCommand.class) {
+            command = new DaemonCommand(services);
         } else {
             return CommandLine.defaultFactory().create(type);
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
                 RestoreCommand.class, PruneCommand.class, UnlockCommand.class, HistoryCommand.class,
                 CatalogCommand.class, RekeyCommand.class, CopyCommand.class, RekeySqlcipherCommand.class,
+                ConfigCommand.class, RunCommand.class, DaemonCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

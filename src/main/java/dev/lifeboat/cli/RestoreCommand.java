@@ -13,6 +13,11 @@ import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookRunner;
+import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.job.HookCalls;
+import dev.lifeboat.job.RestoreHooks;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,12 +44,20 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
     String backup;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", paramLabel = "REPO", description = "Required unless --job names one.")
     String repo;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET", description = "An SQLite file path,"
-            + " sqlite:PATH, sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db.")
+    @Option(names = "--to", paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH,"
+            + " sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db (default with --job: the job's source).")
     String to;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "Restore a job of --config: its backups, its source as"
+            + " the default target, its before-restore and after-restore hooks.")
+    String job;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
+            description = "The config file for --job (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path config;
 
     @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
     String name;
@@ -66,19 +79,28 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Repository repository = services.repository(repo)) {
-            return run(repository);
+        Optional<JobConfig> chosen = job == null ? Optional.empty() : Optional.of(services.config(config).job(job));
+        String repoSpec = repo != null ? repo : chosen.flatMap(j -> j.repositories().stream()
+                .filter(r -> !r.optional()).findFirst()).map(r -> r.spec()).orElse(null);
+        String targetSpec = to != null ? to : chosen.map(JobConfig::source).orElse(null);
+        if (repoSpec == null || targetSpec == null) {
+            throw new LifeboatException(ExitCode.USAGE, "give --repo REPO and --to TARGET, or --job NAME"
+                    + " with --config FILE");
+        }
+        try (Repository repository = services.repository(repoSpec)) {
+            return run(repository, chosen, targetSpec);
         }
     }
 
-    private int run(Repository repository) throws Exception {
-        dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(to);
-        RestoreTarget target = engine.target(to);
-        Manifest manifest = BackupSelector.select(repository, backup, name, target.defaultName());
+    private int run(Repository repository, Optional<JobConfig> chosen, String targetSpec) throws Exception {
+        dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(targetSpec);
+        RestoreTarget target = engine.target(targetSpec);
+        Manifest manifest = BackupSelector.select(repository, backup, name != null ? name : job,
+                target.defaultName());
         target.checkRestorable(manifest.facts());
         if (!engine.kind().equals(manifest.source().kind())) {
             throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
-                    + manifest.source().kind() + " database, and " + to + " names a " + engine.kind()
+                    + manifest.source().kind() + " database, and " + targetSpec + " names a " + engine.kind()
                     + " target; restore it to a " + manifest.source().kind() + " target, e.g. "
                     + manifest.source().location());
         }
@@ -93,9 +115,12 @@ final class RestoreCommand implements Callable<Integer> {
                 : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         keys.sameKeyEncryption(manifest)));
         RunTracker tracker = services.tracker(err);
+        RestoreHooks hooks = new RestoreHooks(new HookCalls(new HookRunner(err::println),
+                chosen.map(JobConfig::hooks).orElse(Hooks.NONE), manifest.name(), "restore", "manual"), manifest.id(),
+                target.location());
         RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
-                () -> services.restorer().restore(repository, manifest, target, keys.decryption(manifest), confirmation(),
-                        safetyForm, services.progress),
+                () -> hooks.run(phases -> services.restorer(phases).restore(repository, manifest, target,
+                        keys.decryption(manifest), confirmation(), safetyForm, services.progress)),
                 done -> new RunTracker.Ending(Run.COMPLETED, null));
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));
         if (json) {

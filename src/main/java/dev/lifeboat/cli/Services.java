@@ -23,6 +23,17 @@ import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import dev.lifeboat.catalog.JobRecords;
+import dev.lifeboat.config.ConfigReader;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.hooks.HookRunner;
+import dev.lifeboat.job.JobParts;
+import dev.lifeboat.log.Log;
+import dev.lifeboat.notify.Deliveries;
+import dev.lifeboat.purge.PurgeDatabases;
+import dev.lifeboat.purge.Purger;
+import dev.lifeboat.repository.ProcessOwner;
+import java.net.http.HttpClient;
 
 /** Wires the orchestration objects for one command run from its environment. */
 final class Services implements AutoCloseable {
@@ -141,6 +152,26 @@ final class Services implements AutoCloseable {
     }
 
     RestoreRunner restorer() {
-        return new RestoreRunner(clock, backups(), RestoreRunner.Phases.NONE);
+        return restorer(RestoreRunner.Phases.NONE);
+    }
+
+    RestoreRunner restorer(RestoreRunner.Phases phases) {
+        return new RestoreRunner(clock, backups(), phases);
+    }
+
+    /** The config file, validated; a bad file is a usage error naming the first problem. */
+    LifeboatConfig config(Path file) {
+        return ConfigReader.read(file, env);
+    }
+
+    /** Everything a job run needs, logging to {@code log}; the caller closes {@code deliveries}. */
+    JobParts jobParts(Log log, Deliveries deliveries, PrintWriter err, Progress jobProgress) {
+        BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries);
+        Optional<Catalog> opened = catalog(err);
+        RunTracker tracker = new RunTracker(opened, warning -> log.event("warning", Map.of("message", warning)));
+        return new JobParts(clock, engines, backups, new Verifier(engines, scratch, jobProgress, clock),
+                new Purger(clock), new PurgeDatabases(env), new HookRunner(line -> log.event("hook_output",
+                Map.of("line", line))), tracker, opened.map(JobRecords::new), deliveries, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).build(), log, ProcessOwner.hostName(), this::repository);
     }
 }

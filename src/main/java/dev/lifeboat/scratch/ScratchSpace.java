@@ -104,4 +104,43 @@ public final class ScratchSpace {
         }
         return removed;
     }
+
+    /**
+     * Removes this process's own scratch files: for a daemon that stops while a cancelled run may
+     * still hold some. Open files are unlinked; their space returns when the run lets go.
+     */
+    public int removeOwn() {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                if (ProcessOwner.pidInName(file.getFileName().toString(), PREFIX) == ProcessHandle.current().pid()) {
+                    try {
+                        Files.deleteIfExists(file);
+                        removed++;
+                    } catch (IOException e) {
+                        // Left for removeLeftovers of the next run, which will know this process is gone.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return removed;
+        }
+        return removed;
+    }
+
+    static long ownerPid(String name) {
+        if (!name.startsWith(PREFIX)) {
+            return -1;
+        }
+        String rest = name.substring(PREFIX.length());
+        int dash = rest.indexOf('-');
+        try {
+            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

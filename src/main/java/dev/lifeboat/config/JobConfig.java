@@ -1,0 +1,52 @@
+package dev.lifeboat.config;
+
+import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.notify.NotifySettings;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.purge.PurgeRule;
+import dev.lifeboat.schedule.CronSchedule;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One named job. A backup job snapshots {@code source} into its repositories (then applies their
+ * retention) and may verify on its own schedule; a purge job deletes expired rows by its rules,
+ * optionally after running the backup job named in {@code backupFirst}. {@code zone} is the job's
+ * time zone, for its schedules and its retention's calendar periods.
+ */
+public record JobConfig(String name, Kind kind, String source, List<RepositoryConfig> repositories,
+                        EncryptionConfig encryption, Compression compression, int level,
+                        Optional<CronSchedule> schedule, Optional<CronSchedule> verify, Duration jitter,
+                        boolean catchUp, Optional<Duration> maxAge, Hooks hooks, NotifySettings notifications,
+                        GuardsConfig guards, List<PurgeRule> rules, Optional<String> backupFirst, ZoneId zone) {
+
+    public enum Kind {
+        BACKUP("backup"), PURGE("purge");
+
+        private final String key;
+
+        Kind(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    public JobConfig {
+        repositories = List.copyOf(repositories);
+        rules = List.copyOf(rules);
+    }
+
+    /**
+     * How old the last success may be before the job counts as stale: {@code max-age}, else twice
+     * the longest gap between its scheduled runs (one missed run is tolerated, two are not).
+     * Empty for a job without a schedule, which nothing expects to run.
+     */
+    public Optional<Duration> allowedAge(java.time.Instant now) {
+        return maxAge.or(() -> schedule.map(s -> s.longestGap(now, 32).multipliedBy(2)));
+    }
+}

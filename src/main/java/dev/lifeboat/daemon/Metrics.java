@@ -1,0 +1,69 @@
+package dev.lifeboat.daemon;
+
+import dev.lifeboat.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders job statuses in the Prometheus text exposition format (version 0.0.4). */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    public static String render(List<JobStatus> jobs, Instant now) {
+        StringBuilder out = new StringBuilder();
+        header(out, "lifeboat_up", "gauge", "1 while the Lifeboat daemon runs.");
+        out.append("lifeboat_up 1\n");
+        header(out, "lifeboat_build_info", "gauge", "The running Lifeboat version.");
+        out.append("lifeboat_build_info{version=\"").append(Version.current()).append("\"} 1\n");
+        header(out, "lifeboat_job_last_success_timestamp_seconds", "gauge", "When the job last succeeded (Unix time).");
+        jobs.forEach(j -> j.lastSuccess().ifPresent(t -> line(out, "lifeboat_job_last_success_timestamp_seconds",
+                labels(j), seconds(t))));
+        header(out, "lifeboat_job_last_duration_seconds", "gauge", "Duration of the job's last successful run.");
+        jobs.forEach(j -> j.lastDurationMillis().ifPresent(ms -> line(out, "lifeboat_job_last_duration_seconds",
+                labels(j), ms / 1000.0)));
+        header(out, "lifeboat_job_last_size_bytes", "gauge", "Size of the last backup, plain and as stored.");
+        jobs.forEach(j -> {
+            j.lastPlainBytes().ifPresent(b -> line(out, "lifeboat_job_last_size_bytes", labels(j) + ",form=\"plain\"", b));
+            j.lastStoredBytes().ifPresent(b -> line(out, "lifeboat_job_last_size_bytes", labels(j) + ",form=\"stored\"", b));
+        });
+        header(out, "lifeboat_job_runs_total", "counter", "Finished runs by task and status, from the catalog.");
+        jobs.forEach(j -> j.runsByTaskAndStatus().forEach((task, counts) -> counts.forEach((status, n) ->
+                line(out, "lifeboat_job_runs_total", labels(j) + ",task=\"" + task + "\",status=\""
+                        + status.toLowerCase(Locale.ROOT) + "\"", n))));
+        header(out, "lifeboat_job_failures_total", "counter", "Failed runs by task, from the catalog.");
+        jobs.forEach(j -> j.runsByTaskAndStatus().forEach((task, counts) -> line(out, "lifeboat_job_failures_total",
+                labels(j) + ",task=\"" + task + "\"", counts.getOrDefault("FAILED", 0L))));
+        header(out, "lifeboat_job_verification_age_seconds", "gauge", "Time since a backup of the job last passed"
+                + " verification.");
+        jobs.forEach(j -> j.lastVerified().ifPresent(t -> line(out, "lifeboat_job_verification_age_seconds", labels(j),
+                Math.max(0, now.getEpochSecond() - t.getEpochSecond()))));
+        header(out, "lifeboat_job_stale", "gauge", "1 when the last success is older than the job's allowed age.");
+        jobs.forEach(j -> line(out, "lifeboat_job_stale", labels(j), j.stale() ? 1 : 0));
+        header(out, "lifeboat_job_running", "gauge", "1 while a run of the job is in progress.");
+        jobs.forEach(j -> line(out, "lifeboat_job_running", labels(j), j.running() ? 1 : 0));
+        header(out, "lifeboat_job_next_run_timestamp_seconds", "gauge", "When the job is next scheduled (Unix time).");
+        jobs.forEach(j -> j.nextRun().ifPresent(t -> line(out, "lifeboat_job_next_run_timestamp_seconds", labels(j),
+                seconds(t))));
+        return out.toString();
+    }
+
+    private static String labels(JobStatus job) {
+        return "job=\"" + job.job().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static double seconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void line(StringBuilder out, String name, String labels, Object value) {
+        String text = value instanceof Double d ? (d == Math.rint(d) && !Double.isInfinite(d)
+                ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.3f", d)) : String.valueOf(value);
+        out.append(name).append('{').append(labels).append("} ").append(text).append('\n');
+    }
+}

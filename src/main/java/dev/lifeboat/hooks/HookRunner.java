@@ -1,0 +1,100 @@
+package dev.lifeboat.hooks;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs hook commands with {@code sh -c}, the job's facts in the environment, and a timeout after
+ * which the command and everything it started are killed. Output is passed on line by line.
+ */
+public final class HookRunner {
+    private static final int TAIL_LINES = 5;
+    private final Consumer<String> output;
+
+    /** @param output receives each line the hook prints, for the log */
+    public HookRunner(Consumer<String> output) {
+        this.output = output;
+    }
+
+    /** What a hook did: its exit status and last lines of output. */
+    public record Result(int exit, List<String> tail) {
+        public boolean ok() {
+            return exit == 0;
+        }
+
+        public String lastLine() {
+            return tail.isEmpty() ? "no output" : tail.get(tail.size() - 1);
+        }
+    }
+
+    /**
+     * Runs the hook. {@code env} holds LIFEBOAT_* variables; the daemon's own environment is kept so
+     * that commands such as {@code docker} are found.
+     */
+    public Result run(HookPoint point, Hook hook, Map<String, String> env) {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", hook.command()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.environment().put("LIFEBOAT_HOOK", point.key());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new LifeboatException(ExitCode.FAILURE, point.key() + " hook could not start (" + e.getMessage()
+                    + "); check that sh exists and the command in lifeboat.yaml");
+        }
+        Deque<String> tail = new ArrayDeque<>();
+        Thread reader = new Thread(() -> drain(process, tail), "hook-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new LifeboatException(ExitCode.FAILURE, point.key() + " hook did not finish within "
+                        + dev.lifeboat.config.Durations.format(hook.timeout()) + " and was killed; make the command"
+                        + " faster or raise its timeout in lifeboat.yaml");
+            }
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ExitCode.FAILURE, point.key() + " hook was cancelled because lifeboat"
+                    + " is stopping");
+        }
+        synchronized (tail) {
+            return new Result(process.exitValue(), List.copyOf(tail));
+        }
+    }
+
+    private void drain(Process process, Deque<String> tail) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                output.accept(line);
+                synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The process was killed; its remaining output does not matter.
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.lifeboat.job;
+
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.notify.Event;
+import dev.lifeboat.notify.Notifier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs one job task once, as {@code lifeboat run} and the daemon do: hooks around it, every run in
+ * the catalog, one structured log line, and the notifications its outcome calls for. It never
+ * throws for a failed run: the outcome says what happened.
+ */
+public final class JobRunner {
+    private final LifeboatConfig config;
+    private final JobParts parts;
+    private final JobLocks locks;
+
+    public JobRunner(LifeboatConfig config, JobParts parts, JobLocks locks) {
+        this.config = config;
+        this.parts = parts;
+        this.locks = locks;
+    }
+
+    public LifeboatConfig config() {
+        return config;
+    }
+
+    public Notifier notifier(JobConfig job) {
+        return Notifier.forJob(job.notifications(), config.smtp(), parts.http(), parts.deliveries());
+    }
+
+    /** Runs the task; the caller holds the job's lock when it needs one. */
+    public JobOutcome run(String name, Task task, String trigger, boolean dryRun) {
+        JobConfig job = config.job(name);
+        Notifier notifier = notifier(job);
+        Instant started = parts.clock().instant();
+        if (!dryRun) {
+            notifier.send(event(job, task, Event.Kind.STARTED, "", Optional.empty()));
+        }
+        HookCalls hooks = new HookCalls(parts.hooks(), job.hooks(), job.name(), task.key(), trigger);
+        TaskResult result;
+        try {
+            result = switch (task) {
+                case BACKUP -> new BackupTask(parts).run(job, trigger, hooks);
+                case VERIFY -> new VerifyTask(parts).run(job, trigger);
+                case PURGE -> new PurgeTask(parts).run(job, trigger, dryRun, hooks, other ->
+                        locks.exclusive(other, () -> run(other, Task.BACKUP, trigger, false)));
+            };
+        } catch (Exception e) {
+            String message = BackupTask.message(e);
+            recordFailure(parts.tracker(), task.key(), trigger, job.name(), message);
+            result = new TaskResult(Run.FAILED, message, List.of(), 0, List.of(), List.of());
+        }
+        JobOutcome outcome = new JobOutcome(job.name(), task, trigger, result.status(), result.message(), started,
+                Duration.between(started, parts.clock().instant()), result.backupIds(), result.storedBytes(),
+                result.warnings());
+        log(outcome);
+        if (!dryRun) {
+            notify(notifier, job, task, outcome, result.alarms());
+        }
+        return outcome;
+    }
+
+    private void notify(Notifier notifier, JobConfig job, Task task, JobOutcome outcome, List<String> alarms) {
+        Optional<String> id = outcome.backupIds().stream().findFirst();
+        if (!alarms.isEmpty()) {
+            notifier.send(event(job, task, Event.Kind.SUSPICIOUS, String.join("; ", alarms), id));
+        }
+        if (outcome.failed()) {
+            notifier.send(event(job, task, Event.Kind.FAILURE, outcome.message(), id));
+        } else if (!outcome.suspicious()) {
+            notifier.send(event(job, task, Event.Kind.SUCCESS, outcome.message(), id));
+        }
+    }
+
+    private Event event(JobConfig job, Task task, Event.Kind kind, String message, Optional<String> backupId) {
+        return new Event(kind, job.name(), task.key(), config.mask(message), backupId, parts.clock().instant(),
+                parts.host());
+    }
+
+    /** A run that failed before reaching any repository still counts, for history, metrics and catch-up. */
+    static void recordFailure(dev.lifeboat.catalog.RunTracker tracker, String kind, String trigger, String job,
+                              String message) {
+        try {
+            tracker.track(kind, trigger, job, null, () -> {
+                throw new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.FAILURE, message);
+            }, done -> null);
+        } catch (Exception expected) {
+            // track() rethrows the failure it recorded.
+        }
+    }
+
+    private void log(JobOutcome outcome) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("job", outcome.job());
+        fields.put("task", outcome.task().key());
+        fields.put("trigger", outcome.trigger());
+        fields.put("status", outcome.status());
+        fields.put("duration_ms", outcome.duration().toMillis());
+        fields.put("backup_ids", outcome.backupIds());
+        fields.put("stored_bytes", outcome.storedBytes());
+        fields.put("message", outcome.message());
+        if (!outcome.warnings().isEmpty()) {
+            fields.put("warnings", outcome.warnings());
+        }
+        parts.log().event("run", fields);
+    }
+}
