@@ -125,7 +125,7 @@ public final class Catalog implements AutoCloseable {
     public synchronized List<Run> history(Optional<String> name, int limit) {
         String sql = "SELECT id, kind, trigger, status, name, repository, backup_id, started_at, finished_at,"
                 + " duration_ms, plain_size, stored_size, error FROM runs"
-                + (name.isPresent() ? " WHERE name = ?" : "") + " ORDER BY started_at DESC, id DESC LIMIT " + limit;
+                + (name.isPresent() ? " WHERE name = ?" : "") + " ORDER BY julianday(started_at) DESC, id DESC LIMIT " + limit;
         try (PreparedStatement st = conn.prepareStatement(sql)) {
             if (name.isPresent()) {
                 st.setString(1, name.get());
@@ -148,7 +148,7 @@ public final class Catalog implements AutoCloseable {
     public synchronized List<String> backupStatuses(String repository) {
         List<String> statuses = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement(
-                "SELECT backup_id || ' ' || status FROM backups WHERE repository = ? ORDER BY backup_id")) {
+                "SELECT backup_id || ' ' || status FROM backups WHERE repository = ? ORDER BY julianday(started_at), backup_id")) {
             st.setString(1, repository);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

@@ -19,7 +19,7 @@ public final class JobRecords {
     /** The newest run of this kind and name, whatever its status, running ones included. */
     public Optional<Run> lastRun(String kind, String name) {
         return catalog.select("SELECT " + RUN_COLUMNS + " FROM runs WHERE kind = ? AND name = ?"
-                + " ORDER BY started_at DESC, id DESC LIMIT 1", JobRecords::run, kind, name).stream().findFirst();
+                + " ORDER BY julianday(started_at) DESC, id DESC LIMIT 1", JobRecords::run, kind, name).stream().findFirst();
     }
 
     /** The newest finished run with one of these statuses. */
@@ -32,7 +32,7 @@ public final class JobRecords {
             values[2 + i] = statuses.get(i);
         }
         return catalog.select("SELECT " + RUN_COLUMNS + " FROM runs WHERE kind = ? AND name = ? AND status IN ("
-                + marks + ") ORDER BY started_at DESC, id DESC LIMIT 1", JobRecords::run, values).stream().findFirst();
+                + marks + ") ORDER BY julianday(started_at) DESC, id DESC LIMIT 1", JobRecords::run, values).stream().findFirst();
     }
 
     /** Finished runs of this kind and name, counted by status. */
@@ -51,7 +51,7 @@ public final class JobRecords {
 
     public List<BackupEntry> backups(String name) {
         return catalog.select("SELECT backup_id, repository, name, purpose, started_at, status, plain_size,"
-                + " stored_size, total_rows, verified_at FROM backups WHERE name = ? ORDER BY started_at, backup_id",
+                + " stored_size, total_rows, verified_at FROM backups WHERE name = ? ORDER BY julianday(started_at), backup_id",
                 rs -> new BackupEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         Instant.parse(rs.getString(5)), rs.getString(6), Catalog.nullableLong(rs, 7),
                         Catalog.nullableLong(rs, 8), Catalog.nullableLong(rs, 9), Catalog.instant(rs.getString(10))),

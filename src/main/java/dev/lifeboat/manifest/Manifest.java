@@ -44,6 +44,10 @@ public record Manifest(
         }
     }
 
+    /** Oldest first by the backup's own start time; ids (one-second resolution) only break ties. */
+    public static final java.util.Comparator<Manifest> OLDEST_FIRST =
+            java.util.Comparator.comparing(Manifest::startedAt).thenComparing(Manifest::id);
+
     public boolean isPreRestore() {
         return PURPOSE_PRE_RESTORE.equals(purpose);
     }

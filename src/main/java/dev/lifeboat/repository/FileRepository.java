@@ -151,7 +151,7 @@ public final class FileRepository implements Repository {
                 found.add(readManifest(manifest));
             }
         }
-        found.sort(Comparator.comparing(Manifest::id));
+        found.sort(Manifest.OLDEST_FIRST);
         return found;
     }
 

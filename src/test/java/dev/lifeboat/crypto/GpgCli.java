@@ -43,6 +43,11 @@ public final class GpgCli implements AutoCloseable {
         cli = new Cli(workDir).withEnv(Map.of("GNUPGHOME", home.toString()));
     }
 
+    /** The throwaway GNUPGHOME, for running stock gpg the way a person would. */
+    public Path home() {
+        return home;
+    }
+
     /** Generates a key (protected by {@code passphrase}, or unprotected when null); returns its fingerprint. */
     public String generate(Kind kind, String email, String passphrase) {
         String parameters = kind.parameters + "Subkey-Usage: encrypt\nName-Real: Lifeboat Test\nName-Email: "

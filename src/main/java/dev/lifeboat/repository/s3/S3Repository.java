@@ -109,7 +109,7 @@ public final class S3Repository implements Repository {
         List<String> ids = BackupListing.scan(objects, false).stream().filter(BackupListing.Backup::hasManifest)
                 .map(BackupListing.Backup::id).toList();
         List<Manifest> found = new ArrayList<>(ManifestReader.readAll(ids, this::readManifest));
-        found.sort(Comparator.comparing(Manifest::id));
+        found.sort(Manifest.OLDEST_FIRST);
         return found;
     }
 
