@@ -2,6 +2,7 @@ package dev.lifeboat.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
@@ -66,6 +67,21 @@ class StockToolsTest {
             }
             assertArrayEquals(Files.readAllBytes(object), cat.stdout(), "--compress none stores the plain snapshot");
         }
+    }
+
+    @Test
+    void readmeSetUpCommandBacksUpTheExampleDatabase() throws Exception {
+        String command = Files.readAllLines(Path.of("README.md")).stream().map(String::trim)
+                .filter(l -> l.startsWith("./lifeboat backup examples/")).findFirst().orElseThrow();
+        Path repo = dir.resolve("demo-repo");
+        String asWritten = command.replace("/tmp/lifeboat-demo", repo.toString());
+        assertTrue(!asWritten.equals(command), "the README names the repository /tmp/lifeboat-demo");
+        Tools.Output run = Tools.run(List.of("bash", "-c", asWritten), Map.of("LIFEBOAT_STATE_DIR",
+                dir.resolve("state").toString()), null);
+        assertEquals(0, run.exit(), run.err());
+        Cli.Result list = new Cli(dir.resolve("scratch")).run("list", "--repo", repo.toString(), "--json");
+        assertTrue(list.out().contains("\"customers\" : 200") && list.out().contains("\"orders\" : 1000"),
+                list.out());
     }
 
     @Test
