@@ -5,6 +5,8 @@
 #            vs  sqlite3 DB ".backup TMP" && zstd -3 -T0 TMP -c | sha256sum; rm TMP
 #   restore: ./lifeboat restore latest --repo R --to NEW_PATH
 #            vs  zstd -d -c R/backups/*/snapshot.sqlite.zst | cat > NEW_PATH
+#   age    : ./lifeboat backup DB --repo R --level 3 --recipient AGE1
+#            vs  sqlite3 DB ".backup TMP" && zstd -3 -T0 TMP -c | age -r AGE1 | sha256sum; rm TMP
 #
 # The database (4 million rows of text / numbers / JSON plus an index, ~630 MB, WAL mode with a
 # final batch of inserts and updates left uncheckpointed in the -wal) is built once with the stock
@@ -221,7 +223,7 @@ run_lifeboat_backup() {
   local t0 t1
   t0=$(now_ns)
   /usr/bin/time -v -o "$run/time-backup.txt" \
-    "$lifeboat" backup "$src" --repo "$repo" --compress zstd --level "$LEVEL" --json >"$run/backup.json"
+    "$lifeboat" backup "$src" --repo "$repo" --compress zstd --level "$LEVEL" --no-encrypt --json >"$run/backup.json"
   t1=$(now_ns)
   lb_backup+=( $(( t1 - t0 )) )
   local rss; rss=$(max_rss_kb "$run/time-backup.txt")
@@ -297,10 +299,46 @@ restored_rows=$(sqlite3 "file:$run/restored-stock.db?mode=ro" "SELECT count(*) F
 echo "checked: both restores are byte-identical and hold all $ROWS rows (the -wal batch included)" >&2
 echo >&2
 
+# ---------------------------------------------------------------- age
+command -v age-keygen >/dev/null || die "age is not installed: apt-get install -y age"
+age-keygen -o "$run/age-key.txt" 2>/dev/null
+recipient=$(age-keygen -y "$run/age-key.txt")
+lb_age=(); st_age=()
+run_lifeboat_age() {
+  local i=$1 t0 t1
+  fresh_source
+  rm -rf "$run/repo-age"
+  t0=$(now_ns)
+  "$lifeboat" backup "$src" --repo "$run/repo-age" --compress zstd --level "$LEVEL" --recipient "$recipient" \
+    >/dev/null
+  t1=$(now_ns)
+  lb_age+=( $(( t1 - t0 )) )
+  log "  lifeboat backup+age #$i: $(secs $(( t1 - t0 ))) s"
+}
+run_stock_age() {
+  local i=$1 tmp="$run/stock-age.tmp" t0 t1
+  fresh_source
+  t0=$(now_ns)
+  sqlite3 "$src" ".backup '$tmp'"
+  zstd -q -$LEVEL -T0 "$tmp" -c | age -r "$recipient" | sha256sum >"$run/stock-age.sha256"
+  rm -f "$tmp"
+  t1=$(now_ns)
+  st_age+=( $(( t1 - t0 )) )
+  log "  stock    backup+age #$i: $(secs $(( t1 - t0 ))) s"
+}
+echo "backup with age encryption: $REPEAT run(s) each..." >&2
+for (( i = 1; i <= REPEAT; i++ )); do
+  if (( i % 2 )); then run_lifeboat_age "$i"; run_stock_age "$i"
+  else run_stock_age "$i"; run_lifeboat_age "$i"; fi
+done
+rm -rf "$run/src" "$run/repo-age"
+
 # ---------------------------------------------------------------- report
 lb_b=$(pick "${lb_backup[@]}"); st_b=$(pick "${st_backup[@]}")
 lb_r=$(pick "${lb_restore[@]}"); st_r=$(pick "${st_restore[@]}")
 lb_in=$(pick "${lb_inproc[@]}")
+lb_a=$(pick "${lb_age[@]}"); st_a=$(pick "${st_age[@]}")
+age_ratio=$(ratio "$lb_a" "$st_a")
 backup_ratio=$(ratio "$lb_b" "$st_b")
 restore_ratio=$(ratio "$lb_r" "$st_r")
 backup_rss_mb=$(( (lb_backup_rss + 1023) / 1024 ))
@@ -316,6 +354,7 @@ echo "        lifeboat peak RSS $backup_rss_mb MB (target <= $TARGET_RSS_MB MB: 
 echo "restore (zstd -d)  : lifeboat $(secs "$lb_r") s, stock $(secs "$st_r") s, ratio $restore_ratio"
 echo "        runs: lifeboat [$(all_secs "${lb_restore[@]}")] s, stock [$(all_secs "${st_restore[@]}")] s"
 echo "        lifeboat peak RSS $restore_rss_mb MB"
+echo "backup + age       : lifeboat $(secs "$lb_a") s, stock $(secs "$st_a") s, ratio $age_ratio (target <= $TARGET_RATIO: $(verdict "$age_ratio" "$TARGET_RATIO"))"
 echo
 echo "== summary: $ROWS rows, $(mb "$db_bytes") MB db + $(mb "$wal_bytes") MB wal -> $(mb "$plain_bytes") MB snapshot -> $(mb "$object_bytes") MB stored; $STAT of $REPEAT; $LIFEBOAT_JAVA_OPTS =="
 fmt='%-30s %10s %10s %8s %10s %7s\n'
@@ -325,6 +364,7 @@ fmt='%-30s %10s %10s %8s %10s %7s\n'
   printf "$fmt" "backup time (s)" "$(secs "$lb_b")" "$(secs "$st_b")" "$backup_ratio" "<= $TARGET_RATIO" "$backup_verdict"
   printf "$fmt" "backup peak RSS (MB)" "$backup_rss_mb" "-" "-" "<= $TARGET_RSS_MB" "$rss_verdict"
   printf "$fmt" "restore time (s)" "$(secs "$lb_r")" "$(secs "$st_r")" "$restore_ratio" "-" "-"
+  printf "$fmt" "backup + age time (s)" "$(secs "$lb_a")" "$(secs "$st_a")" "$age_ratio" "<= $TARGET_RATIO" "$(verdict "$age_ratio" "$TARGET_RATIO")"
   printf "$fmt" "restore peak RSS (MB)" "$restore_rss_mb" "-" "-" "<= $TARGET_RSS_MB" "$restore_rss_verdict"
   printf "$fmt" "backup in-process (s)" "$(secs "$lb_in")" "-" "$(ratio "$lb_in" "$st_b")" "-" "info"
   printf "$fmt" "JVM start, --version (s)" "$(secs "$jvm_ns")" "-" "-" "-" "info"
