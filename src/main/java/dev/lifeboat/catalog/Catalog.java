@@ -53,6 +53,8 @@ public final class Catalog implements AutoCloseable {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(10_000);
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // The catalog is a cache the repositories can rebuild: no fsync on every run's update.
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             Connection conn = config.createConnection("jdbc:sqlite:" + file);
             try (Statement st = conn.createStatement()) {
                 st.executeUpdate(SCHEMA);
