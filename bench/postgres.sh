@@ -152,7 +152,7 @@ run_lifeboat_backup() {
   local i=$1 t0 t1
   repo="$run/repo-$i"
   t0=$(now_ns)
-  "$lifeboat" backup "$PGURL/$db" --repo "$repo" --compress zstd --level "$LEVEL" --json >"$run/backup.json"
+  "$lifeboat" backup "$PGURL/$db" --repo "$repo" --compress zstd --level "$LEVEL" --no-encrypt --json >"$run/backup.json"
   t1=$(now_ns)
   lb_backup+=( $(( t1 - t0 )) )
   lb_inproc+=( $(( $(sed -n 's/^ *"durationMillis" : \([0-9]*\).*/\1/p' "$run/backup.json") * 1000000 )) )
