@@ -2,6 +2,8 @@ package dev.lifeboat.purge;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.sqlcipher.SqlcipherEngine;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,26 +21,29 @@ import org.sqlite.SQLiteOpenMode;
 /**
  * Turns a job's source into a database to purge. SQLite opens the file (never creating it);
  * PostgreSQL connects over JDBC with the password from {@code password-env} or PGPASSWORD. An
- * SQLCipher source is the same {@link SqliteDialect} over a connection opened with its key.
+ * SQLCipher source is the same {@link SqliteDialect} over a connection that the SQLCipher engine
+ * opens with its key, so plain and encrypted SQLite share one code path.
  */
 public final class PurgeDatabases {
     private final Map<String, String> env;
+    private final Engines engines;
 
-    public PurgeDatabases(Map<String, String> env) {
+    /** @param engines where the SQLCipher engine (its key reading and isolated driver) comes from */
+    public PurgeDatabases(Map<String, String> env, Engines engines) {
         this.env = Map.copyOf(env);
+        this.engines = engines;
     }
 
     public PurgeDatabase forSource(String spec) {
         if (spec.matches("(?i)^postgres(ql)?://.*")) {
             return postgres(spec);
         }
-        if (spec.startsWith("sqlcipher:")) {
-            throw new LifeboatException(ExitCode.USAGE, "purging SQLCipher databases needs the SQLCipher engine,"
-                    + " which is not in this build; use a build with SQLCipher support");
+        if (spec.startsWith("sqlcipher:") && engines.forSpec(spec) instanceof SqlcipherEngine sqlcipher) {
+            return sqlcipher(sqlcipher, spec);
         }
         if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !spec.startsWith("sqlite:")) {
             throw new LifeboatException(ExitCode.USAGE, "cannot purge '" + spec.replaceAll("\\?.*", "")
-                    + "'; purge jobs support SQLite files and postgresql:// URLs");
+                    + "'; purge jobs support SQLite files, sqlcipher:PATH?key-env=VAR and postgresql:// URLs");
         }
         return sqlite(Path.of(spec.startsWith("sqlite:") ? spec.substring("sqlite:".length()) : spec));
     }
@@ -59,6 +64,27 @@ public final class PurgeDatabases {
                 config.resetOpenMode(SQLiteOpenMode.CREATE);
                 config.setBusyTimeout(10_000);
                 return config.createConnection("jdbc:sqlite:" + file);
+            }
+
+            @Override
+            public PurgeDialect dialect() {
+                return new SqliteDialect();
+            }
+        };
+    }
+
+    /** The spec is parsed now, so a malformed one fails before any backup or hook; the key is read on connect. */
+    private static PurgeDatabase sqlcipher(SqlcipherEngine engine, String spec) {
+        String location = engine.source(spec).location();
+        return new PurgeDatabase() {
+            @Override
+            public String location() {
+                return location;
+            }
+
+            @Override
+            public Connection connect() throws SQLException {
+                return engine.openLive(spec);
             }
 
             @Override

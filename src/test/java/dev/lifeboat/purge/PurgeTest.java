@@ -1,13 +1,17 @@
 package dev.lifeboat.purge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.JobRecords;
 import dev.lifeboat.catalog.PurgeAudit;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.SqlcipherShell;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Data-retention purges against real SQLite files and the real PostgreSQL server: exactly the
- * expired rows go, a dry run deletes nothing, a rule on a missing column fails clearly.
+ * Data-retention purges against real SQLite files, SQLCipher files made by the real sqlcipher
+ * shell, and the real PostgreSQL server: exactly the expired rows go, a dry run deletes nothing,
+ * a rule on a missing column or a wrong key fails clearly.
  */
 class PurgeTest {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
@@ -120,6 +125,62 @@ class PurgeTest {
     }
 
     @Test
+    void sqlcipherRulesDeleteExactlyTheExpiredRowsWithTheKeyAndAWrongKeyDeletesNothing() throws Exception {
+        String key = "shop's key";
+        String wrong = "not the shop key";
+        // The shell is SQLCipher 3; a low kdf_iter keeps every open fast.
+        String keyed = "PRAGMA key = 'shop''s key'; PRAGMA kdf_iter = 4000;";
+        Path db = dir.resolve("shop.db");
+        SqlcipherShell.query(db, keyed, String.join("\n",
+                "CREATE TABLE addresses(id INTEGER PRIMARY KEY, created_at TEXT, shipped INTEGER);",
+                "CREATE TABLE events(id INTEGER PRIMARY KEY, at INTEGER);",
+                "INSERT INTO addresses VALUES (1, '" + iso(days(100)) + "', 1), (2, '" + sqliteText(days(31))
+                        + "', 1), (3, '" + iso(days(45)) + "', 0), (4, '" + sqliteText(days(29)) + "', 1), (5, '"
+                        + iso(days(1)) + "', 1);",
+                "INSERT INTO events VALUES (1, " + days(8).getEpochSecond() + "), (2, " + days(6).getEpochSecond()
+                        + ");"));
+        cli.env("SHOP_KEY", key).env("WRONG_KEY", wrong);
+        String rules = """
+                      - { table: addresses, column: created_at, older-than: 30d, where: "shipped = 1" }
+                      - { table: events, column: at, older-than: 7d, format: unix-seconds }
+                """;
+        byte[] before = Files.readAllBytes(db);
+
+        config("sqlcipher:" + db + "?key-env=WRONG_KEY&legacy=3&kdf-iter=4000", rules);
+        Cli.Result wrongKey = cli.run("run", "gdpr", "--config", dir.resolve("lifeboat.yaml").toString());
+        assertEquals(1, wrongKey.exit(), wrongKey.toString());
+        assertTrue(wrongKey.err().contains("the key from the variable WRONG_KEY does not open database " + db
+                + " with the SQLCipher settings legacy=3, kdf-iter=4000"), wrongKey.err());
+        config("sqlcipher:" + db + "?key-env=UNSET_KEY&legacy=3&kdf-iter=4000", rules);
+        Cli.Result unset = cli.run("run", "gdpr", "--config", dir.resolve("lifeboat.yaml").toString());
+        assertEquals(1, unset.exit(), unset.toString());
+        assertTrue(unset.err().contains("the database key variable UNSET_KEY is not set"), unset.err());
+        for (Cli.Result failed : List.of(wrongKey, unset)) {
+            assertEquals(1, failed.err().lines().filter(l -> l.startsWith("lifeboat: ")).count(), failed.err());
+            String shown = failed.out() + failed.err();
+            assertFalse(shown.contains(key) || shown.contains(wrong), "no key is ever shown: " + shown);
+        }
+        assertArrayEquals(before, Files.readAllBytes(db), "a failed key changed nothing");
+
+        Path config = config("sqlcipher:" + db + "?key-env=SHOP_KEY&legacy=3&kdf-iter=4000", rules);
+        Cli.Result dry = cli.run("run", "gdpr", "--config", config.toString(), "--dry-run");
+        assertEquals(0, dry.exit(), dry.toString());
+        assertTrue(dry.out().contains("dry run, nothing deleted; would delete 2 row(s) from addresses, 1 row(s) from"
+                + " events"), dry.out());
+        assertEquals("1 2 3 4 5", cipherIds(db, keyed, "addresses"));
+
+        Cli.Result real = cli.run("run", "gdpr", "--config", config.toString());
+        assertEquals(0, real.exit(), real.toString());
+        assertTrue(real.out().contains("deleted 2 row(s) from addresses, 1 row(s) from events"), real.out());
+        assertEquals("3 4 5", cipherIds(db, keyed, "addresses"), "expired and shipped rows only");
+        assertEquals("2", cipherIds(db, keyed, "events"));
+        assertEquals("ok", SqlcipherShell.query(db, keyed, "PRAGMA integrity_check;"));
+        assertFalse(new String(Files.readAllBytes(db), StandardCharsets.ISO_8859_1).contains("SQLite format 3"),
+                "the file is still encrypted");
+        assertTrue(audit("gdpr").stream().anyMatch(a -> !a.dryRun() && a.rows() == 2 && a.table().equals("addresses")));
+    }
+
+    @Test
     void postgresRulesDeleteExactlyTheExpiredRowsAndDryRunDeletesNothing() throws Exception {
         String name = "lifeboat_purge_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(PG + "postgres", "postgres", "");
@@ -206,6 +267,12 @@ class PurgeTest {
         try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             return ids(conn, table);
         }
+    }
+
+    /** The ids in {@code table}, read back through the sqlcipher shell with the key: "1 2 3". */
+    private static String cipherIds(Path db, String keyed, String table) {
+        return SqlcipherShell.query(db, keyed, "SELECT id FROM " + table + " ORDER BY id;").lines()
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static List<Long> pgIds(String database, String table) throws SQLException {

@@ -48,7 +48,8 @@ public final class JobHarness implements AutoCloseable {
         Engines engines = Engines.standard(Duration.ofSeconds(5));
         this.parts = new JobParts(clock, engines, new BackupRunner(clock, scratch, Progress.NONE,
                 dev.lifeboat.backup.Retries.NONE),
-                new Verifier(engines, scratch, Progress.NONE, clock), new Purger(clock), new PurgeDatabases(Map.of()),
+                new Verifier(engines, scratch, Progress.NONE, clock), new Purger(clock),
+                new PurgeDatabases(Map.of(), engines),
                 new HookRunner(line -> log.event("hook_output", Map.of("line", line))),
                 new RunTracker(Optional.of(catalog), warning -> log.event("warning", Map.of("message", warning))),
                 Optional.of(records), deliveries, HttpClient.newHttpClient(), log, "test-host",

@@ -3,12 +3,15 @@ package dev.lifeboat.source.sqlcipher;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.KeyChange;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Source;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -80,6 +83,20 @@ public final class SqlcipherEngine implements Engine {
         SqlcipherSpec after = SqlcipherSpec.parse(location, newKey);
         return Optional.of(new CipherKeyChange(files, before.settings(), before.key().read(env),
                 after.key().read(env), busy));
+    }
+
+    /**
+     * A read-write connection to the live database of {@code spec}, opened exactly as a backup
+     * opens it (its settings, its key, the isolated driver, temp storage in memory), for purge
+     * jobs: they then run the same SQL as on plain SQLite. A missing or wrong key fails with the
+     * backup's one-line message; other errors come scrubbed of the key. The caller closes it.
+     */
+    public Connection openLive(String spec) throws SQLException {
+        SqlcipherSpec parsed = SqlcipherSpec.parse(spec);
+        DatabaseKey key = parsed.key().read(env);
+        CipherFiles.requireFile(parsed.file(), "database", ExitCode.SOURCE);
+        return CipherSnapshot.open(files, parsed.file(), "database", ExitCode.SOURCE, parsed.settings(), key,
+                CipherFiles.Access.READ_WRITE, busy);
     }
 
     /** {@code /srv/app.db} gives {@code app}. */
