@@ -100,10 +100,10 @@ CREATE TABLE events (
 INSERT INTO events
 SELECT g,
        timestamptz '2024-01-01 00:00+00' + g * interval '7 seconds',
-       (g * 7919) % 50000,
+       (g::bigint * 7919) % 50000,
        round((random() * 10000)::numeric, 2),
        (ARRAY['new','paid','shipped','refunded'])[1 + g % 4],
-       'order ' || g || ' cust ' || (g * 7919) % 50000 || ' ' || substr(md5(g::text), 1, 8),
+       'order ' || g || ' cust ' || (g::bigint * 7919) % 50000 || ' ' || substr(md5(g::text), 1, 8),
        jsonb_build_object('sku', 'SKU-' || g % 9973, 'qty', 1 + g % 7,
                           'tags', jsonb_build_array('t' || g % 13, 't' || g % 17), 'ref', md5((g * 31)::text))
 FROM generate_series(1, $ROWS) g;
