@@ -36,14 +36,11 @@ final class PgSnapshot implements Snapshot {
         this.facts = facts;
     }
 
-    static PgSnapshot take(PgClient client, PgTools tools, PostgresOptions options) {
+    /** Takes the snapshot with a pg_dump the source's preflight has checked against the server. */
+    static PgSnapshot take(PgClient client, Path pgDump, PostgresOptions options) {
         Connection conn = client.connect();
         ChildProcess dump = null;
         try {
-            PgVersion server = PgCatalog.serverVersion(conn);
-            Path pgDump = tools.require("pg_dump", server);
-            tools.require("pg_restore", server);
-            PgPreflight.check(client, conn, options.scope());
             conn.setAutoCommit(false);
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             conn.setReadOnly(true);

@@ -11,6 +11,8 @@ final class PgSource implements Source {
     private final PgClient client;
     private final PgTools tools;
     private final PostgresOptions options;
+    /** pg_dump, once a preflight found it fit; the CLI and the runner both ask, the checks run once. */
+    private java.nio.file.Path checkedPgDump;
 
     PgSource(PgClient client, PgTools tools, PostgresOptions options) {
         if (client.url().database().isEmpty()) {
@@ -45,11 +47,15 @@ final class PgSource implements Source {
     /** Connection, client tool versions, row-level security and scope: everything before any data moves. */
     @Override
     public void preflight() {
+        if (checkedPgDump != null) {
+            return;
+        }
         try (java.sql.Connection conn = client.connect()) {
             PgVersion server = PgCatalog.serverVersion(conn);
-            tools.require("pg_dump", server);
+            java.nio.file.Path pgDump = tools.require("pg_dump", server);
             tools.require("pg_restore", server);
             PgPreflight.check(client, conn, options.scope());
+            checkedPgDump = pgDump;
         } catch (java.sql.SQLException e) {
             throw PgErrors.query(client, "check the database before the backup", e);
         }
@@ -57,6 +63,7 @@ final class PgSource implements Source {
 
     @Override
     public Snapshot snapshot(ScratchSpace scratch) {
-        return PgSnapshot.take(client, tools, options);
+        preflight();
+        return PgSnapshot.take(client, checkedPgDump, options);
     }
 }

@@ -150,7 +150,7 @@ final class PgTarget implements RestoreTarget {
 
     /** Used by the engine for the safety backup of the current target. */
     static Snapshot currentContent(PgClient client, PgTools tools) {
-        return new DeferredSnapshot(() -> PgSnapshot.take(client, tools,
-                PostgresOptions.DEFAULTS.withPgBin(tools.pgBin())));
+        return new DeferredSnapshot(() -> new PgSource(client, tools,
+                PostgresOptions.DEFAULTS.withPgBin(tools.pgBin())).snapshot(null));
     }
 }
