@@ -100,6 +100,12 @@ final class PgCatalog {
     static Facts facts(Connection conn, List<Table> tables, PostgresOptions.FactsMode mode,
                        Map<String, String> extra) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
+        if (mode == PostgresOptions.FactsMode.EXACT) {
+            // The counts run while pg_dump streams: parallel workers would only take its CPU.
+            try (Statement st = conn.createStatement()) {
+                st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+            }
+        }
         for (Table table : tables) {
             rows.put(table.name().toString(), mode == PostgresOptions.FactsMode.EXACT
                     ? count(conn, table.name()) : Math.max(0, table.estimatedRows()));
