@@ -18,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -133,16 +130,12 @@ final class FileLocks {
     private final class Held implements RepositoryLock {
         private final Path file;
         private final Optional<String> tookOver;
-        private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "lifeboat-lock-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        private final Heartbeat heartbeat;
 
         Held(Path file, Optional<String> tookOver) {
             this.file = file;
             this.tookOver = tookOver;
-            heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+            this.heartbeat = new Heartbeat("lifeboat-lock-heartbeat", HEARTBEAT, this::beat);
         }
 
         private void beat() {
@@ -160,7 +153,7 @@ final class FileLocks {
 
         @Override
         public void close() {
-            heartbeat.shutdownNow();
+            heartbeat.close();
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {

@@ -83,26 +83,7 @@ public final class ScratchSpace {
 
     /** Removes scratch files whose owning process is gone; returns how many. */
     public int removeLeftovers() {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        int removed = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                long pid = ProcessOwner.pidInName(file.getFileName().toString(), PREFIX);
-                if (pid > 0 && ProcessOwner.isGone(pid)) {
-                    try {
-                        Files.deleteIfExists(file);
-                        removed++;
-                    } catch (IOException e) {
-                        // Someone else's file we may not delete; not ours to report.
-                    }
-                }
-            }
-        } catch (IOException e) {
-            return removed;
-        }
-        return removed;
+        return removeWhere(pid -> pid > 0 && ProcessOwner.isGone(pid));
     }
 
     /**
@@ -110,18 +91,23 @@ public final class ScratchSpace {
      * still hold some. Open files are unlinked; their space returns when the run lets go.
      */
     public int removeOwn() {
+        return removeWhere(pid -> pid == ProcessHandle.current().pid());
+    }
+
+    /** Deletes the scratch files whose owner pid matches; files it may not delete stay for a later run. */
+    private int removeWhere(java.util.function.LongPredicate owner) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
         int removed = 0;
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
-                if (ProcessOwner.pidInName(file.getFileName().toString(), PREFIX) == ProcessHandle.current().pid()) {
+                if (owner.test(ProcessOwner.pidInName(file.getFileName().toString(), PREFIX))) {
                     try {
                         Files.deleteIfExists(file);
                         removed++;
                     } catch (IOException e) {
-                        // Left for removeLeftovers of the next run, which will know this process is gone.
+                        // Not ours to delete, or gone already: a later run's cleanup decides again.
                     }
                 }
             }

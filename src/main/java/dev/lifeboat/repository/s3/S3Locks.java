@@ -3,6 +3,7 @@ package dev.lifeboat.repository.s3;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Json;
+import dev.lifeboat.repository.Heartbeat;
 import dev.lifeboat.repository.LockInfo;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.RepositoryLock;
@@ -17,9 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lock objects under {@code PREFIX/locks/}: created with a conditional write where the store
@@ -135,17 +133,13 @@ final class S3Locks {
         private final String key;
         private final byte[] content;
         private final Optional<String> tookOver;
-        private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "lifeboat-s3-lock-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        private final Heartbeat heartbeat;
 
         Held(String key, byte[] content, Optional<String> tookOver) {
             this.key = key;
             this.content = content;
             this.tookOver = tookOver;
-            heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+            this.heartbeat = new Heartbeat("lifeboat-s3-lock-heartbeat", HEARTBEAT, this::beat);
         }
 
         private void beat() {
@@ -163,7 +157,7 @@ final class S3Locks {
 
         @Override
         public void close() {
-            heartbeat.shutdownNow();
+            heartbeat.close();
             try {
                 objects.delete(key);
             } catch (RuntimeException e) {

@@ -1,0 +1,25 @@
+package dev.lifeboat.repository;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a beat at a fixed rate on a daemon thread until closed: how held locks show they are alive. */
+public final class Heartbeat implements AutoCloseable {
+    private final ScheduledExecutorService executor;
+
+    public Heartbeat(String threadName, Duration every, Runnable beat) {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleAtFixedRate(beat, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
