@@ -15,6 +15,7 @@ public record Run(long id, String kind, String trigger, String status, String na
     public static final String SKIPPED = "SKIPPED";
 
     /** Stored bytes per plain byte, or null when unknown. */
+    @com.fasterxml.jackson.annotation.JsonProperty("compressionRatio")
     public Double compressionRatio() {
         return plainSize == null || storedSize == null || plainSize == 0 ? null : (double) storedSize / plainSize;
     }

@@ -42,14 +42,15 @@ final class HistoryCommand implements Callable<Integer> {
             out.println(Json.writeString(runs));
             return ExitCode.OK.code();
         }
-        String format = "%-20s %-8s %-11s %-10s %-16s %-23s %8s %10s  %s%n";
+        String format = "%-20s %-8s %-11s %-10s %-16s %-23s %8s %10s %6s  %s%n";
         out.printf(Locale.ROOT, format, "STARTED", "KIND", "TRIGGER", "STATUS", "NAME", "BACKUP", "SECONDS", "STORED",
-                "ERROR / REPOSITORY");
+                "RATIO", "ERROR / REPOSITORY");
         for (Run r : runs) {
             out.printf(Locale.ROOT, format, Output.TIME.format(r.startedAt()), r.kind(), r.trigger(), r.status(),
                     r.name() == null ? "" : r.name(), r.backupId() == null ? "" : r.backupId(),
                     r.durationMillis() == null ? "" : String.format(Locale.ROOT, "%.1f", r.durationMillis() / 1000.0),
                     r.storedSize() == null ? "" : Sizes.human(r.storedSize()),
+                    r.compressionRatio() == null ? "" : String.format(Locale.ROOT, "%.2f", r.compressionRatio()),
                     r.error() != null ? r.error() : r.repository() == null ? "" : r.repository());
         }
         return ExitCode.OK.code();

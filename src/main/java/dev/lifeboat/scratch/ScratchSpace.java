@@ -116,17 +116,4 @@ public final class ScratchSpace {
         }
         return removed;
     }
-
-    static long ownerPid(String name) {
-        if (!name.startsWith(PREFIX)) {
-            return -1;
-        }
-        String rest = name.substring(PREFIX.length());
-        int dash = rest.indexOf('-');
-        try {
-            return dash < 0 ? -1 : Long.parseLong(rest.substring(0, dash));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }
