@@ -85,6 +85,24 @@ class StockToolsTest {
     }
 
     @Test
+    void aProgressBarIsDrawnOnATerminalOnly() throws Exception {
+        Path db = dir.resolve("big.db");
+        Tools.ok("sqlite3", db.toString(), "CREATE TABLE b(x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+                + " SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO b SELECT randomblob(4000) FROM n;");
+        String backup = "./lifeboat backup '" + db + "' --repo '" + dir.resolve("tty-repo") + "' --no-encrypt --level 9";
+        Map<String, String> env = Map.of("LIFEBOAT_STATE_DIR", dir.resolve("state").toString(),
+                "LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString());
+        Tools.Output terminal = Tools.run(List.of("script", "-qec", backup, "/dev/null"), env, null);
+        assertEquals(0, terminal.exit(), terminal.err());
+        assertTrue(terminal.out().contains("backing up big: ") && terminal.out().contains("%"),
+                "a bar on a terminal: " + terminal.out());
+        assertTrue(terminal.out().contains("\r\033[K"), "the bar is cleared before the summary");
+        Tools.Output piped = Tools.run(List.of("bash", "-c", backup + " 2>&1 | cat"), env, null);
+        assertEquals(0, piped.exit(), piped.err());
+        assertTrue(!piped.out().contains("backing up big: "), "quiet when not a terminal: " + piped.out());
+    }
+
+    @Test
     void launcherScriptRunsTheBuiltCommand() {
         Tools.Output version = Tools.run(List.of("./lifeboat", "--version"), Map.of(), null);
         assertEquals(0, version.exit(), version.err());
