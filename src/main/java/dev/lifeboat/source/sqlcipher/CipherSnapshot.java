@@ -1,15 +1,12 @@
 package dev.lifeboat.source.sqlcipher;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.KeyCheck;
-import dev.lifeboat.source.Snapshot;
+import dev.lifeboat.source.ScratchFileSnapshot;
 import dev.lifeboat.source.sqlite.SqliteFacts;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,29 +29,23 @@ import java.util.concurrent.CompletionException;
  * its small restartable steps could spin forever under constant writes. The copy has a new salt
  * but the same key and settings, so the application opens a restored file unchanged.
  */
-final class CipherSnapshot implements Snapshot {
+final class CipherSnapshot {
     static final String CONTENT = "sqlcipher-encrypted pages (stored uncompressed: they do not compress)";
-    private final Path file;
-    private final CompletableFuture<Facts> facts;
-    private final AutoCloseable hold;
 
-    private CipherSnapshot(Path file, CompletableFuture<Facts> facts, AutoCloseable hold) {
-        this.file = file;
-        this.facts = facts;
-        this.hold = hold;
+    private CipherSnapshot() {
     }
 
     /**
      * Copies {@code source} (opened with {@code sourceKey}) into a new scratch file encrypted with
      * {@code copyKey}; the same key unless re-keying. {@code hold} is closed with the snapshot.
      */
-    static CipherSnapshot take(CipherFiles files, Path source, String role, ExitCode exit, CipherSettings settings,
+    static ScratchFileSnapshot take(CipherFiles files, Path source, String role, ExitCode exit, CipherSettings settings,
                                DatabaseKey sourceKey, DatabaseKey copyKey, ScratchSpace scratch, Duration busy,
                                AutoCloseable hold) {
         Path copy = scratch.newFile(source.getFileName() + ".sqlcipher");
         // The key check's deliberately slow KDF runs while the copy is made.
         CompletableFuture<String> keyCheck = CompletableFuture.supplyAsync(
-                () -> KeyCheck.create(copyKey, new SecureRandom()), CipherSnapshot::daemon);
+                () -> KeyCheck.create(copyKey, new SecureRandom()), ScratchFileSnapshot.COUNTING);
         try {
             CipherFiles.requireFile(source, role, exit);
             Map<String, String> extra = new LinkedHashMap<>();
@@ -77,9 +68,10 @@ final class CipherSnapshot implements Snapshot {
             extra.put("cipher_settings", settings.spec());
             extra.put("content", CONTENT);
             CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(
-                    () -> count(files, copy, settings, copyKey, extra), CipherSnapshot::daemon)
+                    () -> count(files, copy, settings, copyKey, extra), ScratchFileSnapshot.COUNTING)
                     .thenCombine(keyCheck, CipherSnapshot::withKeyCheck);
-            return new CipherSnapshot(copy, facts, hold);
+            return new ScratchFileSnapshot(copy, ".sqlcipher", false, facts,
+                    "check the database with the sqlcipher shell", hold);
         } catch (RuntimeException e) {
             ScratchSpace.delete(copy);
             closeQuietly(hold);
@@ -100,12 +92,6 @@ final class CipherSnapshot implements Snapshot {
         }
     }
 
-    private static void daemon(Runnable runnable) {
-        Thread thread = new Thread(runnable, "lifeboat-facts");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     private static Facts withKeyCheck(Facts facts, String keyCheck) {
         Map<String, String> properties = new LinkedHashMap<>(facts.properties());
         properties.put("key_check", keyCheck);
@@ -124,55 +110,6 @@ final class CipherSnapshot implements Snapshot {
 
     static Facts asSqlcipher(Facts facts) {
         return new Facts(SqlcipherEngine.KIND, facts.engineVersion(), facts.tableRows(), facts.properties());
-    }
-
-    Path file() {
-        return file;
-    }
-
-    @Override
-    public String extension() {
-        return ".sqlcipher";
-    }
-
-    @Override
-    public long size() {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    @Override
-    public InputStream open() throws IOException {
-        return Files.newInputStream(file);
-    }
-
-    @Override
-    public Facts facts() {
-        try {
-            return facts.join();
-        } catch (CompletionException e) {
-            throw new LifeboatException(ExitCode.SOURCE, "cannot count the rows of the snapshot ("
-                    + e.getCause().getMessage() + "); check the database with the sqlcipher shell", e.getCause());
-        }
-    }
-
-    @Override
-    public boolean compressible() {
-        return false;
-    }
-
-    @Override
-    public void close() {
-        try {
-            facts.join();
-        } catch (RuntimeException e) {
-            // Already reported through facts(), or irrelevant once the snapshot is discarded.
-        }
-        ScratchSpace.delete(file);
-        closeQuietly(hold);
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

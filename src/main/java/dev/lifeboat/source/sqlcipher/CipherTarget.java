@@ -6,6 +6,7 @@ import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.ScratchFileSnapshot;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.sqlite.SqliteFacts;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class CipherTarget implements RestoreTarget {
 
     private final class CipherStaged extends CipherStagedCopy implements RestoreTarget.Staged {
         private final ScratchSpace beside;
-        private CipherSnapshot previous;
+        private ScratchFileSnapshot previous;
         private boolean createdTarget;
         private boolean untouched;
 

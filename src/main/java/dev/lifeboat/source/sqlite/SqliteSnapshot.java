@@ -4,9 +4,8 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
-import dev.lifeboat.source.Snapshot;
+import dev.lifeboat.source.ScratchFileSnapshot;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -17,24 +16,15 @@ import java.util.concurrent.CompletionException;
 import org.sqlite.SQLiteConnection;
 
 /**
- * A consistent copy of an SQLite database in scratch space, in rollback-journal mode so it is
- * one self-contained file. Its facts are counted on a second thread while the copy streams.
+ * Takes a consistent copy of an SQLite database in scratch space, in rollback-journal mode so it
+ * is one self-contained file; its facts are counted on a second thread while the copy streams.
  */
-final class SqliteSnapshot implements Snapshot {
-    private final Path file;
-    private final CompletableFuture<Facts> facts;
-
-    private SqliteSnapshot(Path file, Map<String, String> extra) {
-        this.file = file;
-        this.facts = CompletableFuture.supplyAsync(() -> count(file, extra), runnable -> {
-            Thread thread = new Thread(runnable, "lifeboat-facts");
-            thread.setDaemon(true);
-            thread.start();
-        });
+final class SqliteSnapshot {
+    private SqliteSnapshot() {
     }
 
     /** Copies the live database at {@code source} into a new scratch file. */
-    static SqliteSnapshot take(Path source, ScratchSpace scratch, LockBudget budget) {
+    static ScratchFileSnapshot take(Path source, ScratchSpace scratch, LockBudget budget) {
         SqliteFiles.requireSqliteFile(source, "database");
         scratch.requireSpace(2 * expectedSize(source), "a snapshot of " + source);
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
@@ -49,7 +39,10 @@ final class SqliteSnapshot implements Snapshot {
                  Statement st = copy.createStatement()) {
                 st.execute("PRAGMA journal_mode=DELETE");
             }
-            return new SqliteSnapshot(file, Map.of("source_journal_mode", journalMode, "snapshot_method", method));
+            Map<String, String> extra = Map.of("source_journal_mode", journalMode, "snapshot_method", method);
+            return new ScratchFileSnapshot(file, ".sqlite", true, CompletableFuture.supplyAsync(
+                    () -> count(file, extra), ScratchFileSnapshot.COUNTING),
+                    "run PRAGMA integrity_check on the source", () -> { });
         } catch (SQLException e) {
             ScratchSpace.delete(file);
             throw SqliteFiles.failure("back up", source, e, budget);
@@ -79,48 +72,5 @@ final class SqliteSnapshot implements Snapshot {
         } catch (SQLException e) {
             throw new CompletionException(e);
         }
-    }
-
-    Path file() {
-        return file;
-    }
-
-    @Override
-    public String extension() {
-        return ".sqlite";
-    }
-
-    @Override
-    public long size() {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    @Override
-    public InputStream open() throws IOException {
-        return Files.newInputStream(file);
-    }
-
-    @Override
-    public Facts facts() {
-        try {
-            return facts.join();
-        } catch (CompletionException e) {
-            throw new LifeboatException(ExitCode.SOURCE, "cannot count the rows of the snapshot ("
-                    + e.getCause().getMessage() + "); run PRAGMA integrity_check on the source", e.getCause());
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            facts.join();
-        } catch (RuntimeException e) {
-            // Already reported through facts(), or irrelevant once the snapshot is discarded.
-        }
-        ScratchSpace.delete(file);
     }
 }

@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.RestoreTarget;
+import dev.lifeboat.source.ScratchFileSnapshot;
 import dev.lifeboat.source.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class SqliteTarget implements RestoreTarget {
         private final Path target;
         private final ScratchSpace beside;
         private final LockBudget budget;
-        private SqliteSnapshot previous;
+        private ScratchFileSnapshot previous;
         private boolean createdTarget;
 
         SqliteStaged(Path target, ScratchSpace beside, LockBudget budget) {

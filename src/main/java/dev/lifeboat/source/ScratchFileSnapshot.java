@@ -1,0 +1,98 @@
+package dev.lifeboat.source;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Facts;
+import dev.lifeboat.scratch.ScratchSpace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * A snapshot copied into a scratch file, whose facts are counted on a second thread while it
+ * streams. Closing it waits for the count, deletes the file with its -wal/-shm companions, and
+ * then releases {@code hold} (such as a per-database lock).
+ */
+public final class ScratchFileSnapshot implements Snapshot {
+    /** Runs a count on its own daemon thread, so it overlaps the streaming of the copy. */
+    public static final Executor COUNTING = runnable -> {
+        Thread thread = new Thread(runnable, "lifeboat-facts");
+        thread.setDaemon(true);
+        thread.start();
+    };
+
+    private final Path file;
+    private final String extension;
+    private final boolean compressible;
+    private final CompletableFuture<Facts> facts;
+    private final String ifCountFails;
+    private final AutoCloseable hold;
+
+    /** @param ifCountFails what to do when counting fails, e.g. "run PRAGMA integrity_check on the source" */
+    public ScratchFileSnapshot(Path file, String extension, boolean compressible, CompletableFuture<Facts> facts,
+                               String ifCountFails, AutoCloseable hold) {
+        this.file = file;
+        this.extension = extension;
+        this.compressible = compressible;
+        this.facts = facts;
+        this.ifCountFails = ifCountFails;
+        this.hold = hold;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String extension() {
+        return extension;
+    }
+
+    @Override
+    public boolean compressible() {
+        return compressible;
+    }
+
+    @Override
+    public long size() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        return Files.newInputStream(file);
+    }
+
+    @Override
+    public Facts facts() {
+        try {
+            return facts.join();
+        } catch (CompletionException e) {
+            throw new LifeboatException(ExitCode.SOURCE, "cannot count the rows of the snapshot ("
+                    + e.getCause().getMessage() + "); " + ifCountFails, e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            facts.join();
+        } catch (RuntimeException e) {
+            // Already reported through facts(), or irrelevant once the snapshot is discarded.
+        }
+        ScratchSpace.delete(file);
+        try {
+            hold.close();
+        } catch (Exception e) {
+            // A lock that cannot be released is taken over once this process is gone.
+        }
+    }
+}
