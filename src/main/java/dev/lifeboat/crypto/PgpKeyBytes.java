@@ -6,11 +6,16 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.function.Function;
 import org.bouncycastle.bcpg.ArmoredInputStream;
+import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 
 /**
  * Reads OpenPGP key material in any of the forms people paste or pipe: ASCII armor, binary
@@ -138,4 +143,32 @@ final class PgpKeyBytes {
         return raw.length - offset >= p.length && Arrays.equals(raw, offset, offset + p.length, p, 0, p.length);
     }
 
+
+    /**
+     * Every key ring of the {@code wanted} kind in an OpenPGP packet stream. A ring of the other
+     * kind fails with {@code wrongKind}; anything else that is not a marker, or no ring at all,
+     * fails with {@code notAKey}.
+     */
+    static <T> List<T> rings(InputStream packets, Class<T> wanted, Class<?> other, LifeboatException wrongKind,
+                             LifeboatException notAKey) {
+        List<T> rings = new ArrayList<>();
+        try {
+            BcPGPObjectFactory factory = new BcPGPObjectFactory(packets);
+            for (Object o; (o = factory.nextObject()) != null; ) {
+                if (wanted.isInstance(o)) {
+                    rings.add(wanted.cast(o));
+                } else if (other.isInstance(o)) {
+                    throw wrongKind;
+                } else if (!(o instanceof PGPMarker)) {
+                    throw notAKey;
+                }
+            }
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw notAKey;
+        }
+        if (rings.isEmpty()) {
+            throw notAKey;
+        }
+        return rings;
+    }
 }

@@ -10,12 +10,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
-import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.PBESecretKeyDecryptor;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
@@ -96,26 +94,9 @@ final class PgpPrivateKeys {
     }
 
     private static List<PGPSecretKeyRing> rings(InputStream packets) {
-        List<PGPSecretKeyRing> rings = new ArrayList<>();
-        try {
-            BcPGPObjectFactory factory = new BcPGPObjectFactory(packets);
-            for (Object o; (o = factory.nextObject()) != null; ) {
-                if (o instanceof PGPSecretKeyRing ring) {
-                    rings.add(ring);
-                } else if (o instanceof PGPPublicKeyRing) {
-                    throw new LifeboatException(ExitCode.USAGE, "the OpenPGP key given for decryption is a public"
-                            + " key; restoring needs the private key: " + HOW);
-                } else if (!(o instanceof PGPMarker)) {
-                    throw notAKey();
-                }
-            }
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw notAKey();
-        }
-        if (rings.isEmpty()) {
-            throw notAKey();
-        }
-        return rings;
+        return PgpKeyBytes.rings(packets, PGPSecretKeyRing.class, PGPPublicKeyRing.class,
+                new LifeboatException(ExitCode.USAGE, "the OpenPGP key given for decryption is a public"
+                        + " key; restoring needs the private key: " + HOW), notAKey());
     }
 
     private static LifeboatException notAKey() {

@@ -2,9 +2,7 @@ package dev.lifeboat.crypto;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,12 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
-import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 /** Reads OpenPGP public keys and picks, per key, the subkey that GnuPG would encrypt to. */
@@ -48,26 +44,10 @@ final class PgpPublicKeys {
     }
 
     private static List<PGPPublicKeyRing> rings(InputStream packets) {
-        List<PGPPublicKeyRing> rings = new ArrayList<>();
-        try {
-            BcPGPObjectFactory factory = new BcPGPObjectFactory(packets);
-            for (Object o; (o = factory.nextObject()) != null; ) {
-                if (o instanceof PGPPublicKeyRing ring) {
-                    rings.add(ring);
-                } else if (o instanceof PGPSecretKeyRing) {
-                    throw new LifeboatException(ExitCode.USAGE, "the OpenPGP key given for encryption is a private"
-                            + " key; give the public key so the backup server cannot read its own backups: " + HOW);
-                } else if (!(o instanceof PGPMarker)) {
-                    throw notAKey();
-                }
-            }
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw notAKey();
-        }
-        if (rings.isEmpty()) {
-            throw notAKey();
-        }
-        return rings;
+        return PgpKeyBytes.rings(packets, PGPPublicKeyRing.class, PGPSecretKeyRing.class,
+                new LifeboatException(ExitCode.USAGE, "the OpenPGP key given for encryption is a private"
+                        + " key; give the public key so the backup server cannot read its own backups: " + HOW),
+                notAKey());
     }
 
     private static LifeboatException notAKey() {
