@@ -9,39 +9,17 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.PgTestServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole server: one backup per database plus the roles and tablespaces. The server is shared
  * with other test runs, whose databases may vanish mid-run; only this test's own are asserted on.
  */
-class PostgresAllDatabasesTest {
-    @TempDir
-    Path dir;
-    PgTestServer server;
-    Cli cli;
-    Path repo;
-
-    @BeforeEach
-    void setUp() {
-        server = new PgTestServer();
-        cli = new Cli(dir.resolve("scratch"));
-        repo = dir.resolve("repo");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
-
+class PostgresAllDatabasesTest extends PostgresFixture {
     @Test
     void everyDatabaseAndTheGlobals() throws Exception {
         String role = server.createRole("lbt_tenant", "LOGIN");

@@ -1,5 +1,6 @@
 package dev.lifeboat.postgres;
 
+import static dev.lifeboat.testing.Cli.assertOneLineFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,43 +20,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Everything that can fail before or while pg_dump runs: one line naming cause and fix, a
  * non-zero exit, no backup stored, and the password in no output, argument or manifest.
  */
-class PostgresFailurePathsTest {
-    @TempDir
-    Path dir;
-    PgTestServer server;
-    Cli cli;
-    Path repo;
-
-    @BeforeEach
-    void setUp() {
-        server = new PgTestServer();
-        cli = new Cli(dir.resolve("scratch"));
-        repo = dir.resolve("repo");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
-
-    static void assertOneLineFailure(Cli.Result result, ExitCode code, String... fragments) {
-        assertEquals(code.code(), result.exit(), result.toString());
-        assertEquals(1, result.err().lines().count(), "exactly one line: " + result.err());
-        assertTrue(result.err().startsWith("lifeboat: "), result.err());
-        for (String fragment : fragments) {
-            assertTrue(result.err().contains(fragment), "'" + fragment + "' in: " + result.err());
-        }
-    }
-
+class PostgresFailurePathsTest extends PostgresFixture {
     private void assertNoBackups() throws Exception {
         if (Files.exists(repo)) {
             try (Stream<Path> files = Files.walk(repo)) {

@@ -35,21 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restores go into a new database, are checked, and only then swapped in by renames; the old
  * database stays as {@code <db>_pre_restore_…}; every failure leaves the target as it was.
  */
-class PostgresRestoreTest {
-    @TempDir
-    Path dir;
-    PgTestServer server;
-    Cli cli;
-    Path repo;
+class PostgresRestoreTest extends PostgresFixture {
     String source;
     String target;
     Map<String, String> sourceContent;
@@ -57,9 +50,6 @@ class PostgresRestoreTest {
 
     @BeforeEach
     void backUpASourceAndMakeATarget() throws Exception {
-        server = new PgTestServer();
-        cli = new Cli(dir.resolve("scratch"));
-        repo = dir.resolve("repo");
         source = server.createDatabase("lbt_src");
         PgTestServer.execute(source,
                 "CREATE TABLE customers (id serial PRIMARY KEY, name text, profile jsonb)",
@@ -78,11 +68,6 @@ class PostgresRestoreTest {
                 "INSERT INTO customers (name) SELECT 'live' || g FROM generate_series(1, 10) g",
                 "CREATE TABLE app_only (x int)");
         targetContent = PgTestServer.tableDigests(target);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
     }
 
     private Cli.Result restore(String... extra) {

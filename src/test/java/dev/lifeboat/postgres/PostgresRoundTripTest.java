@@ -13,31 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Backups of a real database restore to the same content, and stock pg_restore reads them. */
-class PostgresRoundTripTest {
-    @TempDir
-    Path dir;
-    PgTestServer server;
-    Cli cli;
-    Path repo;
-
-    @BeforeEach
-    void setUp() {
-        server = new PgTestServer();
-        cli = new Cli(dir.resolve("scratch"));
-        repo = dir.resolve("repo");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        server.close();
-    }
-
+class PostgresRoundTripTest extends PostgresFixture {
     /** Several schemas, sequences, a view, functions, large objects, JSONB and 200,000 rows. */
     static void fillShop(String db) throws Exception {
         PgTestServer.execute(db,

@@ -1,5 +1,6 @@
 package dev.lifeboat.sqlite;
 
+import static dev.lifeboat.testing.Cli.assertOneLineFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,15 +28,6 @@ class FailurePathsTest {
     void setUp() {
         cli = new Cli(dir.resolve("scratch"));
         repo = dir.resolve("repo");
-    }
-
-    private static void assertOneLineFailure(Cli.Result result, ExitCode code, String... fragments) {
-        assertEquals(code.code(), result.exit(), result.toString());
-        assertEquals(1, result.err().lines().count(), "exactly one line: " + result.err());
-        assertTrue(result.err().startsWith("lifeboat: "), result.err());
-        for (String fragment : fragments) {
-            assertTrue(result.err().contains(fragment), "'" + fragment + "' in: " + result.err());
-        }
     }
 
     @Test

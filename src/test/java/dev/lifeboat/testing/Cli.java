@@ -37,6 +37,18 @@ public final class Cli {
         return new Result(exit, out.toString(), err.toString(), stdout.toByteArray());
     }
 
+    /** One line on stderr naming the cause (with each fragment), and the expected exit code. */
+    public static void assertOneLineFailure(Result result, dev.lifeboat.ExitCode code, String... fragments) {
+        org.junit.jupiter.api.Assertions.assertEquals(code.code(), result.exit(), result.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(1, result.err().lines().count(),
+                "exactly one line: " + result.err());
+        org.junit.jupiter.api.Assertions.assertTrue(result.err().startsWith("lifeboat: "), result.err());
+        for (String fragment : fragments) {
+            org.junit.jupiter.api.Assertions.assertTrue(result.err().contains(fragment),
+                    "'" + fragment + "' in: " + result.err());
+        }
+    }
+
     /** What a command did: exit status, text output, error output, binary standard output. */
     public record Result(int exit, String out, String err, byte[] stdout) {
         public String stdoutText() {
