@@ -1,13 +1,11 @@
 package dev.lifeboat.crypto;
 
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
-import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import dev.lifeboat.pipeline.Encryption;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.List;
 
 /**
@@ -45,10 +43,8 @@ final class AgeEncryption implements Encryption {
 
     @Override
     public OutputStream encrypt(OutputStream stored) throws IOException {
-        WritableByteChannel out = Channels.newChannel(stored);
         try {
-            return Channels.newOutputStream(new StandardEncryptingChannelFactory().newEncryptingChannel(out,
-                    writers.create()));
+            return AgeWriter.open(stored, writers.create(), new SecureRandom());
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getClass().getSimpleName(), e);
         }

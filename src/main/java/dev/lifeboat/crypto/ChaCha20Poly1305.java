@@ -1,0 +1,46 @@
+package dev.lifeboat.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import org.conscrypt.Conscrypt;
+
+/**
+ * ChaCha20-Poly1305 (RFC 8439) ciphers. BoringSSL's, through Conscrypt, wherever Conscrypt's native
+ * library loads (Linux and Windows on x86-64): it encrypts several times faster than the JDK 17
+ * implementation, which would otherwise be the slowest stage of an encrypted backup. Elsewhere the
+ * JDK's own. Both compute the same function, so the choice never shows in the bytes written.
+ */
+final class ChaCha20Poly1305 {
+    private static final Optional<Provider> NATIVE = loadNative();
+
+    private ChaCha20Poly1305() {
+    }
+
+    /** A cipher from the fastest implementation available on this platform. */
+    static Cipher newCipher() throws GeneralSecurityException {
+        Optional<Cipher> cipher = nativeCipher();
+        return cipher.isPresent() ? cipher.get() : jdkCipher();
+    }
+
+    static Cipher jdkCipher() throws GeneralSecurityException {
+        return Cipher.getInstance("ChaCha20-Poly1305");
+    }
+
+    /** Conscrypt's cipher, or empty where its native library does not load. */
+    static Optional<Cipher> nativeCipher() throws GeneralSecurityException {
+        return NATIVE.isPresent()
+                ? Optional.of(Cipher.getInstance("ChaCha20/Poly1305/NoPadding", NATIVE.get()))
+                : Optional.empty();
+    }
+
+    private static Optional<Provider> loadNative() {
+        try {
+            return Conscrypt.isAvailable() ? Optional.of(Conscrypt.newProvider()) : Optional.empty();
+        } catch (LinkageError | RuntimeException e) {
+            // No native library for this platform, or a temp directory it cannot load from.
+            return Optional.empty();
+        }
+    }
+}
