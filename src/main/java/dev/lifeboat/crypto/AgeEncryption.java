@@ -24,6 +24,7 @@ final class AgeEncryption implements Encryption {
     AgeEncryption(List<String> recipients, Writers writers) {
         this.recipients = List.copyOf(recipients);
         this.writers = writers;
+        ChaCha20Poly1305.startLoading();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.lifeboat.crypto;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.crypto.Cipher;
 import org.conscrypt.Conscrypt;
 
@@ -13,9 +14,23 @@ import org.conscrypt.Conscrypt;
  * JDK's own. Both compute the same function, so the choice never shows in the bytes written.
  */
 final class ChaCha20Poly1305 {
-    private static final Optional<Provider> NATIVE = loadNative();
+    /**
+     * Loading BoringSSL takes about 80 ms, so it starts on a daemon thread as soon as this class is
+     * first used ({@link #startLoading}, when an encrypted backup is set up) and overlaps the snapshot.
+     */
+    private static final CompletableFuture<Optional<Provider>> NATIVE = CompletableFuture.supplyAsync(
+            ChaCha20Poly1305::loadNative, task -> {
+                Thread thread = new Thread(task, "lifeboat-conscrypt");
+                thread.setDaemon(true);
+                thread.start();
+            });
 
     private ChaCha20Poly1305() {
+    }
+
+    /** Starts loading the native implementation, if it has not started yet. */
+    static void startLoading() {
+        NATIVE.isDone();
     }
 
     /** A cipher from the fastest implementation available on this platform. */
@@ -30,8 +45,9 @@ final class ChaCha20Poly1305 {
 
     /** Conscrypt's cipher, or empty where its native library does not load. */
     static Optional<Cipher> nativeCipher() throws GeneralSecurityException {
-        return NATIVE.isPresent()
-                ? Optional.of(Cipher.getInstance("ChaCha20/Poly1305/NoPadding", NATIVE.get()))
+        Optional<Provider> provider = NATIVE.join();
+        return provider.isPresent()
+                ? Optional.of(Cipher.getInstance("ChaCha20/Poly1305/NoPadding", provider.get()))
                 : Optional.empty();
     }
 

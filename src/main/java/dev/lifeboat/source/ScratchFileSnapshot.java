@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,22 +26,36 @@ public final class ScratchFileSnapshot implements Snapshot {
         thread.start();
     };
 
+    /** What happens to the scratch copy once a reader of {@link #open} has reached its end. */
+    public enum AfterReading {
+        /** Kept until {@link #close}: a restore may still have to put it back. */
+        KEEP,
+        /**
+         * Deleted on a background thread at once. Freeing a large file takes a noticeable time
+         * (0.3 s for 600 MB on ext4), which then overlaps the repository's commit.
+         */
+        FREE
+    }
+
     private final Path file;
     private final String extension;
     private final boolean compressible;
     private final CompletableFuture<Facts> facts;
     private final String ifCountFails;
     private final AutoCloseable hold;
+    private final AfterReading afterReading;
+    private CompletableFuture<Void> freeing;
 
     /** @param ifCountFails what to do when counting fails, e.g. "run PRAGMA integrity_check on the source" */
     public ScratchFileSnapshot(Path file, String extension, boolean compressible, CompletableFuture<Facts> facts,
-                               String ifCountFails, AutoCloseable hold) {
+                               String ifCountFails, AfterReading afterReading, AutoCloseable hold) {
         this.file = file;
         this.extension = extension;
         this.compressible = compressible;
         this.facts = facts;
         this.ifCountFails = ifCountFails;
         this.hold = hold;
+        this.afterReading = afterReading;
     }
 
     public Path file() {
@@ -68,7 +83,43 @@ public final class ScratchFileSnapshot implements Snapshot {
 
     @Override
     public InputStream open() throws IOException {
-        return Files.newInputStream(file);
+        InputStream in = Files.newInputStream(file);
+        return afterReading == AfterReading.KEEP ? in : new FreedAtEnd(in);
+    }
+
+    /** Closes the copy at its end (cheap while it is still linked) and deletes it in the background. */
+    private final class FreedAtEnd extends FilterInputStream {
+        FreedAtEnd(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            return atEnd(super.read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return atEnd(super.read(b, off, len));
+        }
+
+        private int atEnd(int result) throws IOException {
+            if (result < 0) {
+                in.close();
+                startFreeing();
+            }
+            return result;
+        }
+    }
+
+    private synchronized void startFreeing() {
+        if (freeing == null) {
+            // After the count, whose connection still has the file open.
+            freeing = facts.handleAsync((counted, failed) -> {
+                ScratchSpace.delete(file);
+                return null;
+            }, COUNTING);
+        }
     }
 
     @Override
@@ -87,6 +138,13 @@ public final class ScratchFileSnapshot implements Snapshot {
             facts.join();
         } catch (RuntimeException e) {
             // Already reported through facts(), or irrelevant once the snapshot is discarded.
+        }
+        CompletableFuture<Void> started;
+        synchronized (this) {
+            started = freeing;
+        }
+        if (started != null) {
+            started.join();
         }
         ScratchSpace.delete(file);
         try {

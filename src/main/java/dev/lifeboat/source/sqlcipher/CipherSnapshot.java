@@ -71,7 +71,7 @@ final class CipherSnapshot {
                     () -> count(files, copy, settings, copyKey, extra), ScratchFileSnapshot.COUNTING)
                     .thenCombine(keyCheck, CipherSnapshot::withKeyCheck);
             return new ScratchFileSnapshot(copy, ".sqlcipher", false, facts,
-                    "check the database with the sqlcipher shell", hold);
+                    "check the database with the sqlcipher shell", ScratchFileSnapshot.AfterReading.KEEP, hold);
         } catch (RuntimeException e) {
             ScratchSpace.delete(copy);
             closeQuietly(hold);

@@ -24,7 +24,8 @@ final class SqliteSnapshot {
     }
 
     /** Copies the live database at {@code source} into a new scratch file. */
-    static ScratchFileSnapshot take(Path source, ScratchSpace scratch, LockBudget budget) {
+    static ScratchFileSnapshot take(Path source, ScratchSpace scratch, LockBudget budget,
+                                    ScratchFileSnapshot.AfterReading afterReading) {
         SqliteFiles.requireSqliteFile(source, "database");
         scratch.requireSpace(2 * expectedSize(source), "a snapshot of " + source);
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
@@ -42,7 +43,7 @@ final class SqliteSnapshot {
             Map<String, String> extra = Map.of("source_journal_mode", journalMode, "snapshot_method", method);
             return new ScratchFileSnapshot(file, ".sqlite", true, CompletableFuture.supplyAsync(
                     () -> count(file, extra), ScratchFileSnapshot.COUNTING),
-                    "run PRAGMA integrity_check on the source", () -> { });
+                    "run PRAGMA integrity_check on the source", afterReading, () -> { });
         } catch (SQLException e) {
             ScratchSpace.delete(file);
             throw SqliteFiles.failure("back up", source, e, budget);

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlite;
 
 import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.ScratchFileSnapshot;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.Source;
 import java.nio.file.Path;
@@ -42,6 +43,6 @@ final class SqliteSource implements Source {
 
     @Override
     public Snapshot snapshot(ScratchSpace scratch) {
-        return SqliteSnapshot.take(file, scratch, budget);
+        return SqliteSnapshot.take(file, scratch, budget, ScratchFileSnapshot.AfterReading.FREE);
     }
 }

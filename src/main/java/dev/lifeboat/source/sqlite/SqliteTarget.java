@@ -80,7 +80,7 @@ final class SqliteTarget implements RestoreTarget {
 
         @Override
         public Snapshot preserveCurrent() {
-            previous = SqliteSnapshot.take(target, beside, budget);
+            previous = SqliteSnapshot.take(target, beside, budget, ScratchFileSnapshot.AfterReading.KEEP);
             return previous;
         }
 
