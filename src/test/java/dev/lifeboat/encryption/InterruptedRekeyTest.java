@@ -54,9 +54,9 @@ class InterruptedRekeyTest {
         Source source = Engines.standard(Duration.ofSeconds(5)).forSpec(db.toString()).source(db.toString());
         FileRepository repository = new FileRepository(repo);
         StoredForm form = new StoredForm(Compression.ZSTD, 1, Encryptions.age(List.of(oldKey.publicKey())));
-        try (Snapshot snapshot = source.snapshot(scratch)) {
-            for (int i = 0; i < 30; i++) {
-                Instant at = Instant.parse("2026-10-01T00:00:00Z").plusSeconds(3600L * i);
+        for (int i = 0; i < 30; i++) {
+            Instant at = Instant.parse("2026-10-01T00:00:00Z").plusSeconds(3600L * i);
+            try (Snapshot snapshot = source.snapshot(scratch)) { // a snapshot is read once
                 new BackupRunner(Clock.fixed(at, ZoneOffset.UTC), scratch, Progress.NONE, Retries.NONE).store(snapshot,
                         at, new Manifest.SourceInfo("sqlite", db.toString()), "app", Manifest.PURPOSE_BACKUP, form,
                         repository);

@@ -57,9 +57,9 @@ class PruneTest {
         Source source = Engines.standard(Duration.ofSeconds(5)).forSpec(db.toString()).source(db.toString());
         FileRepository repository = new FileRepository(repo);
         StoredForm form = new StoredForm(Compression.ZSTD, 1, Encryption.NONE);
-        try (Snapshot snapshot = source.snapshot(scratch)) {
-            for (int i = 0; i < count; i++) {
-                Instant at = START.plus(step.multipliedBy(i));
+        for (int i = 0; i < count; i++) {
+            Instant at = START.plus(step.multipliedBy(i));
+            try (Snapshot snapshot = source.snapshot(scratch)) { // a snapshot is read once
                 new BackupRunner(Clock.fixed(at, ZoneOffset.UTC), scratch, Progress.NONE, Retries.NONE).store(snapshot, at,
                         new Manifest.SourceInfo("sqlite", db.toString()), "app", Manifest.PURPOSE_BACKUP, form,
                         repository);

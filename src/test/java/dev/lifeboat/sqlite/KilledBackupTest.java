@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.testing.ChildJvm;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.TestDatabases;
@@ -45,7 +46,7 @@ class KilledBackupTest {
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, child.exitValue(), "killed by SIGKILL");
         assertTrue(Files.exists(temp), "the child died mid-upload");
-        assertFalse(scratchFiles(scratch).isEmpty(), "the child died holding its scratch snapshot");
+        // Its scratch copy may already be gone: a backup frees it as soon as it has been read.
 
         Cli.Result list = cli.run("list", "--repo", repo.toString());
         assertEquals(2, list.out().lines().count(), "only the earlier backup is listed:\n" + list.out());
@@ -67,6 +68,24 @@ class KilledBackupTest {
         Cli.Result verify = cli.run("verify", "all", "--repo", repo.toString());
         assertEquals(0, verify.exit(), verify.toString());
         assertFalse(verify.out().contains("INCOMPLETE"), verify.out());
+    }
+
+    @Test
+    void scratchCopyOfADeadProcessIsRemovedByTheNextBackupAndALiveOnesIsKept() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path scratch = Files.createDirectories(dir.resolve("scratch"));
+        TestDatabases.walWithUncheckpointedRows(db, 10).close();
+        Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        Path dead = Files.write(scratch.resolve(ScratchSpace.PREFIX + gone.pid() + "-00ff-app.db.sqlite"), new byte[4096]);
+        Path live = Files.write(scratch.resolve(ScratchSpace.PREFIX + ProcessHandle.current().pid()
+                + "-00ff-app.db.sqlite"), new byte[4096]);
+
+        Cli.Result backup = new Cli(scratch).run("backup", "--no-encrypt", db.toString(), "--repo",
+                dir.resolve("repo").toString());
+
+        assertEquals(0, backup.exit(), backup.toString());
+        assertEquals(List.of(live), scratchFiles(scratch), "only the dead process's copy is removed");
     }
 
     private static Path awaitTempObject(Path repo, Process child) throws Exception {
