@@ -116,6 +116,56 @@ class EncryptedBackupTest {
         assertEquals(1, cli.run("list", "--repo", repo.toString()).out().lines().count() - 1, "no safety backup");
     }
 
+    /**
+     * {@code --ask-passphrase} on a real pseudo-terminal ({@code script}, fed from stdin): the backup
+     * asks twice, {@code age -d} opens the object with the passphrase typed, and verify asks once.
+     */
+    @Test
+    void askPassphrasePromptsOnTheTerminalAndAgeDecryptsWithWhatWasTyped() throws Exception {
+        String lifeboat = "LIFEBOAT_STATE_DIR='" + dir.resolve("state") + "' LIFEBOAT_SCRATCH_DIR='"
+                + dir.resolve("scratch") + "' '" + Path.of("lifeboat").toAbsolutePath() + "' ";
+        String backup = lifeboat + "backup '" + db + "' --repo '" + repo + "' --ask-passphrase";
+        dev.lifeboat.crypto.Cli.Result mismatch = onTerminal(backup, PASSPHRASE + "\nnot the same\n");
+        assertEquals(ExitCode.USAGE.code(), mismatch.exit());
+        assertTrue(text(mismatch).contains("the two passphrases differ; try again"), text(mismatch));
+        assertFalse(Files.exists(repo.resolve("backups")), "nothing stored after a mismatch");
+
+        dev.lifeboat.crypto.Cli.Result typed = onTerminal(backup, PASSPHRASE + "\n" + PASSPHRASE + "\n");
+        assertEquals(0, typed.exit(), text(typed));
+        assertTrue(text(typed).contains("Passphrase: ") && text(typed).contains("Repeat the passphrase: "),
+                text(typed));
+
+        Manifest m = Json.read(Files.readAllBytes(only(repo.resolve("backups")).resolve("manifest.json")),
+                Manifest.class);
+        assertEquals(new Manifest.EncryptionInfo("age", List.of("scrypt")), m.encryption());
+        Path compressed = dir.resolve("by-hand.db.zst");
+        assertEquals(0, age.decryptWithPassphrase(PASSPHRASE, object(m), compressed).exit());
+        Path plain = dir.resolve("by-hand.db");
+        Tools.ok("sh", "-c", "zstd -d -c '" + compressed + "' > '" + plain + "'");
+        assertEquals(COUNTS, TestDatabases.counts(plain));
+
+        dev.lifeboat.crypto.Cli.Result verify = onTerminal(lifeboat + "verify latest --repo '" + repo
+                + "' --ask-passphrase", PASSPHRASE + "\n");
+        assertEquals(0, verify.exit(), text(verify));
+    }
+
+    private dev.lifeboat.crypto.Cli.Result onTerminal(String command, String typed) {
+        return new dev.lifeboat.crypto.Cli(dir).run(List.of("script", "-q", "-e", "-c", command, "/dev/null"),
+                typed.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(dev.lifeboat.crypto.Cli.Result result) {
+        return new String(result.stdout(), StandardCharsets.UTF_8) + result.stderr();
+    }
+
+    private static Path only(Path folder) throws Exception {
+        try (Stream<Path> entries = Files.list(folder)) {
+            List<Path> all = entries.toList();
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+
     @Test
     void passphraseBackupsRestoreAndWrongOrMissingPassphrasesFailClearly() throws Exception {
         cli.env("BACKUP_PASSPHRASE", PASSPHRASE).env("OTHER_PASSPHRASE", "not the passphrase");
