@@ -50,10 +50,12 @@ final class PgSource implements Source {
         if (checkedPgDump != null) {
             return;
         }
+        PgTools.Probe dump = tools.probe("pg_dump");
+        PgTools.Probe restore = tools.probe("pg_restore");
         try (java.sql.Connection conn = client.connect()) {
             PgVersion server = PgCatalog.serverVersion(conn);
-            java.nio.file.Path pgDump = tools.require("pg_dump", server);
-            tools.require("pg_restore", server);
+            java.nio.file.Path pgDump = dump.require(server);
+            restore.require(server);
             PgPreflight.check(client, conn, options.scope());
             checkedPgDump = pgDump;
         } catch (java.sql.SQLException e) {

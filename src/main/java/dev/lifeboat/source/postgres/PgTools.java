@@ -26,14 +26,75 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
 
     /** The tool's path, after checking that its major version is at least the server's. */
     Path require(String tool, PgVersion server) {
-        Path path = locate(tool);
-        PgVersion version = version(path);
-        if (version.compareTo(server) < 0) {
-            throw new LifeboatException(failure, path + " is version " + version + " but the server runs PostgreSQL "
-                    + server + "; install the PostgreSQL " + server + " client tools (or newer) and point --pg-bin"
-                    + " at their bin folder");
+        return probe(tool).require(server);
+    }
+
+    /**
+     * Locates {@code tool} and starts its {@code --version} now, so that it runs while the caller
+     * connects to the server; {@link Probe#require} then checks it. A tool that cannot be found or
+     * started is reported by {@code require}, after any connection error.
+     */
+    Probe probe(String tool) {
+        try {
+            Path path = locate(tool);
+            try {
+                return new Probe(path, new ProcessBuilder(List.of(path.toString(), "--version"))
+                        .redirectErrorStream(true).start(), null);
+            } catch (IOException e) {
+                return new Probe(path, null, new LifeboatException(failure, "cannot run " + path + " ("
+                        + e.getMessage() + "); check that it is an executable PostgreSQL client tool", e));
+            }
+        } catch (LifeboatException e) {
+            return new Probe(null, null, e);
         }
-        return path;
+    }
+
+    /** A started {@code --version} of one tool, or the reason it could not start. */
+    final class Probe {
+        private final Path path;
+        private final Process process;
+        private final LifeboatException failed;
+
+        private Probe(Path path, Process process, LifeboatException failed) {
+            this.path = path;
+            this.process = process;
+            this.failed = failed;
+        }
+
+        /** The tool's path, once its major version proved at least the server's. */
+        Path require(PgVersion server) {
+            if (failed != null) {
+                throw failed;
+            }
+            PgVersion version = version();
+            if (version.compareTo(server) < 0) {
+                throw new LifeboatException(failure, path + " is version " + version + " but the server runs"
+                        + " PostgreSQL " + server + "; install the PostgreSQL " + server + " client tools (or newer)"
+                        + " and point --pg-bin at their bin folder");
+            }
+            return path;
+        }
+
+        private PgVersion version() {
+            try {
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+                PgVersion version = PgVersion.ofToolOutput(output);
+                if (version == null) {
+                    throw new LifeboatException(failure, path + " --version printed no PostgreSQL version ('"
+                            + PgErrors.firstLine(output) + "'); point --pg-bin at the PostgreSQL client tools");
+                }
+                return version;
+            } catch (IOException e) {
+                throw new LifeboatException(failure, "cannot run " + path + " (" + e.getMessage() + "); check that"
+                        + " it is an executable PostgreSQL client tool", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LifeboatException(failure, "interrupted while checking " + path, e);
+            }
+        }
     }
 
     Path locate(String tool) {
@@ -53,28 +114,5 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
         }
         throw new LifeboatException(failure, tool + " not found on the PATH; install the PostgreSQL client tools"
                 + " (e.g. apt-get install postgresql-client) or give their folder with --pg-bin");
-    }
-
-    private PgVersion version(Path tool) {
-        try {
-            Process process = new ProcessBuilder(List.of(tool.toString(), "--version")).redirectErrorStream(true)
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            PgVersion version = PgVersion.ofToolOutput(output);
-            if (version == null) {
-                throw new LifeboatException(failure, tool + " --version printed no PostgreSQL version ('"
-                        + PgErrors.firstLine(output) + "'); point --pg-bin at the PostgreSQL client tools");
-            }
-            return version;
-        } catch (IOException e) {
-            throw new LifeboatException(failure, "cannot run " + tool + " (" + e.getMessage() + "); check that it is"
-                    + " an executable PostgreSQL client tool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(failure, "interrupted while checking " + tool, e);
-        }
     }
 }
