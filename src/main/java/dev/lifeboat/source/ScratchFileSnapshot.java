@@ -89,22 +89,25 @@ public final class ScratchFileSnapshot implements Snapshot {
 
     /** Closes the copy at its end (cheap while it is still linked) and deletes it in the background. */
     private final class FreedAtEnd extends FilterInputStream {
+        private boolean ended;
+
         FreedAtEnd(InputStream in) {
             super(in);
         }
 
         @Override
         public int read() throws IOException {
-            return atEnd(super.read());
+            return ended ? -1 : atEnd(super.read());
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return atEnd(super.read(b, off, len));
+            return ended ? -1 : atEnd(super.read(b, off, len));
         }
 
         private int atEnd(int result) throws IOException {
             if (result < 0) {
+                ended = true;
                 in.close();
                 startFreeing();
             }

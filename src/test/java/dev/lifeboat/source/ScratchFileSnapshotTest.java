@@ -1,6 +1,7 @@
 package dev.lifeboat.source;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ class ScratchFileSnapshotTest {
 
         try (InputStream in = snapshot.open()) {
             assertArrayEquals(content, in.readAllBytes());
+            assertEquals(-1, in.read(), "still at its end");
             waitUntilGone(file);
             assertFalse(released.isDone(), "the hold lasts until close");
         }
