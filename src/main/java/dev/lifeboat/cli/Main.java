@@ -8,19 +8,21 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lifeboat} command: thin commands on top of the orchestration packages. */
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Database backups that are proven to restore.",
-        subcommands = {BackupCommand.class, ListCommand.class, CatCommand.class, VerifyCommand.class,
-                RestoreCommand.class, PruneCommand.class, UnlockCommand.class, HistoryCommand.class,
-                CatalogCommand.class, RekeyCommand.class, CopyCommand.class, RekeySqlcipherCommand.class,
-                ConfigCommand.class, RunCommand.class, DaemonCommand.class,
-                CommandLine.HelpCommand.class})
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.VersionProvider.class, description = "Database backups that are proven to restore.")
 public final class Main implements Runnable {
+    private static final List<Class<?>> COMMANDS = List.of(BackupCommand.class, ListCommand.class,
+            CatCommand.class, VerifyCommand.class, RestoreCommand.class, PruneCommand.class, UnlockCommand.class,
+            HistoryCommand.class, CatalogCommand.class, RekeyCommand.class, CopyCommand.class,
+            RekeySqlcipherCommand.class, ConfigCommand.class, RunCommand.class, DaemonCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,8 +42,29 @@ public final class Main implements Runnable {
     public static int run(Map<String, String> env, InputStream stdin, OutputStream stdout, PrintWriter out,
                           PrintWriter err, String... args) {
         try (Services services = new Services(env, stdin, stdout)) {
-            return run(new CommandLine(new Main(), new CommandFactory(services)), out, err, args);
+            return run(commandLine(new CommandFactory(services), args), out, err, args);
         }
+    }
+
+    /**
+     * The command tree for {@code args}. picocli models every option of every command it is given,
+     * which costs more start-up than most runs need, so a run that names one command gets only
+     * that one; help, version and mistakes get them all, for their listings and suggestions.
+     */
+    static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
+        CommandLine cli = new CommandLine(new Main(), factory);
+        String first = args.length == 0 ? "" : args[0];
+        boolean named = COMMANDS.stream().anyMatch(c -> name(c).equals(first)) && !"help".equals(first);
+        for (Class<?> command : COMMANDS) {
+            if (!named || name(command).equals(first)) {
+                cli.addSubcommand(command);
+            }
+        }
+        return cli;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     private static int run(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
@@ -79,8 +102,8 @@ public final class Main implements Runnable {
 
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("lifeboat: " + e.getMessage() + "; see 'lifeboat "
-                + e.getCommandLine().getCommandName().replace("lifeboat", "").trim() + " --help'");
+        err.println("lifeboat: " + e.getMessage() + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                + " --help'");
         return ExitCode.USAGE.code();
     }
 
