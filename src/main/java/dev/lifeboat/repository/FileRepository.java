@@ -8,7 +8,6 @@ import dev.lifeboat.manifest.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -394,6 +393,7 @@ public final class FileRepository implements Repository {
         private final Path temp;
         private final Optional<Path> replaces;
         private FileChannel channel;
+        private EarlyWriteback writeback;
         private boolean committed;
 
         FileUpload(Path dir, Path object, Optional<Path> replaces) {
@@ -407,12 +407,14 @@ public final class FileRepository implements Repository {
         public OutputStream data() throws IOException {
             channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     DurableFiles.privateFile());
-            return new RepositoryOutputStream(Channels.newOutputStream(channel), location());
+            writeback = new EarlyWriteback(channel, EarlyWriteback.EVERY);
+            return new RepositoryOutputStream(writeback, location());
         }
 
         @Override
         public void commit(byte[] manifestJson) throws IOException {
             try {
+                writeback.settle();
                 channel.force(true);
                 channel.close();
                 if (replaces.isPresent()) {
@@ -438,6 +440,7 @@ public final class FileRepository implements Repository {
             }
             try {
                 if (channel != null) {
+                    writeback.settle();
                     channel.close();
                 }
                 if (replaces.isPresent()) {
