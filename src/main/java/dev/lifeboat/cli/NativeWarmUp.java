@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import com.github.luben.zstd.util.Native;
+import dev.lifeboat.DaemonThreads;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
@@ -15,9 +16,7 @@ final class NativeWarmUp {
     }
 
     static void start() {
-        Thread thread = new Thread(NativeWarmUp::load, "lifeboat-native-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start("lifeboat-native-warm-up", NativeWarmUp::load);
     }
 
     private static void load() {

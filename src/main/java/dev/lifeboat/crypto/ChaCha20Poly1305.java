@@ -1,5 +1,6 @@
 package dev.lifeboat.crypto;
 
+import dev.lifeboat.DaemonThreads;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.util.Optional;
@@ -19,11 +20,7 @@ final class ChaCha20Poly1305 {
      * first used ({@link #startLoading}, when an encrypted backup is set up) and overlaps the snapshot.
      */
     private static final CompletableFuture<Optional<Provider>> NATIVE = CompletableFuture.supplyAsync(
-            ChaCha20Poly1305::loadNative, task -> {
-                Thread thread = new Thread(task, "lifeboat-conscrypt");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            ChaCha20Poly1305::loadNative, DaemonThreads.eachOnItsOwn("lifeboat-conscrypt"));
 
     private ChaCha20Poly1305() {
     }

@@ -1,5 +1,6 @@
 package dev.lifeboat.daemon;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.job.JobLocks;
 import dev.lifeboat.job.Task;
 import dev.lifeboat.log.Log;
@@ -46,11 +47,8 @@ public final class Lanes implements JobLocks {
             return false;
         }
         busy.put(key, now);
-        lanes.computeIfAbsent(key.job(), job -> Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lifeboat-job-" + job);
-            t.setDaemon(true);
-            return t;
-        })).execute(() -> {
+        lanes.computeIfAbsent(key.job(), job -> Executors.newSingleThreadExecutor(
+                DaemonThreads.named("lifeboat-job-" + job))).execute(() -> {
             try {
                 started(key);
                 exclusive(key.job(), () -> {

@@ -2,6 +2,7 @@ package dev.lifeboat.daemon;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.catalog.BackupEntry;
 import dev.lifeboat.catalog.JobRecords;
 import dev.lifeboat.config.LifeboatConfig;
@@ -39,11 +40,7 @@ public final class StatusServer implements AutoCloseable {
     public static StatusServer start(ServerConfig listen, Supplier<LifeboatConfig> config, JobStatuses statuses,
                                      Optional<JobRecords> records, Clock clock) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "lifeboat-http");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("lifeboat-http"));
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.hooks;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.BufferedReader;
@@ -53,9 +54,7 @@ public final class HookRunner {
                     + "); check that sh exists and the command in lifeboat.yaml");
         }
         Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> drain(process, tail), "hook-output");
-        reader.setDaemon(true);
-        reader.start();
+        Thread reader = DaemonThreads.start("hook-output", () -> drain(process, tail));
         try {
             if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);

@@ -1,5 +1,6 @@
 package dev.lifeboat.notify;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.log.Log;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,11 +15,7 @@ import java.util.concurrent.TimeUnit;
  * receiver never delays or fails a backup. A delivery that keeps failing is logged and dropped.
  */
 public final class Deliveries implements AutoCloseable {
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "lifeboat-notify");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("lifeboat-notify"));
     private final Log log;
     private final Duration closeWait;
 

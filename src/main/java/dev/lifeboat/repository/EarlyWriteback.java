@@ -1,5 +1,6 @@
 package dev.lifeboat.repository;
 
+import dev.lifeboat.DaemonThreads;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -15,11 +16,7 @@ import java.util.concurrent.Executor;
  */
 final class EarlyWriteback extends FilterOutputStream {
     static final long EVERY = 32L << 20;
-    private static final Executor BACKGROUND = task -> {
-        Thread thread = new Thread(task, "lifeboat-writeback");
-        thread.setDaemon(true);
-        thread.start();
-    };
+    private static final Executor BACKGROUND = DaemonThreads.eachOnItsOwn("lifeboat-writeback");
 
     private final FileChannel channel;
     private final long every;

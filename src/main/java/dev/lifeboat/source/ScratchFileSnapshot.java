@@ -1,5 +1,6 @@
 package dev.lifeboat.source;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
@@ -20,11 +21,7 @@ import java.util.concurrent.Executor;
  */
 public final class ScratchFileSnapshot implements Snapshot {
     /** Runs a count on its own daemon thread, so it overlaps the streaming of the copy. */
-    public static final Executor COUNTING = runnable -> {
-        Thread thread = new Thread(runnable, "lifeboat-facts");
-        thread.setDaemon(true);
-        thread.start();
-    };
+    public static final Executor COUNTING = DaemonThreads.eachOnItsOwn("lifeboat-facts");
 
     /** What happens to the scratch copy once a reader of {@link #open} has reached its end. */
     public enum AfterReading {

@@ -1,6 +1,5 @@
 package dev.lifeboat.crypto;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +38,10 @@ public record AgeCli(Cli cli) {
      */
     public Cli.Result encryptWithPassphrase(String passphrase, Path in, Path out) {
         String twice = passphrase + "\n" + passphrase + "\n";
-        return onTerminal("age -p -o '" + out + "' '" + in + "'", twice);
+        return cli.onTerminal("age -p -o '" + out + "' '" + in + "'", twice);
     }
 
     public Cli.Result decryptWithPassphrase(String passphrase, Path in, Path out) {
-        return onTerminal("age -d -o '" + out + "' '" + in + "'", passphrase + "\n");
-    }
-
-    private Cli.Result onTerminal(String command, String typed) {
-        return cli.run(List.of("script", "-q", "-e", "-c", command, "/dev/null"),
-                typed.getBytes(StandardCharsets.UTF_8));
+        return cli.onTerminal("age -d -o '" + out + "' '" + in + "'", passphrase + "\n");
     }
 }

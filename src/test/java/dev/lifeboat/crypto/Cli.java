@@ -69,6 +69,15 @@ public record Cli(Path workDir, Map<String, String> env, Duration timeout) {
         return run(command, new byte[0]);
     }
 
+    /**
+     * Runs a shell command line under {@code script}, which gives it a pseudo-terminal fed with
+     * {@code typed}: for tools that read a passphrase from the terminal only, never from argv.
+     */
+    public Result onTerminal(String commandLine, String typed) {
+        return run(List.of("script", "-q", "-e", "-c", commandLine, "/dev/null"),
+                typed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Runs and requires exit code 0, failing with the child's standard error otherwise. */
     public Result ok(List<String> command, byte[] stdin) {
         Result result = run(command, stdin);

@@ -150,8 +150,7 @@ class EncryptedBackupTest {
     }
 
     private dev.lifeboat.crypto.Cli.Result onTerminal(String command, String typed) {
-        return new dev.lifeboat.crypto.Cli(dir).run(List.of("script", "-q", "-e", "-c", command, "/dev/null"),
-                typed.getBytes(StandardCharsets.UTF_8));
+        return new dev.lifeboat.crypto.Cli(dir).onTerminal(command, typed);
     }
 
     private static String text(dev.lifeboat.crypto.Cli.Result result) {

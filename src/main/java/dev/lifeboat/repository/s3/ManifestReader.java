@@ -1,5 +1,6 @@
 package dev.lifeboat.repository.s3;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.manifest.Manifest;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +22,8 @@ final class ManifestReader {
         if (ids.size() <= 1) {
             return ids.stream().map(read).flatMap(Optional::stream).toList();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()), runnable -> {
-            Thread thread = new Thread(runnable, "lifeboat-s3-manifest");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()),
+                DaemonThreads.named("lifeboat-s3-manifest"));
         try {
             List<Future<Optional<Manifest>>> futures = new ArrayList<>();
             ids.forEach(id -> futures.add(pool.submit(() -> read.apply(id))));

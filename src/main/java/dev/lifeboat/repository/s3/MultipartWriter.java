@@ -1,5 +1,6 @@
 package dev.lifeboat.repository.s3;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.ByteArrayInputStream;
@@ -47,11 +48,7 @@ final class MultipartWriter extends OutputStream {
         this.key = key;
         this.partSize = Math.toIntExact(partSize);
         this.afterPart = afterPart;
-        this.uploader = Executors.newFixedThreadPool(IN_FLIGHT, runnable -> {
-            Thread thread = new Thread(runnable, "lifeboat-s3-part");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.uploader = Executors.newFixedThreadPool(IN_FLIGHT, DaemonThreads.named("lifeboat-s3-part"));
     }
 
     @Override

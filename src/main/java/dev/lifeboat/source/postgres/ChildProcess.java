@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +25,7 @@ final class ChildProcess implements AutoCloseable {
     private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        this.drain = new Thread(this::drainStderr, "lifeboat-" + name + "-stderr");
-        drain.setDaemon(true);
-        drain.start();
+        this.drain = DaemonThreads.start("lifeboat-" + name + "-stderr", this::drainStderr);
     }
 
     /**

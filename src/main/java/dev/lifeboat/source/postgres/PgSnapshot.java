@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.source.Snapshot;
@@ -53,11 +54,7 @@ final class PgSnapshot implements Snapshot {
             dump = ChildProcess.start(command, client.childEnvironment(client.url().database()), null);
             Map<String, String> extra = Map.of("scope", options.scope().describe());
             CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(() -> count(conn, tables, options, extra),
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "lifeboat-pg-facts");
-                        thread.setDaemon(true);
-                        thread.start();
-                    });
+                    DaemonThreads.eachOnItsOwn("lifeboat-pg-facts"));
             return new PgSnapshot(client, conn, dump, facts);
         } catch (SQLException e) {
             closeQuietly(conn, dump);
