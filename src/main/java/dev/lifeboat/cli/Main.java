@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,7 +28,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        NativeWarmUp.start();
+        if (namedCommand(args).isPresent()) {
+            NativeWarmUp.start(); // help, version and mistakes need no native library
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out), out, err, args));
@@ -53,14 +56,20 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
         CommandLine cli = new CommandLine(new Main(), factory);
-        String first = args.length == 0 ? "" : args[0];
-        boolean named = COMMANDS.stream().anyMatch(c -> name(c).equals(first)) && !"help".equals(first);
+        Optional<Class<?>> named = namedCommand(args);
         for (Class<?> command : COMMANDS) {
-            if (!named || name(command).equals(first)) {
+            if (named.isEmpty() || named.get() == command) {
                 cli.addSubcommand(command);
             }
         }
         return cli;
+    }
+
+    /** The command whose work {@code args} asks for; empty for help, version and unknown words. */
+    private static Optional<Class<?>> namedCommand(String... args) {
+        String first = args.length == 0 ? "" : args[0];
+        return COMMANDS.stream().filter(c -> name(c).equals(first) && c != CommandLine.HelpCommand.class)
+                .findFirst();
     }
 
     private static String name(Class<?> command) {
