@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +52,19 @@ class WalBackupTest {
         assertEquals("delete", Tools.sqlite(restored, "PRAGMA journal_mode"));
         assertEquals(TestDatabases.contentDigest(db), TestDatabases.contentDigest(restored));
         assertTrue(Files.notExists(dir.resolve("restored.db-wal")));
+    }
+
+    @Test
+    void walDatabaseNobodyHasOpenIsLeftExactlyAsItWas() throws Exception {
+        Path db = dir.resolve("idle.db");
+        TestDatabases.walWithUncheckpointedRows(db, 500).close();
+        byte[] before = Files.readAllBytes(db);
+        Cli.Result backup = new Cli(dir.resolve("scratch")).run("backup", "--no-encrypt", db.toString(),
+                "--repo", dir.resolve("repo").toString());
+        assertEquals(0, backup.exit(), backup.toString());
+        assertTrue(Arrays.equals(before, Files.readAllBytes(db)), "the database file is unchanged");
+        assertTrue(Files.notExists(dir.resolve("idle.db-wal")) && Files.notExists(dir.resolve("idle.db-shm")),
+                "no -wal or -shm is left behind, as when SQLite's last connection closes");
     }
 
     @Test

@@ -16,14 +16,17 @@ import org.sqlite.core.DB;
  * <p>The copy runs as one step (-1 pages): a single read transaction that can never restart.
  * In WAL mode writers carry on meanwhile; in rollback-journal mode they wait for the copy,
  * which reads at disk speed. sqlite-jdbc's step loop cannot be aborted from Java, so small
- * restartable steps could spin forever under constant writes. BUSY waits for the lock budget
- * (the connection's busy handler runs inside each step); if the copy still cannot start,
+ * restartable steps could spin forever under constant writes. The copy is pulled by a
+ * connection on the scratch file, without a journal or fsync (a scratch copy needs neither,
+ * and fsyncing 600 MB takes a quarter of a second even on a fast disk), so a BUSY source is retried every
+ * {@value #SLEEP_MILLIS} ms for the lock budget. If the copy still cannot start,
  * {@code VACUUM INTO} gets its own attempt with the same budget.
  */
 final class SqliteCopier {
     private static final int SLEEP_MILLIS = 100;
     /** The connection's busy handler already waits out the whole budget inside each step. */
     private static final int NO_EXTRA_RETRIES = 0;
+    private static final int WHOLE_DATABASE = -1;
 
     private SqliteCopier() {
     }
@@ -31,7 +34,7 @@ final class SqliteCopier {
     /** The method that made the copy: {@code online-backup} or {@code vacuum-into}. */
     static String copy(SQLiteConnection from, Path fromFile, Path to, LockBudget budget) {
         try {
-            if (onlineBackup(from, to)) {
+            if (pull(fromFile, to, budget)) {
                 return "online-backup";
             }
             ScratchSpace.delete(to);
@@ -45,17 +48,25 @@ final class SqliteCopier {
         }
     }
 
-    private static boolean onlineBackup(SQLiteConnection from, Path to) throws SQLException {
-        CompletionObserver observer = new CompletionObserver();
-        from.getDatabase().backup("main", to.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES, -1);
-        return observer.completed;
+    private static boolean pull(Path fromFile, Path to, LockBudget budget) throws SQLException {
+        try (SQLiteConnection scratch = SqliteFiles.open(to, SqliteFiles.Access.CREATE)) {
+            try (Statement st = scratch.createStatement()) {
+                st.execute("PRAGMA journal_mode=OFF");
+                st.execute("PRAGMA synchronous=OFF");
+            }
+            CompletionObserver observer = new CompletionObserver();
+            scratch.getDatabase().restore("main", fromFile.toString(), observer, SLEEP_MILLIS,
+                    budget.millis() / SLEEP_MILLIS, WHOLE_DATABASE);
+            return observer.completed;
+        }
     }
 
     /** Copies {@code from} into the live database behind {@code into}, as one write transaction. */
     static void restore(SQLiteConnection into, Path intoFile, Path from, LockBudget budget) {
         try {
             CompletionObserver observer = new CompletionObserver();
-            into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES, -1);
+            into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES,
+                    WHOLE_DATABASE);
             if (!observer.completed) {
                 throw new LifeboatException(ExitCode.TARGET, "cannot replace " + intoFile + ": another connection"
                         + " kept it locked beyond the " + budget.describe()
