@@ -46,12 +46,13 @@ final class PgSnapshot implements Snapshot {
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             conn.setReadOnly(true);
             String snapshotId = PgCatalog.string(conn, "SELECT pg_export_snapshot()");
-            List<Table> tables = PgCatalog.tables(conn, options.scope());
             List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--format=custom", "--compress=0",
                     "--no-password", "--snapshot=" + snapshotId));
             command.addAll(options.scope().pgDumpArguments());
             command.add(PgNames.dbnameArgument(client.url().database()));
             dump = ChildProcess.start(command, client.childEnvironment(client.url().database()), null);
+            // Listed once pg_dump is on its way: its start-up and the listing overlap.
+            List<Table> tables = PgCatalog.tables(conn, options.scope());
             Map<String, String> extra = Map.of("scope", options.scope().describe());
             CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(() -> count(conn, tables, options, extra),
                     DaemonThreads.eachOnItsOwn("lifeboat-pg-facts"));
