@@ -29,7 +29,9 @@ public final class Pipeline {
         // Closing finishes the compressed frame and the encryption, and frees zstd's native memory.
         try (plainSide) {
             byte[] buffer = new byte[BUFFER];
-            for (int n; (n = plain.read(buffer)) >= 0; ) {
+            // A pipe (pg_dump's stdout) hands over a few KiB per read; filling the buffer first
+            // turns a hundred thousand small digest and compressor calls into a thousand.
+            for (int n; (n = plain.readNBytes(buffer, 0, BUFFER)) > 0; ) {
                 plainSide.write(buffer, 0, n);
                 progress.accept(n);
             }
