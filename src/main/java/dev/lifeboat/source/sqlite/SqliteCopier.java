@@ -17,8 +17,9 @@ import org.sqlite.core.DB;
  * In WAL mode writers carry on meanwhile; in rollback-journal mode they wait for the copy,
  * which reads at disk speed. sqlite-jdbc's step loop cannot be aborted from Java, so small
  * restartable steps could spin forever under constant writes. The copy is pulled by a
- * connection on the scratch file, without a journal or fsync (a scratch copy needs neither,
- * and fsyncing 600 MB takes a quarter of a second even on a fast disk), so a BUSY source is retried every
+ * connection on the scratch file, without a journal or fsync: a scratch copy needs neither,
+ * and fsyncing 600 MB takes a quarter of a second even on a fast disk. The source is then
+ * opened by sqlite-jdbc without a busy handler, so a BUSY source is retried every
  * {@value #SLEEP_MILLIS} ms for the lock budget. If the copy still cannot start,
  * {@code VACUUM INTO} gets its own attempt with the same budget.
  */

@@ -74,7 +74,8 @@ final class SqliteSnapshot {
         }
     }
 
-    private static CompletableFuture<Void> close(SQLiteConnection conn, ScratchFileSnapshot.AfterReading afterReading) {
+    private static CompletableFuture<Void> close(SQLiteConnection conn,
+                                                 ScratchFileSnapshot.AfterReading afterReading) {
         if (afterReading == ScratchFileSnapshot.AfterReading.FREE) {
             return CompletableFuture.runAsync(() -> closeQuietly(conn), CLOSING);
         }
