@@ -41,8 +41,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
                 return new Probe(path, new ProcessBuilder(List.of(path.toString(), "--version"))
                         .redirectErrorStream(true).start(), null);
             } catch (IOException e) {
-                return new Probe(path, null, new LifeboatException(failure, "cannot run " + path + " ("
-                        + e.getMessage() + "); check that it is an executable PostgreSQL client tool", e));
+                return new Probe(path, null, cannotRun(path, e));
             }
         } catch (LifeboatException e) {
             return new Probe(null, null, e);
@@ -88,13 +87,17 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
                 }
                 return version;
             } catch (IOException e) {
-                throw new LifeboatException(failure, "cannot run " + path + " (" + e.getMessage() + "); check that"
-                        + " it is an executable PostgreSQL client tool", e);
+                throw cannotRun(path, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LifeboatException(failure, "interrupted while checking " + path, e);
             }
         }
+    }
+
+    private LifeboatException cannotRun(Path tool, IOException e) {
+        return new LifeboatException(failure, "cannot run " + tool + " (" + e.getMessage() + "); check that it is an"
+                + " executable PostgreSQL client tool", e);
     }
 
     Path locate(String tool) {
