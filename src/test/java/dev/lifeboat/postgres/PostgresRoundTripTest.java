@@ -76,6 +76,7 @@ class PostgresRoundTripTest extends PostgresFixture {
         assertEquals("postgresql", manifest.source().kind());
         assertEquals(Map.of("audit.events", 200000L, "public.documents", 3L, "sales.customers", 1000L,
                 "sales.orders", 5000L, "tenant_a.notes", 300L), manifest.facts().tableRows());
+        assertEquals("dump", manifest.facts().properties().get("row_counts_from"), "counted as the dump streamed");
         assertEquals("3", manifest.facts().properties().get("large_objects"));
         assertEquals("UTF8", manifest.facts().properties().get("encoding"));
         assertTrue(manifest.facts().properties().get("extensions").contains("plpgsql"));
@@ -225,5 +226,34 @@ class PostgresRoundTripTest extends PostgresFixture {
         assertEquals(counted.get("public.bulk"), PgTestServer.count(copy, "bulk"));
         assertEquals(counted.get("public.ticks"), Long.parseLong(PgTestServer.value(copy, "SELECT max(id) FROM ticks")),
                 "the rows are exactly the first ones: one snapshot, no gaps");
+    }
+
+    @Test
+    void aDumpLifeboatCannotReadIsCountedInTheSnapshotInstead() throws Exception {
+        // A pg_dump whose archive compresses its data (its last --compress wins): Lifeboat cannot
+        // count its COPY lines, so it counts the tables in the exported snapshot after the dump.
+        Path bin = Files.createDirectories(dir.resolve("pg-bin"));
+        for (String tool : List.of("pg_dump", "pg_restore")) {
+            String real = Tools.run(List.of("sh", "-c", "command -v " + tool), Map.of(), null).out().trim();
+            Path script = Files.writeString(bin.resolve(tool), "#!/bin/sh\n[ \"$1\" = --version ] && exec '" + real
+                    + "' --version\nexec '" + real + "' \"$@\"" + (tool.equals("pg_dump") ? " --compress=6" : "") + "\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        String db = server.createDatabase("lbt_zlib");
+        PgTestServer.execute(db, "CREATE TABLE public.items (id int PRIMARY KEY, note text)",
+                "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 5000) g",
+                "CREATE TABLE public.none (id int)");
+
+        Cli.Result backup = cli.run("backup", "--no-encrypt", PgTestServer.url("postgres", db), "--repo", repo.toString(),
+                "--pg-bin", bin.toString(), "--json");
+        assertEquals(0, backup.exit(), backup.toString());
+        Manifest manifest = manifest(backup);
+        assertEquals(Map.of("public.items", 5000L, "public.none", 0L), manifest.facts().tableRows());
+        assertEquals("snapshot", manifest.facts().properties().get("row_counts_from"));
+        assertEquals("exact", manifest.facts().properties().get("row_counts"));
+
+        Cli.Result verify = cli.run("verify", "latest", "--repo", repo.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains("row counts: 2 tables, 5000 rows, equal to the manifest"), verify.out());
     }
 }

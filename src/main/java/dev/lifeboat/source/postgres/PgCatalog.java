@@ -101,17 +101,18 @@ final class PgCatalog {
                        Map<String, String> extra) throws SQLException {
         Map<String, Long> rows = new LinkedHashMap<>();
         if (mode == PostgresOptions.FactsMode.EXACT) {
-            // The counts run while pg_dump streams: parallel workers would only take its CPU, and
-            // JIT-compiling a count(*) costs more than it saves (PostgreSQL 11+ has the setting).
-            try (Statement st = conn.createStatement()) {
-                st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
-                st.execute("SELECT set_config('jit', 'off', true) WHERE current_setting('jit', true) IS NOT NULL");
-            }
+            prepareCounts(conn);
         }
         for (Table table : tables) {
             rows.put(table.name().toString(), mode == PostgresOptions.FactsMode.EXACT
                     ? count(conn, table.name()) : Math.max(0, table.estimatedRows()));
         }
+        return describe(conn, rows, mode, extra);
+    }
+
+    /** {@code rows} with the database's properties, read in the current transaction of {@code conn}. */
+    static Facts describe(Connection conn, Map<String, Long> rows, PostgresOptions.FactsMode mode,
+                          Map<String, String> extra) throws SQLException {
         Map<String, String> properties = new LinkedHashMap<>(extra);
         properties.put("row_counts", mode.name().toLowerCase(java.util.Locale.ROOT));
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT current_database(),"
@@ -133,7 +134,19 @@ final class PgCatalog {
         return new Facts(KIND, string(conn, "SHOW server_version"), rows, properties);
     }
 
-    private static long count(Connection conn, QualifiedName table) throws SQLException {
+    /**
+     * Settings for a run of {@code count(*)}s in the current transaction, which may share the
+     * machine with pg_dump: parallel workers would only take its CPU, and JIT-compiling a
+     * count(*) costs more than it saves (PostgreSQL 11+ has the setting).
+     */
+    static void prepareCounts(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+            st.execute("SELECT set_config('jit', 'off', true) WHERE current_setting('jit', true) IS NOT NULL");
+        }
+    }
+
+    static long count(Connection conn, QualifiedName table) throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM "
                 + PgNames.quote(table.schema()) + "." + PgNames.quote(table.table()))) {
             rs.next();

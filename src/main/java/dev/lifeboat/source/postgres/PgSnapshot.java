@@ -1,40 +1,45 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.postgres.PgCatalog.Table;
+import dev.lifeboat.source.postgres.PgScope.QualifiedName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.postgresql.PGConnection;
 
 /**
  * pg_dump's custom-format output, streamed from its stdout, taken in a snapshot that Lifeboat
- * exported from its own REPEATABLE READ transaction. The rows are counted in that same snapshot
- * on a second thread while pg_dump streams, so the manifest's counts are exactly what the dump
- * holds, even while the application keeps writing. A failing pg_dump fails the read at the end
- * of the stream, before any manifest can be written.
+ * exported from its own REPEATABLE READ transaction. Exact row counts are read from the dump as
+ * it streams (its COPY lines), so the manifest's counts are exactly what the dump holds, even
+ * while the application keeps writing, without scanning every table a second time; a table the
+ * dump did not show is counted in the same exported snapshot once the dump has ended. A failing
+ * pg_dump fails the read at the end of the stream, before any manifest can be written.
  */
 final class PgSnapshot implements Snapshot {
     private final PgClient client;
     private final Connection conn;
     private final ChildProcess dump;
-    private final CompletableFuture<Facts> facts;
+    private final List<Table> tables;
+    private final PostgresOptions.FactsMode mode;
+    private final Facts described;
+    private final DumpRowCounter counter = new DumpRowCounter();
 
-    private PgSnapshot(PgClient client, Connection conn, ChildProcess dump, CompletableFuture<Facts> facts) {
+    private PgSnapshot(PgClient client, Connection conn, ChildProcess dump, List<Table> tables,
+                       PostgresOptions.FactsMode mode, Facts described) {
         this.client = client;
         this.conn = conn;
         this.dump = dump;
-        this.facts = facts;
+        this.tables = tables;
+        this.mode = mode;
+        this.described = described;
     }
 
     /** Takes the snapshot with a pg_dump the source's preflight has checked against the server. */
@@ -51,12 +56,13 @@ final class PgSnapshot implements Snapshot {
             command.addAll(options.scope().pgDumpArguments());
             command.add(PgNames.dbnameArgument(client.url().database()));
             dump = ChildProcess.start(command, client.childEnvironment(client.url().database()), null);
-            // Listed once pg_dump is on its way: its start-up and the listing overlap.
+            // Read once pg_dump is on its way: its start-up and these queries overlap.
             List<Table> tables = PgCatalog.tables(conn, options.scope());
             Map<String, String> extra = Map.of("scope", options.scope().describe());
-            CompletableFuture<Facts> facts = CompletableFuture.supplyAsync(() -> count(conn, tables, options, extra),
-                    DaemonThreads.eachOnItsOwn("lifeboat-pg-facts"));
-            return new PgSnapshot(client, conn, dump, facts);
+            Facts described = options.facts() == PostgresOptions.FactsMode.EXACT
+                    ? PgCatalog.describe(conn, Map.of(), options.facts(), extra)
+                    : PgCatalog.facts(conn, tables, options.facts(), extra);
+            return new PgSnapshot(client, conn, dump, tables, options.facts(), described);
         } catch (SQLException e) {
             closeQuietly(conn, dump);
             throw PgErrors.query(client, "prepare the snapshot of " + client.url().database(), e);
@@ -67,15 +73,6 @@ final class PgSnapshot implements Snapshot {
         } catch (RuntimeException e) {
             closeQuietly(conn, dump);
             throw e;
-        }
-    }
-
-    private static Facts count(Connection conn, List<Table> tables, PostgresOptions options,
-                               Map<String, String> extra) {
-        try {
-            return PgCatalog.facts(conn, tables, options.facts(), extra);
-        } catch (SQLException e) {
-            throw new CompletionException(e);
         }
     }
 
@@ -91,9 +88,9 @@ final class PgSnapshot implements Snapshot {
 
     @Override
     public InputStream open() {
-        return dump.stdout(this::failure);
+        InputStream stdout = dump.stdout(this::failure);
+        return mode == PostgresOptions.FactsMode.EXACT ? counter.counting(stdout) : stdout;
     }
-
     private LifeboatException failure(int exit) {
         String stderr = dump.stderr();
         String cause = dump.diagnosis();
@@ -119,33 +116,34 @@ final class PgSnapshot implements Snapshot {
             throw new LifeboatException(client.failure(), "the pg_dump stream of " + client.url().database()
                     + " was not read to a successful end; retry");
         }
-        try {
-            return facts.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException sql) {
-                throw PgErrors.query(client, "count the rows of the snapshot", sql);
-            }
-            throw e;
+        if (mode != PostgresOptions.FactsMode.EXACT) {
+            return described;
         }
+        Map<QualifiedName, Long> counted = counter.rows().orElse(Map.of());
+        Map<String, Long> rows = new LinkedHashMap<>();
+        boolean prepared = false;
+        try {
+            for (Table table : tables) {
+                Long n = counted.get(table.name());
+                if (n == null && !prepared) {
+                    PgCatalog.prepareCounts(conn);
+                    prepared = true;
+                }
+                rows.put(table.name().toString(), n != null ? n : PgCatalog.count(conn, table.name()));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.query(client, "count the rows of the snapshot", e);
+        }
+        Map<String, String> properties = new LinkedHashMap<>(described.properties());
+        long fromDump = tables.stream().filter(t -> counted.containsKey(t.name())).count();
+        properties.put("row_counts_from", fromDump == tables.size() ? "dump"
+                : fromDump == 0 ? "snapshot" : "dump+snapshot");
+        return new Facts(described.engine(), described.engineVersion(), rows, properties);
     }
 
     @Override
     public void close() {
-        dump.close();
-        if (!facts.isDone()) {
-            try {
-                conn.unwrap(PGConnection.class).cancelQuery();
-            } catch (SQLException e) {
-                // The count ends with the connection below anyway.
-            }
-        }
-        try {
-            facts.join();
-        } catch (RuntimeException e) {
-            // Reported through facts(), or irrelevant once the snapshot is discarded.
-        }
-        closeQuietly(conn, null);
+        closeQuietly(conn, dump);
     }
 
     private static void closeQuietly(Connection conn, ChildProcess dump) {
