@@ -256,4 +256,25 @@ class PostgresRoundTripTest extends PostgresFixture {
         assertEquals(0, verify.exit(), verify.toString());
         assertTrue(verify.out().contains("row counts: 2 tables, 5000 rows, equal to the manifest"), verify.out());
     }
+
+    @Test
+    void aTableTheDumpNamesInAnotherEncodingIsCountedInTheSnapshot() throws Exception {
+        // pg_dump writes names in the database's encoding; Lifeboat reads the archive's as UTF-8,
+        // so a LATIN1 name does not match and that one table is counted in the exported snapshot.
+        String db = server.adopt(PgTestServer.unique("lbt_latin1"));
+        PgTestServer.execute("postgres", "CREATE DATABASE " + db
+                + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        PgTestServer.execute(db, "CREATE TABLE public.\"café\" (id int)",
+                "INSERT INTO public.\"café\" SELECT generate_series(1, 321)",
+                "CREATE TABLE public.plain (id int)", "INSERT INTO public.plain SELECT generate_series(1, 45)");
+
+        Cli.Result backup = cli.run("backup", "--no-encrypt", PgTestServer.url("postgres", db), "--repo", repo.toString(),
+                "--json");
+        assertEquals(0, backup.exit(), backup.toString());
+        Manifest manifest = manifest(backup);
+        assertEquals(Map.of("public.café", 321L, "public.plain", 45L), manifest.facts().tableRows());
+        assertEquals("dump+snapshot", manifest.facts().properties().get("row_counts_from"));
+        Cli.Result verify = cli.run("verify", "latest", "--repo", repo.toString());
+        assertEquals(0, verify.exit(), verify.toString());
+    }
 }
