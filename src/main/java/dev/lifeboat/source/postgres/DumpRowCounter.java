@@ -217,7 +217,7 @@ final class DumpRowCounter {
             stepAside = true;
             return;
         }
-        entryFields = List.of(EntryField.values()).stream()
+        entryFields = java.util.Arrays.stream(EntryField.values())
                 .filter(f -> f != EntryField.TABLE_AM || minor >= 14)
                 .filter(f -> f != EntryField.RELKIND || minor >= 16)
                 .toList();

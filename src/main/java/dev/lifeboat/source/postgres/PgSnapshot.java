@@ -91,6 +91,7 @@ final class PgSnapshot implements Snapshot {
         InputStream stdout = dump.stdout(this::failure);
         return mode == PostgresOptions.FactsMode.EXACT ? counter.counting(stdout) : stdout;
     }
+
     private LifeboatException failure(int exit) {
         String stderr = dump.stderr();
         String cause = dump.diagnosis();
@@ -120,6 +121,15 @@ final class PgSnapshot implements Snapshot {
             return described;
         }
         Map<QualifiedName, Long> counted = counter.rows().orElse(Map.of());
+        Map<String, String> properties = new LinkedHashMap<>(described.properties());
+        long fromDump = tables.stream().filter(t -> counted.containsKey(t.name())).count();
+        properties.put("row_counts_from", fromDump == tables.size() ? "dump"
+                : fromDump == 0 ? "snapshot" : "dump+snapshot");
+        return new Facts(described.engine(), described.engineVersion(), exactRows(counted), properties);
+    }
+
+    /** The dump's counts, and a count(*) in the exported snapshot of each table the dump did not show. */
+    private Map<String, Long> exactRows(Map<QualifiedName, Long> counted) {
         Map<String, Long> rows = new LinkedHashMap<>();
         boolean prepared = false;
         try {
@@ -134,11 +144,7 @@ final class PgSnapshot implements Snapshot {
         } catch (SQLException e) {
             throw PgErrors.query(client, "count the rows of the snapshot", e);
         }
-        Map<String, String> properties = new LinkedHashMap<>(described.properties());
-        long fromDump = tables.stream().filter(t -> counted.containsKey(t.name())).count();
-        properties.put("row_counts_from", fromDump == tables.size() ? "dump"
-                : fromDump == 0 ? "snapshot" : "dump+snapshot");
-        return new Facts(described.engine(), described.engineVersion(), rows, properties);
+        return rows;
     }
 
     @Override
