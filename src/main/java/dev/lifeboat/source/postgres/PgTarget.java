@@ -58,9 +58,10 @@ final class PgTarget implements RestoreTarget {
     @Override
     public void checkReplaceable() {
         String database = client.url().database();
+        PgTools.Probe restore = tools.probe("pg_restore"); // reports its version while we connect
         try (Connection conn = admin().connect()) {
             PgVersion server = PgCatalog.serverVersion(conn);
-            tools.require("pg_restore", server);
+            restore.require(server);
             PgCatalog.Role role = PgCatalog.role(conn);
             if (!role.superuser() && !role.createDb()) {
                 throw new LifeboatException(ExitCode.TARGET, "role " + role.name() + " may not create databases,"
