@@ -118,6 +118,29 @@ class DumpRowCounterTest {
     }
 
     @Test
+    void dataWithoutTheEndOfDataMarkerCountsEveryLine() throws Exception {
+        // A pg_dump that ended its COPY data without the marker line: a last row of empty lines,
+        // or a last row written \\. (the value \.), is still a row.
+        byte[] marker = {0, 5, 0, 0, 0, '\\', '.', '\n', '\n', '\n'};
+        java.io.ByteArrayOutputStream without = new java.io.ByteArrayOutputStream();
+        int removed = 0;
+        for (int i = 0; i < archive.length; i++) {
+            if (i + marker.length <= archive.length
+                    && Arrays.equals(archive, i, i + marker.length, marker, 0, marker.length)) {
+                i += marker.length - 1;
+                removed++;
+            } else {
+                without.write(archive[i]);
+            }
+        }
+        Map<QualifiedName, Long> expected = serverCounts();
+        assertEquals(expected.size(), removed, "one marker per table");
+        for (int maxPiece : new int[] {1, 4096}) {
+            assertEquals(expected, count(without.toByteArray(), maxPiece, maxPiece).orElseThrow());
+        }
+    }
+
+    @Test
     void readingThroughTheCountingStreamLeavesTheBytesAlone() throws Exception {
         DumpRowCounter counter = new DumpRowCounter();
         byte[] read = counter.counting(new java.io.ByteArrayInputStream(archive)).readAllBytes();
