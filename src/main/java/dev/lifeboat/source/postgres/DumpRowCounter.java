@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.Optional;
  * Counts the rows of every table in a pg_dump custom-format archive as it streams past, so the
  * counts are those of the very bytes that are stored, in pg_dump's own snapshot, with no second
  * scan of the tables on the server. A table's data block is its {@link CopyLines COPY text} cut
- * into length-prefixed chunks; the archive's table of contents names the table of each block. An archive it does not know (another version,
- * compressed data) makes it step aside, and {@link #rows()} is empty: the caller counts in the
- * snapshot instead.
+ * into length-prefixed chunks; the archive's table of contents names the table of each block.
+ * An archive it does not know (another version, compressed data) makes it step aside, and
+ * {@link #rows()} is empty: the caller counts in the snapshot instead.
  */
 final class DumpRowCounter {
     private static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
@@ -54,7 +55,6 @@ final class DumpRowCounter {
     private final byte[] raw = new byte[16];
     private final byte[] kept = new byte[KEPT_STRING];
     private List<EntryField> entryFields;
-    private int minor;
     private int intSize;
     private int offSize;
 
@@ -209,7 +209,7 @@ final class DumpRowCounter {
                 return;
             }
         }
-        minor = b[off + 6];
+        int minor = b[off + 6];
         intSize = b[off + 8];
         offSize = b[off + 9];
         if (b[off + 5] != 1 || minor < FIRST_MINOR || minor > LAST_MINOR || intSize < 1 || intSize > 8
@@ -217,7 +217,7 @@ final class DumpRowCounter {
             stepAside = true;
             return;
         }
-        entryFields = java.util.Arrays.stream(EntryField.values())
+        entryFields = Arrays.stream(EntryField.values())
                 .filter(f -> f != EntryField.TABLE_AM || minor >= 14)
                 .filter(f -> f != EntryField.RELKIND || minor >= 16)
                 .toList();

@@ -131,14 +131,12 @@ final class PgSnapshot implements Snapshot {
     /** The dump's counts, and a count(*) in the exported snapshot of each table the dump did not show. */
     private Map<String, Long> exactRows(Map<QualifiedName, Long> counted) {
         Map<String, Long> rows = new LinkedHashMap<>();
-        boolean prepared = false;
         try {
+            if (!counted.keySet().containsAll(tables.stream().map(Table::name).toList())) {
+                PgCatalog.prepareCounts(conn);
+            }
             for (Table table : tables) {
                 Long n = counted.get(table.name());
-                if (n == null && !prepared) {
-                    PgCatalog.prepareCounts(conn);
-                    prepared = true;
-                }
                 rows.put(table.name().toString(), n != null ? n : PgCatalog.count(conn, table.name()));
             }
         } catch (SQLException e) {
