@@ -3,12 +3,12 @@ package dev.lifeboat.source.postgres;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.postgresql.Driver;
 
 /**
  * How Lifeboat reaches one PostgreSQL server: its own JDBC connections, and the environment of
@@ -18,6 +18,12 @@ import java.util.Properties;
  * @param failure the exit code for this side's failures: SOURCE for backups, TARGET for restores
  */
 record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
+    /**
+     * pgjdbc's driver, used directly: DriverManager's first connection would load and initialise
+     * every JDBC driver on the class path first, SQLite's included.
+     */
+    private static final Driver DRIVER = new Driver();
+
     PgClient {
         env = Map.copyOf(env);
     }
@@ -56,7 +62,7 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
         String jdbc = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + url.port() + "/"
                 + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
         try {
-            return DriverManager.getConnection(jdbc, props);
+            return DRIVER.connect(jdbc, props);
         } catch (SQLException e) {
             throw PgErrors.connect(this, database, e);
         }
