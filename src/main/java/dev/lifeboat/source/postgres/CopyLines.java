@@ -29,7 +29,12 @@ final class CopyLines {
 
     /** Counts the lines of the next {@code n} bytes of text; {@link #endsWith} must see its last bytes. */
     void add(byte[] b, int off, int n) {
-        lines += count(b, off, n);
+        add(count(b, off, n), n);
+    }
+
+    /** Takes {@code n} more bytes of text holding {@code newlines} newlines, counted by the caller. */
+    void add(long newlines, long n) {
+        lines += newlines;
         bytes += n;
     }
 
@@ -62,10 +67,7 @@ final class CopyLines {
         long count = 0;
         int i = off;
         for (int end = off + len - 7; i < end; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
-            // A byte's high bit ends up clear exactly where x held a zero byte: no carry crosses bytes.
-            long nonZero = ((x & LOW_SEVEN) + LOW_SEVEN) | x;
-            count += Long.bitCount(~(nonZero | LOW_SEVEN));
+            count += newlines((long) LONGS.get(b, i));
         }
         for (int end = off + len; i < end; i++) {
             if (b[i] == '\n') {
@@ -73,5 +75,13 @@ final class CopyLines {
             }
         }
         return count;
+    }
+
+    /** The newline bytes among the eight of {@code word}, without a branch. */
+    static int newlines(long word) {
+        long x = word ^ NEWLINES;
+        // A byte's high bit ends up clear exactly where x held a zero byte: no carry crosses bytes.
+        long nonZero = ((x & LOW_SEVEN) + LOW_SEVEN) | x;
+        return Long.bitCount(~(nonZero | LOW_SEVEN));
     }
 }

@@ -4,6 +4,9 @@ import dev.lifeboat.source.postgres.PgScope.QualifiedName;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +34,9 @@ final class DumpRowCounter {
     /** The longest kept string: TOC tags and schema names are identifiers of at most 63 bytes. */
     private static final int KEPT_STRING = 256;
     private static final int RECENT = CopyLines.TAIL - 1;
+    /** An int field: a sign byte and four bytes (pg_dump writes its C int, four bytes everywhere). */
+    private static final int INT_FIELD = 1 + Integer.BYTES;
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private enum Step {
         HEADER, COMPRESSION_BYTE, COMPRESSION_LEVEL, DATE, DB_NAME, SERVER_VERSION, DUMP_VERSION, TOC_COUNT,
@@ -55,7 +61,6 @@ final class DumpRowCounter {
     private final byte[] raw = new byte[16];
     private final byte[] kept = new byte[KEPT_STRING];
     private List<EntryField> entryFields;
-    private int intSize;
     private int offSize;
 
     private Step step = Step.HEADER;
@@ -117,28 +122,38 @@ final class DumpRowCounter {
 
     /**
      * The hot loop of a data block: the rows of the chunks that lie whole in {@code b}, their
-     * lengths read in place. Returns where it stopped: at the block's end, or at a chunk that
-     * goes on in the next buffer, both left to the general path.
+     * lengths read in place. The newlines of the whole run of chunks are counted at once, less
+     * those of the length fields between them. Returns where it stopped: at the block's end, or
+     * at a chunk that goes on in the next buffer, both left to the general path.
      */
     private int wholeChunks(byte[] b, int off, int end) {
-        int header = 1 + intSize;
+        int first = off;
         int chunks = 0;
-        while (end - off > header) {
+        long text = 0;
+        long headerNewlines = 0;
+        while (end - off > INT_FIELD) {
             long length = readInt(b, off);
-            if (length <= 0 || length > end - off - header) {
+            // One test for both ends, the block's (a length of 0) and the buffer's, so that the
+            // compiled loop has no branch that is only taken once in a while.
+            if (Long.compareUnsigned(length - 1, end - off - INT_FIELD - 1) >= 0) {
                 break;
             }
-            int start = off + header;
-            blockText.add(b, start, (int) length);
+            // The sign byte of a positive length is 0, so only the length's own bytes can be newlines.
+            headerNewlines += CopyLines.newlines(length);
+            int start = off + INT_FIELD;
             // Where the last chunks lie: their bytes are the text's end, copied once below.
             recentStarts[chunks & RECENT] = start;
             recentLengths[chunks & RECENT] = (int) length;
             chunks++;
+            text += length;
             off = start + (int) length;
         }
-        // TAIL chunks of at least one byte each hold the text's last TAIL bytes.
-        for (int i = Math.max(0, chunks - CopyLines.TAIL); i < chunks; i++) {
-            blockText.endsWith(b, recentStarts[i & RECENT], recentLengths[i & RECENT]);
+        if (chunks > 0) {
+            blockText.add(CopyLines.count(b, first, off - first) - headerNewlines, text);
+            // TAIL chunks of at least one byte each hold the text's last TAIL bytes.
+            for (int i = Math.max(0, chunks - CopyLines.TAIL); i < chunks; i++) {
+                blockText.endsWith(b, recentStarts[i & RECENT], recentLengths[i & RECENT]);
+            }
         }
         return off;
     }
@@ -171,6 +186,16 @@ final class DumpRowCounter {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
+                if (n > 0) {
+                    accept(b, off, n);
+                }
+                return n;
+            }
+
+            /** Counts what a pipe hands over in a few KiB per read once the caller's buffer is full. */
+            @Override
+            public int readNBytes(byte[] b, int off, int len) throws IOException {
+                int n = in.readNBytes(b, off, len);
                 if (n > 0) {
                     accept(b, off, n);
                 }
@@ -210,9 +235,8 @@ final class DumpRowCounter {
             }
         }
         int minor = b[off + 6];
-        intSize = b[off + 8];
         offSize = b[off + 9];
-        if (b[off + 5] != 1 || minor < FIRST_MINOR || minor > LAST_MINOR || intSize < 1 || intSize > 8
+        if (b[off + 5] != 1 || minor < FIRST_MINOR || minor > LAST_MINOR || b[off + 8] != Integer.BYTES
                 || offSize < 1 || offSize > 8 || b[off + 10] != CUSTOM_FORMAT) {
             stepAside = true;
             return;
@@ -390,7 +414,7 @@ final class DumpRowCounter {
     }
 
     private void expectInt(Step next) {
-        expectRaw(next, 1 + intSize);
+        expectRaw(next, INT_FIELD);
     }
 
     /** A string is an int length (negative for NULL), then its bytes. */
@@ -399,12 +423,9 @@ final class DumpRowCounter {
         stringLength = true;
     }
 
-    /** pg_dump's int: a sign byte, then intSize bytes, least significant first. */
+    /** pg_dump's int: a sign byte, then four bytes, least significant first. */
     private long readInt(byte[] b, int off) {
-        long value = 0;
-        for (int i = intSize; i >= 1; i--) {
-            value = (value << 8) | (b[off + i] & 0xff);
-        }
+        long value = Integer.toUnsignedLong((int) INTS.get(b, off + 1));
         return b[off] == 0 ? value : -value;
     }
 }

@@ -142,10 +142,26 @@ class DumpRowCounterTest {
 
     @Test
     void readingThroughTheCountingStreamLeavesTheBytesAlone() throws Exception {
-        DumpRowCounter counter = new DumpRowCounter();
-        byte[] read = counter.counting(new java.io.ByteArrayInputStream(archive)).readAllBytes();
-        assertTrue(Arrays.equals(archive, read));
-        assertEquals(3000L, counter.rows().orElseThrow().get(new QualifiedName("public", "texts")));
+        Map<QualifiedName, Long> expected = serverCounts();
+        for (boolean fillingBuffers : new boolean[] {false, true}) {
+            DumpRowCounter counter = new DumpRowCounter();
+            // Like a pipe, the source hands over a few bytes per read.
+            java.io.InputStream trickle = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(archive)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    return super.read(b, off, Math.min(len, 7));
+                }
+            };
+            java.io.InputStream counting = counter.counting(trickle);
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = fillingBuffers ? counting.readNBytes(buffer, 0, buffer.length)
+                    : counting.read(buffer)) > 0; ) {
+                read.write(buffer, 0, n);
+            }
+            assertTrue(Arrays.equals(archive, read.toByteArray()), "filling buffers: " + fillingBuffers);
+            assertEquals(expected, counter.rows().orElseThrow(), "filling buffers: " + fillingBuffers);
+        }
     }
 
     @Test
@@ -161,6 +177,9 @@ class DumpRowCounterTest {
         byte[] newer = archive.clone();
         newer[6] = 99; // archive version 1.99
         assertEquals(Optional.empty(), count(newer, 4096, 1));
+        byte[] wideInts = archive.clone();
+        wideInts[8] = 8; // a pg_dump whose C int has 8 bytes
+        assertEquals(Optional.empty(), count(wideInts, 4096, 1));
         byte[] notAnArchive = "PGDMQ and then something else entirely".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(Optional.empty(), count(notAnArchive, 4096, 1));
         assertEquals(Optional.empty(), count(new byte[0], 4096, 1));
