@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Which part of a database a backup holds, with pg_dump's rules: tables named with --table are
@@ -35,6 +36,19 @@ public record PgScope(List<String> schemas, List<String> excludeSchemas, List<Qu
         @Override
         public String toString() {
             return schema + "." + table;
+        }
+
+        // Written out: the generated equals and hashCode bootstrap through invokedynamic on first
+        // use, about 10 ms in a fresh JVM, and a backup first uses them in the middle of the dump.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof QualifiedName name && Objects.equals(schema, name.schema)
+                    && Objects.equals(table, name.table);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(schema) + Objects.hashCode(table);
         }
     }
 
