@@ -11,6 +11,7 @@ import dev.lifeboat.testing.TestDatabases;
 import dev.lifeboat.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -107,5 +108,25 @@ class StockToolsTest {
         Tools.Output version = Tools.run(List.of("./lifeboat", "--version"), Map.of(), null);
         assertEquals(0, version.exit(), version.err());
         assertEquals(true, version.out().startsWith("lifeboat "), version.out());
+    }
+
+    @Test
+    void aCopiedCheckoutsLauncherMakesItsOwnClassDataArchive() throws Exception {
+        // The original's archive records its jar's path; the JVM would silently ignore it in the copy.
+        assertEquals(0, Tools.run(List.of("./lifeboat", "--version"), Map.of(), null).exit());
+        Path copy = dir.resolve("copied-checkout");
+        Files.createDirectories(copy.resolve("target"));
+        Files.copy(Path.of("lifeboat"), copy.resolve("lifeboat"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (var built = Files.list(Path.of("target"))) {
+            for (Path file : built.filter(f -> f.getFileName().toString().matches("lifeboat(-\\d+\\.jsa|\\.jar)"))
+                    .toList()) {
+                Files.copy(file, copy.resolve("target").resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        // With -Xshare:on a JVM refuses to start on an archive it cannot use, instead of running without it.
+        Tools.Output version = Tools.run(List.of(copy.resolve("lifeboat").toString(), "--version"),
+                Map.of("LIFEBOAT_JAVA_OPTS", "-Xshare:on"), null);
+        assertEquals(0, version.exit(), version.out() + version.err());
+        assertTrue(version.out().startsWith("lifeboat "), version.out());
     }
 }
