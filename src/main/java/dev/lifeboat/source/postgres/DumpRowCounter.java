@@ -185,17 +185,16 @@ final class DumpRowCounter {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    accept(b, off, n);
-                }
-                return n;
+                return counted(b, off, super.read(b, off, len));
             }
 
             /** Counts what a pipe hands over in a few KiB per read once the caller's buffer is full. */
             @Override
             public int readNBytes(byte[] b, int off, int len) throws IOException {
-                int n = in.readNBytes(b, off, len);
+                return counted(b, off, in.readNBytes(b, off, len));
+            }
+
+            private int counted(byte[] b, int off, int n) {
                 if (n > 0) {
                     accept(b, off, n);
                 }
