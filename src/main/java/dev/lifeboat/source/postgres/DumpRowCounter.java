@@ -135,7 +135,7 @@ final class DumpRowCounter {
             long length = readInt(b, off);
             // One test for both ends, the block's (a length of 0) and the buffer's, so that the
             // compiled loop has no branch that is only taken once in a while.
-            if (Long.compareUnsigned(length - 1, end - off - INT_FIELD - 1) >= 0) {
+            if (Long.compareUnsigned(length - 1, end - off - INT_FIELD) >= 0) {
                 break;
             }
             // The sign byte of a positive length is 0, so only the length's own bytes can be newlines.
