@@ -234,7 +234,7 @@ run_stock_restore() {
   log "  zstd -d | pg_restore #$i: $(secs $(( t1 - t0 ))) s"
 }
 # Untimed, as for the backups: the first timed restore, always Lifeboat's, took 18.3 s against about
-# 14.2 s for its other runs (2026-12-01), a cost of being first after the backups, not of the tool.
+# 14.2 s for its other runs (2026-12-01), so no timed restore is now the first after the backups.
 log "warm-up: one untimed restore with each tool..."
 warm="${db}_warm_up"
 restored+=( "$warm" )
