@@ -103,7 +103,7 @@ final class DumpRowCounter {
                     bodyDone();
                 }
             } else if (have == 0 && end - off >= need) {
-                // The common case, a field whole in the buffer (a chunk length): read it where it lies.
+                // The common case, a field whole in the buffer (a TOC field, a block's end): read it where it lies.
                 int n = need;
                 rawDone(b, off);
                 off += n;

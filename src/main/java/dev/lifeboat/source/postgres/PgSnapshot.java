@@ -125,14 +125,15 @@ final class PgSnapshot implements Snapshot {
         long fromDump = tables.stream().filter(t -> counted.containsKey(t.name())).count();
         properties.put("row_counts_from", fromDump == tables.size() ? "dump"
                 : fromDump == 0 ? "snapshot" : "dump+snapshot");
-        return new Facts(described.engine(), described.engineVersion(), exactRows(counted), properties);
+        return new Facts(described.engine(), described.engineVersion(),
+                exactRows(counted, fromDump < tables.size()), properties);
     }
 
     /** The dump's counts, and a count(*) in the exported snapshot of each table the dump did not show. */
-    private Map<String, Long> exactRows(Map<QualifiedName, Long> counted) {
+    private Map<String, Long> exactRows(Map<QualifiedName, Long> counted, boolean someUncounted) {
         Map<String, Long> rows = new LinkedHashMap<>();
         try {
-            if (!counted.keySet().containsAll(tables.stream().map(Table::name).toList())) {
+            if (someUncounted) {
                 PgCatalog.prepareCounts(conn);
             }
             for (Table table : tables) {
