@@ -161,7 +161,7 @@ run_lifeboat_backup() {
   local counted; counted=$(sed -n 's/^ *"public.events" : \([0-9]*\).*/\1/p' "$run/backup.json")
   [[ $counted == "$ROWS" ]] || die "Lifeboat's manifest counts ${counted:-no} rows in public.events, expected $ROWS"
   log "  lifeboat backup #$i: $(secs $(( t1 - t0 ))) s"
-  (( i > 1 )) && rm -rf "$run/repo-$(( i - 1 ))"
+  (( i > 0 )) && rm -rf "$run/repo-$(( i - 1 ))"
   return 0
 }
 run_zstd_backup() {
@@ -184,9 +184,9 @@ run_fc_backup() {
 }
 # Untimed, so that no timed run is the first to read the database from disk or to start a JVM.
 log "warm-up: one untimed backup with each tool..."
-pg_dump -Fc -Z0 -d "$db" | zstd -q -$LEVEL -T0 >/dev/null
-"$lifeboat" backup "$PGURL/$db" --repo "$run/repo-warm-up" --compress zstd --level "$LEVEL" --no-encrypt >/dev/null
-rm -rf "$run/repo-warm-up"
+run_zstd_backup 0
+run_lifeboat_backup 0
+zs_backup=(); lb_backup=(); lb_inproc=()
 log "backup: $REPEAT run(s) each, rotating which tool goes first..."
 for (( i = 1; i <= REPEAT; i++ )); do
   case $(( i % 3 )) in
@@ -236,13 +236,9 @@ run_stock_restore() {
 # Untimed, as for the backups: the first timed restore, always Lifeboat's, took 18.3 s against about
 # 14.2 s for its other runs (2026-12-01), so no timed restore is now the first after the backups.
 log "warm-up: one untimed restore with each tool..."
-warm="${db}_warm_up"
-restored+=( "$warm" )
-"$lifeboat" restore latest --repo "$repo" --to "$PGURL/$warm" >/dev/null
-dropdb "$warm"
-createdb -T template0 "$warm"
-zstd -q -d -c "$object" | pg_restore --exit-on-error -d "$warm"
-dropdb "$warm"
+run_lifeboat_restore 0
+run_stock_restore 0
+lb_restore=(); st_restore=()
 log "restore of $object: $REPEAT run(s) each..."
 for (( i = 1; i <= REPEAT; i++ )); do
   if (( i % 2 )); then run_lifeboat_restore "$i"; run_stock_restore "$i"
