@@ -122,6 +122,8 @@ public final class BackupRunner {
     private static void lock(Destination d, String name, List<RepositoryLock> locks, List<String> warnings)
             throws IOException {
         try {
+            // A new repository is created first, so even the first backups into it are locked against each other.
+            d.repository().create();
             RepositoryLock lock = d.repository().lock(lockScope(name), "backup");
             locks.add(lock);
             lock.tookOverFrom().ifPresent(holder -> warnings.add("took over the stale lock of " + holder));

@@ -1,6 +1,5 @@
 package dev.lifeboat.catalog;
 
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.repository.Repository;
@@ -25,7 +24,11 @@ public final class CatalogRebuild {
                         m.seal().plainSize(), m.seal().storedSize(), null));
                 VerificationRecord last = null;
                 for (byte[] bytes : repository.records(m.id(), "verify-")) {
-                    last = Json.read(bytes, VerificationRecord.class);
+                    java.util.Optional<VerificationRecord> read = VerificationRecord.read(bytes, m.id());
+                    if (read.isEmpty()) {
+                        continue;
+                    }
+                    last = read.get();
                     catalog.putFinishedRun(new Run(0, "verify", "manual", last.passed() ? Run.COMPLETED : Run.FAILED,
                             m.name(), location, m.id(), last.verifiedAt(), last.verifiedAt(), null, null, null,
                             last.error()));

@@ -4,6 +4,10 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryContents;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Map;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.KeyCheck;
 import java.util.List;
@@ -31,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Only backups with this name.")
     String name;
 
-    @Option(names = "--json", description = "Print the manifests as a JSON array.")
+    @Option(names = "--json", description = "Print the manifests as a JSON array; a damaged backup is an object with its 'id' and 'damaged' (the reason).")
     boolean json;
 
     @Mixin
@@ -39,18 +43,27 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Manifest> manifests;
+        RepositoryContents contents;
         try (Repository repository = services.repository(repo)) {
-            manifests = repository.manifests().stream().filter(m -> name == null || m.name().equals(name)).toList();
+            contents = repository.contents();
         }
+        List<Manifest> manifests = contents.backups().stream().filter(m -> name == null || m.name().equals(name))
+                .toList();
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            spec.commandLine().getOut().println(Json.writeString(manifests));
-        } else if (current.isPresent()) {
-            Output.table(spec.commandLine().getOut(), manifests, "KEY", m -> opens(m, current.get()));
-        } else {
-            Output.table(spec.commandLine().getOut(), manifests);
+            List<Object> entries = new ArrayList<>(manifests);
+            contents.damaged().forEach(d -> entries.add(Map.of("id", d.id(), "damaged", d.reason())));
+            out.println(Json.writeString(entries));
+            return ExitCode.OK.code();
         }
+        if (current.isPresent()) {
+            Output.table(out, manifests, "KEY", m -> opens(m, current.get()));
+        } else {
+            Output.table(out, manifests);
+        }
+        // A damaged manifest cannot say whose backup it is, so --name does not hide it.
+        contents.damaged().forEach(d -> out.println(Output.damaged(d)));
         return ExitCode.OK.code();
     }
 

@@ -32,6 +32,11 @@ final class Output {
                 encryption(m), m.durationMillis() / 1000.0);
     }
 
+    /** A backup whose manifest cannot be trusted: never restored, never taken as latest. */
+    static String damaged(dev.lifeboat.repository.DamagedBackup damaged) {
+        return "DAMAGED " + damaged.id() + ": " + damaged.reason() + "; it is never restored or used as 'latest'";
+    }
+
     static void table(PrintWriter out, List<Manifest> manifests) {
         table(out, manifests, "", m -> "");
     }

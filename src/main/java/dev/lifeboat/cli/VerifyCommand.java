@@ -10,6 +10,7 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryContents;
 import dev.lifeboat.verify.Verifier;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -76,8 +77,10 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         List<VerificationRecord> records = new ArrayList<>();
-        int failed = 0;
-        for (Manifest manifest : repository.manifests()) {
+        RepositoryContents contents = repository.contents();
+        int failed = contents.damaged().size();
+        contents.damaged().forEach(d -> out.println(Output.damaged(d)));
+        for (Manifest manifest : contents.backups()) {
             if (name != null && !manifest.name().equals(name)) {
                 continue;
             }

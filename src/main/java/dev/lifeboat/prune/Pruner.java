@@ -1,6 +1,5 @@
 package dev.lifeboat.prune;
 
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.repository.Repository;
@@ -95,7 +94,7 @@ public final class Pruner {
 
     private static boolean passedVerification(Repository repository, Manifest manifest) throws IOException {
         for (byte[] record : repository.records(manifest.id(), "verify-")) {
-            if (Json.read(record, VerificationRecord.class).passed()) {
+            if (VerificationRecord.read(record, manifest.id()).map(VerificationRecord::passed).orElse(false)) {
                 return true;
             }
         }

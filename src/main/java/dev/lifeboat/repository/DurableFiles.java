@@ -85,6 +85,37 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Creates {@code target} whole with {@code content} unless it exists: the complete file appears
+     * under its name at once (a hard link of a fsynced temp file), and of two processes creating
+     * it at the same time exactly one succeeds. Returns false when it already existed.
+     */
+    public static boolean createOnce(Path target, byte[] content) throws IOException {
+        Path temp = tempSibling(target);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), privateFile())) {
+                channel.write(ByteBuffer.wrap(content));
+                channel.force(true);
+            }
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException || Files.exists(target)) {
+                    return false;
+                }
+                // A file system without hard links: a rename that refuses an existing target comes closest.
+                Files.move(temp, target);
+            }
+            syncDirectory(target.toAbsolutePath().getParent());
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     /** Atomically renames {@code from} to {@code to} and makes the rename durable. */
     public static void moveDurably(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

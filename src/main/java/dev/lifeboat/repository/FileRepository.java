@@ -2,7 +2,6 @@ package dev.lifeboat.repository;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.manifest.BackupIds;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import java.io.IOException;
@@ -32,10 +31,12 @@ public final class FileRepository implements Repository {
     static final String MANIFEST = "manifest.json";
     static final String OWNER = ".owner";
     private final Path root;
+    private final RepositoryFolder folder;
     private final FileLocks locks;
 
     public FileRepository(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.folder = new RepositoryFolder(this.root);
         this.locks = new FileLocks(this.root.resolve("locks"), this.root.toString(), java.time.Clock.systemUTC());
     }
 
@@ -49,10 +50,20 @@ public final class FileRepository implements Repository {
     }
 
     private Path backupDir(String backupId) {
-        if (!BackupIds.isValid(backupId)) {
-            throw new IllegalArgumentException("not a backup id: " + backupId);
+        if (!StoredNames.isBackupId(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + StoredNames.printable(backupId));
         }
         return backups().resolve(backupId);
+    }
+
+    /** The folder of an existing backup, refused when it or the backups folder is a link. */
+    private Path existingBackupDir(String backupId) throws IOException {
+        folder.realFolder(backups());
+        return folder.realFolder(backupDir(backupId));
+    }
+
+    private Path descriptorFile() {
+        return root.resolve(RepositoryDescriptor.FILE_NAME);
     }
 
     @Override
@@ -60,6 +71,7 @@ public final class FileRepository implements Repository {
         try {
             ensureCreated();
             Path dir = backupDir(backupId);
+            folder.realFolder(backups());
             DurableFiles.createPrivateDirectories(dir);
             DurableFiles.writeAtomically(dir.resolve(OWNER),
                     ProcessOwner.current().token().getBytes(StandardCharsets.UTF_8));
@@ -69,34 +81,56 @@ public final class FileRepository implements Repository {
         }
     }
 
+    @Override
+    public void create() throws IOException {
+        try {
+            ensureCreated();
+        } catch (IOException e) {
+            throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    /**
+     * Creates the repository if it is new: the descriptor appears whole and at most once (a hard
+     * link of a complete temp file), so two first backups agree on one repository.
+     */
     private void ensureCreated() throws IOException {
-        Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
-        if (Files.exists(descriptor)) {
-            readDescriptor(descriptor);
+        Path descriptor = descriptorFile();
+        if (Files.exists(descriptor, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            readDescriptor();
             return;
         }
         if (Files.isDirectory(root)) {
-            try (Stream<Path> entries = Files.list(root)) {
-                if (entries.findAny().isPresent()) {
-                    throw new LifeboatException(ExitCode.REPOSITORY, root + " is not empty and is not a Lifeboat"
-                            + " repository (no " + RepositoryDescriptor.FILE_NAME + "); choose a new or empty folder");
-                }
+            if (holdsForeignEntries() && !Files.exists(descriptor, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new LifeboatException(ExitCode.REPOSITORY, root + " is not empty and is not a Lifeboat"
+                        + " repository (no " + RepositoryDescriptor.FILE_NAME + "); choose a new or empty folder");
             }
         } else if (Files.exists(root)) {
             throw new LifeboatException(ExitCode.REPOSITORY, root + " is a file, not a folder; choose a folder"
                     + " for the repository");
         }
-        DurableFiles.createPrivateDirectories(backups());
+        DurableFiles.createPrivateDirectories(root);
         RepositoryDescriptor created = new RepositoryDescriptor(RepositoryDescriptor.KIND,
                 RepositoryDescriptor.FORMAT, UUID.randomUUID().toString(), Instant.now(), null);
-        DurableFiles.writeAtomically(descriptor, Json.write(created));
+        DurableFiles.createOnce(descriptor, Json.write(created));
+        readDescriptor();
+        DurableFiles.createPrivateDirectories(folder.realFolder(backups()));
+    }
+
+    /** Entries other than what a repository being created right now by another process has. */
+    private boolean holdsForeignEntries() throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.map(e -> e.getFileName().toString()).anyMatch(n -> !n.startsWith(DurableFiles.TEMP_PREFIX)
+                    && !n.equals(RepositoryDescriptor.FILE_NAME) && !n.equals("backups") && !n.equals("locks"));
+        }
     }
 
     @Override
     public Upload startReplacement(Manifest existing, String newObjectName) throws IOException {
         requireExisting();
-        Path dir = backupDir(existing.id());
-        if (!Files.exists(dir.resolve(MANIFEST)) || newObjectName.equals(existing.object())) {
+        Path dir = existingBackupDir(existing.id());
+        if (!StoredNames.isObjectName(newObjectName) || !StoredNames.isObjectName(existing.object())
+                || !Files.exists(dir.resolve(MANIFEST)) || newObjectName.equals(existing.object())) {
             throw new IllegalArgumentException("replacement needs an existing backup and a new object name");
         }
         return new FileUpload(dir, dir.resolve(newObjectName), Optional.of(dir.resolve(existing.object())));
@@ -104,89 +138,118 @@ public final class FileRepository implements Repository {
 
     @Override
     public Optional<Manifest.EncryptionInfo> pinnedEncryption() throws IOException {
-        Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
-        return Files.exists(descriptor) ? Optional.ofNullable(readDescriptor(descriptor).pinnedEncryption())
-                : Optional.empty();
+        return Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                ? Optional.ofNullable(readDescriptor().pinnedEncryption()) : Optional.empty();
     }
 
     @Override
     public void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException {
         try {
             ensureCreated();
-            Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
-            RepositoryDescriptor d = readDescriptor(descriptor);
-            DurableFiles.writeAtomically(descriptor, Json.write(new RepositoryDescriptor(d.kind(), d.format(), d.id(),
+            RepositoryDescriptor d = readDescriptor();
+            DurableFiles.writeAtomically(descriptorFile(), Json.write(new RepositoryDescriptor(d.kind(), d.format(), d.id(),
                     d.createdAt(), encryption)));
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
     }
 
-    private RepositoryDescriptor readDescriptor(Path descriptor) throws IOException {
-        RepositoryDescriptor found = Json.read(Files.readAllBytes(descriptor), RepositoryDescriptor.class);
-        if (!RepositoryDescriptor.KIND.equals(found.kind()) || found.format() > RepositoryDescriptor.FORMAT) {
-            throw new LifeboatException(ExitCode.REPOSITORY, root + " has repository format " + found.format()
-                    + ", newer than this Lifeboat understands; upgrade Lifeboat");
+    private RepositoryDescriptor readDescriptor() throws IOException {
+        Path descriptor = descriptorFile();
+        try {
+            byte[] bytes = folder.readSmall(descriptor).orElseThrow(() -> new NoSuchFileException(descriptor.toString()));
+            return Descriptors.parse(bytes, descriptor.toString());
+        } catch (RepositoryFolder.NotOurs e) {
+            throw new LifeboatException(ExitCode.REPOSITORY, "the repository descriptor " + descriptor + " is not"
+                    + " Lifeboat's (" + e.getMessage() + "); restore it from a copy, or choose another --repo");
         }
-        return found;
     }
 
     private void requireExisting() throws IOException {
-        Path descriptor = root.resolve(RepositoryDescriptor.FILE_NAME);
-        if (!Files.exists(descriptor)) {
+        if (!Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new LifeboatException(ExitCode.NOT_FOUND, "no Lifeboat repository at " + root
                     + "; check the --repo path (a repository is created by the first backup)");
         }
-        readDescriptor(descriptor);
+        readDescriptor();
     }
 
     @Override
-    public List<Manifest> manifests() throws IOException {
+    public RepositoryContents contents() throws IOException {
         requireExisting();
         List<Manifest> found = new ArrayList<>();
-        for (Path dir : backupDirs()) {
-            Path manifest = dir.resolve(MANIFEST);
-            if (Files.exists(manifest)) {
-                found.add(readManifest(manifest));
+        List<DamagedBackup> damaged = new ArrayList<>();
+        for (Path dir : folder.entries(folder.realFolder(backups()))) {
+            String id = dir.getFileName().toString();
+            if (!StoredNames.isBackupId(id)) {
+                continue;
+            }
+            try {
+                read(dir).ifPresent(found::add);
+            } catch (StoredManifests.Damaged e) {
+                damaged.add(new DamagedBackup(id, e.getMessage()));
             }
         }
         found.sort(Manifest.OLDEST_FIRST);
-        return found;
+        return new RepositoryContents(found, damaged);
     }
 
+    /** Real backup folders (never links), by id. */
     private List<Path> backupDirs() throws IOException {
-        if (!Files.isDirectory(backups())) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(backups())) {
-            return dirs.filter(d -> BackupIds.isValid(d.getFileName().toString())).sorted().toList();
-        }
+        return folder.entries(folder.realFolder(backups())).stream()
+                .filter(d -> StoredNames.isBackupId(d.getFileName().toString()))
+                .filter(d -> Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
     }
 
-    private Manifest readManifest(Path manifest) throws IOException {
-        try {
-            return Json.read(Files.readAllBytes(manifest), Manifest.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw LifeboatException.integrity("manifest " + manifest + " is damaged (" + e.getOriginalMessage()
-                    + "); move that backup folder aside and run 'lifeboat verify all'");
+    /** The manifest of a backup folder; empty while it has none (unfinished, or being deleted). */
+    private Optional<Manifest> read(Path dir) throws IOException, StoredManifests.Damaged {
+        String id = dir.getFileName().toString();
+        if (Files.isSymbolicLink(dir)) {
+            throw new StoredManifests.Damaged("its folder is a symbolic link");
         }
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        Optional<byte[]> bytes;
+        try {
+            bytes = folder.readSmall(dir.resolve(MANIFEST));
+        } catch (RepositoryFolder.NotOurs e) {
+            throw new StoredManifests.Damaged(e.getMessage());
+        }
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        Manifest manifest = StoredManifests.parse(bytes.get(), id);
+        if (Files.isSymbolicLink(dir.resolve(manifest.object()))) {
+            throw new StoredManifests.Damaged("its data object is a symbolic link");
+        }
+        return Optional.of(manifest);
     }
 
     @Override
     public Optional<Manifest> manifest(String backupId) throws IOException {
         requireExisting();
-        if (!BackupIds.isValid(backupId)) {
+        if (!StoredNames.isBackupId(backupId)) {
             return Optional.empty();
         }
-        Path manifest = backupDir(backupId).resolve(MANIFEST);
-        return Files.exists(manifest) ? Optional.of(readManifest(manifest)) : Optional.empty();
+        folder.realFolder(backups());
+        try {
+            return read(backupDir(backupId));
+        } catch (StoredManifests.Damaged e) {
+            throw StoredManifests.refusal(location(), new DamagedBackup(backupId, e.getMessage()));
+        }
     }
 
     @Override
     public InputStream openObject(Manifest manifest) throws IOException {
-        Path object = backupDir(manifest.id()).resolve(manifest.object());
+        if (!StoredNames.isObjectName(manifest.object())) {
+            throw StoredManifests.refusal(location(), new DamagedBackup(manifest.id(), "its manifest names object '"
+                    + StoredNames.printable(manifest.object()) + "', which is not a Lifeboat object name"));
+        }
+        Path object = existingBackupDir(manifest.id()).resolve(manifest.object());
         try {
-            return Files.newInputStream(object);
+            return folder.openObject(object);
+        } catch (RepositoryFolder.NotOurs e) {
+            throw StoredManifests.refusal(location(), new DamagedBackup(manifest.id(), e.getMessage()));
         } catch (NoSuchFileException e) {
             throw LifeboatException.integrity("the data object of backup " + manifest.id() + " is missing from "
                     + root + "; restore an older backup and run 'lifeboat verify all'");
@@ -195,8 +258,11 @@ public final class FileRepository implements Repository {
 
     @Override
     public void putRecord(String backupId, String recordName, byte[] content) throws IOException {
+        if (!StoredNames.isRecordName(recordName)) {
+            throw new IllegalArgumentException("not a record name: " + StoredNames.printable(recordName));
+        }
         try {
-            DurableFiles.writeAtomically(backupDir(backupId).resolve(recordName), content);
+            DurableFiles.writeAtomically(existingBackupDir(backupId).resolve(recordName), content);
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
@@ -206,26 +272,30 @@ public final class FileRepository implements Repository {
     public List<byte[]> records(String backupId, String prefix) throws IOException {
         requireExisting();
         List<byte[]> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(backupDir(backupId))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList()) {
-                records.add(Files.readAllBytes(file));
+        for (Path file : folder.entries(existingBackupDir(backupId))) {
+            String fileName = file.getFileName().toString();
+            if (fileName.startsWith(prefix) && StoredNames.isRecordName(fileName)) {
+                try {
+                    folder.readSmall(file).ifPresent(records::add);
+                } catch (RepositoryFolder.NotOurs e) {
+                    // Not a record Lifeboat wrote (a link or a folder under a record's name): never read.
+                }
             }
-        } catch (NoSuchFileException e) {
-            return List.of();
         }
         return records;
     }
 
     @Override
     public void delete(Manifest manifest) throws IOException {
-        Path dir = backupDir(manifest.id());
+        Path dir = existingBackupDir(manifest.id());
+        folder.requireInside(dir);
         try {
             // The owner mark makes a delete cut short look like a dead writer's leftover, which the next run removes.
             DurableFiles.writeAtomically(dir.resolve(OWNER),
                     ProcessOwner.current().token().getBytes(StandardCharsets.UTF_8));
             Files.delete(dir.resolve(MANIFEST));
             DurableFiles.syncDirectory(dir);
-            deleteTree(dir);
+            folder.deleteTree(dir);
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
@@ -234,10 +304,10 @@ public final class FileRepository implements Repository {
     @Override
     public RepositoryLock lock(String scope, String purpose) throws IOException {
         try {
-            if (!Files.exists(root.resolve(RepositoryDescriptor.FILE_NAME))) {
+            if (!Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return RepositoryLock.notNeeded();
             }
-            return locks.lock(scope, purpose);
+            return locks().lock(scope, purpose);
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
@@ -245,8 +315,11 @@ public final class FileRepository implements Repository {
 
     @Override
     public RepositoryLock markInUse(String backupId, String purpose) throws IOException {
+        if (!StoredNames.isBackupId(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + StoredNames.printable(backupId));
+        }
         try {
-            return locks.markInUse(backupId, purpose);
+            return locks().markInUse(backupId, purpose);
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
         }
@@ -254,13 +327,19 @@ public final class FileRepository implements Repository {
 
     @Override
     public java.util.Set<String> backupsInUse() throws IOException {
-        return locks.inUse();
+        return locks().inUse();
+    }
+
+    /** The lock folder, refused when someone replaced it with a link to elsewhere. */
+    private FileLocks locks() throws IOException {
+        folder.realFolder(root.resolve("locks"));
+        return locks;
     }
 
     @Override
     public List<String> unlock(Optional<String> scope) throws IOException {
         requireExisting();
-        return locks.unlock(scope);
+        return locks().unlock(scope);
     }
 
     @Override
@@ -275,30 +354,31 @@ public final class FileRepository implements Repository {
         return incomplete;
     }
 
-    private static boolean ownedByLiveProcess(Path dir) throws IOException {
+    private boolean ownedByLiveProcess(Path dir) throws IOException {
         Optional<ProcessOwner> owner = owner(dir);
         return owner.isPresent() && !owner.get().isDeadOnThisHost();
     }
 
-    private static Optional<ProcessOwner> owner(Path dir) throws IOException {
+    private Optional<ProcessOwner> owner(Path dir) throws IOException {
         try {
-            return ProcessOwner.parse(Files.readString(dir.resolve(OWNER)));
-        } catch (NoSuchFileException e) {
+            return folder.readSmall(dir.resolve(OWNER))
+                    .flatMap(bytes -> ProcessOwner.parse(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (RepositoryFolder.NotOurs e) {
             return Optional.empty();
         }
     }
 
     @Override
     public int removeLeftovers() throws IOException {
-        if (!Files.exists(root.resolve(RepositoryDescriptor.FILE_NAME))) {
+        if (!Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         int removed = 0;
         for (Path dir : backupDirs()) {
             Optional<ProcessOwner> owner = owner(dir);
             boolean deadOwner = owner.isPresent() && owner.get().isDeadOnThisHost();
-            if (deadOwner && !Files.exists(dir.resolve(MANIFEST))) {
-                removed += deleteTree(dir);
+            if (deadOwner && !Files.exists(dir.resolve(MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                removed += folder.deleteTree(dir);
                 continue;
             }
             removed += removeDeadTemps(dir);
@@ -313,52 +393,43 @@ public final class FileRepository implements Repository {
     /**
      * An object that its manifest no longer names, left by a re-encryption cut short between
      * writing the new manifest and deleting the old object. The age guard keeps a replacement
-     * being committed right now out of reach.
+     * being committed right now out of reach; nothing is removed from a damaged backup.
      */
     private int removeReplacedObjects(Path dir) throws IOException {
-        Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.exists(manifestFile)) {
+        Optional<Manifest> manifest;
+        try {
+            manifest = read(dir);
+        } catch (StoredManifests.Damaged e) {
             return 0;
         }
-        String current = readManifest(manifestFile).object();
+        if (manifest.isEmpty()) {
+            return 0;
+        }
+        String current = manifest.get().object();
         java.time.Instant hourAgo = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
         int removed = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                String fileName = file.getFileName().toString();
-                if (fileName.startsWith("snapshot") && !fileName.equals(current)
-                        && Files.getLastModifiedTime(file).toInstant().isBefore(hourAgo)) {
-                    Files.deleteIfExists(file);
-                    removed++;
-                }
-            }
-        }
-        return removed;
-    }
-
-    private static int removeDeadTemps(Path dir) throws IOException {
-        int removed = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                long pid = DurableFiles.tempOwnerPid(file);
-                if (pid > 0 && ProcessOwner.isGone(pid)) {
-                    Files.deleteIfExists(file);
-                    removed++;
-                }
-            }
-        }
-        return removed;
-    }
-
-    private static int deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.toList()) {
+        for (Path file : folder.entries(dir)) {
+            String fileName = file.getFileName().toString();
+            if (StoredNames.isObjectName(fileName) && !fileName.equals(current)
+                    && Files.getLastModifiedTime(file, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()
+                    .isBefore(hourAgo)) {
                 Files.deleteIfExists(file);
+                removed++;
             }
         }
-        Files.deleteIfExists(dir);
-        DurableFiles.syncDirectory(dir.getParent());
-        return 1;
+        return removed;
+    }
+
+    private int removeDeadTemps(Path dir) throws IOException {
+        int removed = 0;
+        for (Path file : folder.entries(dir)) {
+            long pid = DurableFiles.tempOwnerPid(file);
+            if (pid > 0 && ProcessOwner.isGone(pid)) {
+                Files.deleteIfExists(file);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** Reads a replacement object back before its manifest makes it the backup's only copy. */
@@ -446,7 +517,7 @@ public final class FileRepository implements Repository {
                 if (replaces.isPresent()) {
                     Files.deleteIfExists(temp);
                 } else {
-                    deleteTree(dir);
+                    folder.deleteTree(dir);
                 }
             } catch (IOException e) {
                 // The owner marker stays behind, so the next run removes what is left.

@@ -29,9 +29,24 @@ public interface Repository extends AutoCloseable {
     /** Pins the encryption (public recipients only) for all later backups. */
     void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException;
 
-    /** Every complete backup, oldest first. */
-    List<Manifest> manifests() throws IOException;
+    /**
+     * Creates the repository if it does not exist yet. Safe to race: concurrent creators end up
+     * with the one repository, and a folder or prefix holding something else is refused.
+     */
+    void create() throws IOException;
 
+    /** Every complete backup, oldest first, and the backups whose manifests cannot be trusted. */
+    RepositoryContents contents() throws IOException;
+
+    /** Every complete, readable backup, oldest first; damaged ones are left out (see {@link #contents}). */
+    default List<Manifest> manifests() throws IOException {
+        return contents().backups();
+    }
+
+    /**
+     * The backup with this id, or empty; a damaged one is refused with an integrity failure that
+     * says why, so it is never restored or re-keyed.
+     */
     Optional<Manifest> manifest(String backupId) throws IOException;
 
     InputStream openObject(Manifest manifest) throws IOException;

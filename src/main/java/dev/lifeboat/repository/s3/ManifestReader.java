@@ -1,10 +1,8 @@
 package dev.lifeboat.repository.s3;
 
 import dev.lifeboat.DaemonThreads;
-import dev.lifeboat.manifest.Manifest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,20 +16,21 @@ final class ManifestReader {
     private ManifestReader() {
     }
 
-    static List<Manifest> readAll(List<String> ids, Function<String, Optional<Manifest>> read) {
+    /** {@code read} applied to every id, in the order of {@code ids}. */
+    static <T> List<T> readAll(List<String> ids, Function<String, T> read) {
         if (ids.size() <= 1) {
-            return ids.stream().map(read).flatMap(Optional::stream).toList();
+            return ids.stream().map(read).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()),
                 DaemonThreads.named("lifeboat-s3-manifest"));
         try {
-            List<Future<Optional<Manifest>>> futures = new ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             ids.forEach(id -> futures.add(pool.submit(() -> read.apply(id))));
-            List<Manifest> manifests = new ArrayList<>();
-            for (Future<Optional<Manifest>> future : futures) {
-                future.get().ifPresent(manifests::add);
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
             }
-            return manifests;
+            return results;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -42,6 +43,8 @@ final class S3Objects {
     record PendingUpload(String key, String uploadId, Instant initiated) {
     }
 
+    static final int SMALL_LIMIT = 4 << 20;
+
     void put(String key, byte[] content) {
         call("writing " + key, () -> s3.putObject(b -> b.bucket(location.bucket()).key(location.key(key))
                 .contentLength((long) content.length).contentMD5(md5(content, 0, content.length)),
@@ -70,11 +73,22 @@ final class S3Objects {
         }
     }
 
+    /**
+     * A small object's bytes, at most {@link #SMALL_LIMIT} + 1 of them: everything read this way
+     * (descriptor, manifests, records, markers) is far smaller, so a longer result is not ours,
+     * and a planted huge object never fills the heap.
+     */
     Optional<byte[]> get(String key) {
         return call("reading " + key, () -> {
-            try {
-                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(location.key(key)))
-                        .asByteArray());
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location.bucket())
+                    .key(location.key(key)))) {
+                byte[] bytes = in.readNBytes(SMALL_LIMIT + 1);
+                if (bytes.length > SMALL_LIMIT) {
+                    in.abort();
+                }
+                return Optional.of(bytes);
+            } catch (java.io.IOException e) {
+                throw SdkClientException.create("reading " + key + " failed: " + e.getMessage(), e);
             } catch (SdkException e) {
                 if (S3Errors.isNotFound(e)) {
                     return Optional.empty();

@@ -2,13 +2,17 @@ package dev.lifeboat.repository.s3;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.manifest.BackupIds;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.repository.DamagedBackup;
+import dev.lifeboat.repository.Descriptors;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryDescriptor;
+import dev.lifeboat.repository.RepositoryContents;
 import dev.lifeboat.repository.RepositoryLock;
+import dev.lifeboat.repository.StoredManifests;
+import dev.lifeboat.repository.StoredNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +39,7 @@ public final class S3Repository implements Repository {
     static final String OWNER = ".owner";
     static final String BACKUPS = "backups/";
     static final Duration STALE = Duration.ofHours(24);
+    private static final int MANIFEST_LIMIT = S3Objects.SMALL_LIMIT;
     private final S3Location location;
     private final S3Objects objects;
     private final Clock clock;
@@ -64,36 +69,38 @@ public final class S3Repository implements Repository {
         return S3Upload.start(objects, clock, dir(backupId), objectName, location.partSize());
     }
 
+    /** Keys are built from validated names only: an id from a manifest or a listing is never a path. */
     private static String dir(String backupId) {
-        if (!BackupIds.isValid(backupId)) {
-            throw new IllegalArgumentException("not a backup id: " + backupId);
+        if (!StoredNames.isBackupId(backupId)) {
+            throw new IllegalArgumentException("not a backup id: " + StoredNames.printable(backupId));
         }
         return BACKUPS + backupId + "/";
     }
 
+    @Override
+    public void create() throws IOException {
+        ensureCreated();
+    }
+
+    /** The descriptor is created with put-if-absent, so two first backups agree on one repository. */
     private void ensureCreated() throws IOException {
         if (readDescriptor().isPresent()) {
             return;
         }
-        if (objects.anyUnderPrefix()) {
+        if (objects.anyUnderPrefix() && readDescriptor().isEmpty()) {
             throw new LifeboatException(ExitCode.REPOSITORY, location + " is not empty and is not a Lifeboat"
                     + " repository (no " + RepositoryDescriptor.FILE_NAME + "); choose a new or empty prefix");
         }
-        objects.put(RepositoryDescriptor.FILE_NAME, Json.write(new RepositoryDescriptor(RepositoryDescriptor.KIND,
-                RepositoryDescriptor.FORMAT, UUID.randomUUID().toString(), clock.instant(), null)));
+        objects.putIfAbsent(RepositoryDescriptor.FILE_NAME, Json.write(new RepositoryDescriptor(
+                RepositoryDescriptor.KIND, RepositoryDescriptor.FORMAT, UUID.randomUUID().toString(), clock.instant(),
+                null)));
+        readDescriptor().orElseThrow(() -> new LifeboatException(ExitCode.REPOSITORY, location + " did not keep its"
+                + " new " + RepositoryDescriptor.FILE_NAME + "; check that the bucket accepts writes and retry"));
     }
 
-    private Optional<RepositoryDescriptor> readDescriptor() throws IOException {
-        Optional<byte[]> bytes = objects.get(RepositoryDescriptor.FILE_NAME);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
-        }
-        RepositoryDescriptor found = Json.read(bytes.get(), RepositoryDescriptor.class);
-        if (!RepositoryDescriptor.KIND.equals(found.kind()) || found.format() > RepositoryDescriptor.FORMAT) {
-            throw new LifeboatException(ExitCode.REPOSITORY, location + " has repository format " + found.format()
-                    + ", newer than this Lifeboat understands; upgrade Lifeboat");
-        }
-        return Optional.of(found);
+    private Optional<RepositoryDescriptor> readDescriptor() {
+        return objects.get(RepositoryDescriptor.FILE_NAME)
+                .map(bytes -> Descriptors.parse(bytes, location + "/" + RepositoryDescriptor.FILE_NAME));
     }
 
     private void requireExisting() throws IOException {
@@ -104,36 +111,59 @@ public final class S3Repository implements Repository {
     }
 
     @Override
-    public List<Manifest> manifests() throws IOException {
+    public RepositoryContents contents() throws IOException {
         requireExisting();
         List<String> ids = BackupListing.scan(objects, false).stream().filter(BackupListing.Backup::hasManifest)
                 .map(BackupListing.Backup::id).toList();
-        List<Manifest> found = new ArrayList<>(ManifestReader.readAll(ids, this::readManifest));
+        List<Manifest> found = new ArrayList<>();
+        List<DamagedBackup> damaged = new ArrayList<>();
+        for (StoredManifest read : ManifestReader.readAll(ids, this::readManifest)) {
+            read.manifest().ifPresent(found::add);
+            read.damaged().ifPresent(damaged::add);
+        }
         found.sort(Manifest.OLDEST_FIRST);
-        return found;
+        return new RepositoryContents(found, damaged);
     }
 
-    private Optional<Manifest> readManifest(String backupId) {
+    /** What reading one manifest gave: nothing (being deleted), a backup, or a damaged one. */
+    private record StoredManifest(Optional<Manifest> manifest, Optional<DamagedBackup> damaged) {
+    }
+
+    private StoredManifest readManifest(String backupId) {
         Optional<byte[]> bytes = objects.get(dir(backupId) + MANIFEST);
         if (bytes.isEmpty()) {
-            return Optional.empty();
+            return new StoredManifest(Optional.empty(), Optional.empty());
+        }
+        if (bytes.get().length > MANIFEST_LIMIT) {
+            return new StoredManifest(Optional.empty(), Optional.of(new DamagedBackup(backupId,
+                    "its manifest is larger than any Lifeboat writes")));
         }
         try {
-            return Optional.of(Json.read(bytes.get(), Manifest.class));
-        } catch (IOException e) {
-            throw LifeboatException.integrity("manifest " + dir(backupId) + MANIFEST + " in " + location
-                    + " is damaged; move that backup aside and run 'lifeboat verify all'");
+            return new StoredManifest(Optional.of(StoredManifests.parse(bytes.get(), backupId)), Optional.empty());
+        } catch (StoredManifests.Damaged e) {
+            return new StoredManifest(Optional.empty(), Optional.of(new DamagedBackup(backupId, e.getMessage())));
         }
     }
 
     @Override
     public Optional<Manifest> manifest(String backupId) throws IOException {
         requireExisting();
-        return BackupIds.isValid(backupId) ? readManifest(backupId) : Optional.empty();
+        if (!StoredNames.isBackupId(backupId)) {
+            return Optional.empty();
+        }
+        StoredManifest read = readManifest(backupId);
+        if (read.damaged().isPresent()) {
+            throw StoredManifests.refusal(location(), read.damaged().get());
+        }
+        return read.manifest();
     }
 
     @Override
     public InputStream openObject(Manifest manifest) {
+        if (!StoredNames.isObjectName(manifest.object())) {
+            throw StoredManifests.refusal(location(), new DamagedBackup(manifest.id(), "its manifest names object '"
+                    + StoredNames.printable(manifest.object()) + "', which is not a Lifeboat object name"));
+        }
         String key = dir(manifest.id()) + manifest.object();
         var first = objects.open(key, 0, null).orElseThrow(() -> LifeboatException.integrity("the data object of"
                 + " backup " + manifest.id() + " is missing from " + location + "; restore an older backup and run"
@@ -143,6 +173,9 @@ public final class S3Repository implements Repository {
 
     @Override
     public void putRecord(String backupId, String recordName, byte[] content) {
+        if (!StoredNames.isRecordName(recordName)) {
+            throw new IllegalArgumentException("not a record name: " + StoredNames.printable(recordName));
+        }
         objects.put(dir(backupId) + recordName, content);
     }
 
@@ -150,7 +183,9 @@ public final class S3Repository implements Repository {
     public List<byte[]> records(String backupId, String prefix) throws IOException {
         requireExisting();
         List<byte[]> records = new ArrayList<>();
-        for (S3Objects.Entry entry : objects.list(dir(backupId) + prefix).stream()
+        String dir = dir(backupId);
+        for (S3Objects.Entry entry : objects.list(dir + prefix).stream()
+                .filter(e -> StoredNames.isRecordName(e.key().substring(dir.length())) && e.size() <= MANIFEST_LIMIT)
                 .sorted(Comparator.comparing(S3Objects.Entry::key)).toList()) {
             objects.get(entry.key()).ifPresent(records::add);
         }
@@ -174,7 +209,8 @@ public final class S3Repository implements Repository {
     @Override
     public Upload startReplacement(Manifest existing, String newObjectName) throws IOException {
         requireExisting();
-        if (readManifest(existing.id()).isEmpty() || newObjectName.equals(existing.object())) {
+        if (!StoredNames.isObjectName(newObjectName) || !StoredNames.isObjectName(existing.object())
+                || readManifest(existing.id()).manifest().isEmpty() || newObjectName.equals(existing.object())) {
             throw new IllegalArgumentException("replacement needs an existing backup and a new object name");
         }
         return S3Upload.replacing(objects, clock, dir(existing.id()), newObjectName, location.partSize(),
@@ -204,6 +240,7 @@ public final class S3Repository implements Repository {
 
     @Override
     public RepositoryLock markInUse(String backupId, String purpose) throws IOException {
+        dir(backupId);
         return locks.markInUse(backupId, purpose);
     }
 
@@ -266,7 +303,11 @@ public final class S3Repository implements Repository {
         if (snapshots.size() < 2) {
             return 0;
         }
-        String current = readManifest(backup.id()).map(m -> dir + m.object()).orElse("");
+        StoredManifest read = readManifest(backup.id());
+        if (read.damaged().isPresent()) {
+            return 0;
+        }
+        String current = read.manifest().map(m -> dir + m.object()).orElse("");
         Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
         int removed = 0;
         for (S3Objects.Entry entry : snapshots) {
