@@ -79,16 +79,20 @@ public final class StoredManifests {
                 || !isSha256(m.seal().plainSha256()) || !isSha256(m.seal().storedSha256())) {
             problems.add("has no valid sizes and SHA-256 digests");
         }
-        if (m.compression() == null || !COMPRESSIONS.contains(m.compression().algorithm())) {
+        if (m.compression() == null || !known(COMPRESSIONS, m.compression().algorithm())) {
             problems.add("has no known compression");
         }
-        if (m.encryption() == null || !SCHEMES.contains(m.encryption().scheme())) {
+        if (m.encryption() == null || !known(SCHEMES, m.encryption().scheme())) {
             problems.add("has no known encryption");
         }
         if (m.facts() == null || m.facts().engine() == null) {
             problems.add("has no facts");
         }
         return problems;
+    }
+
+    private static boolean known(List<String> names, String name) {
+        return name != null && names.contains(name);
     }
 
     private static boolean isSha256(String hex) {
