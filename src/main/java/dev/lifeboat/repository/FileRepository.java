@@ -68,6 +68,9 @@ public final class FileRepository implements Repository {
 
     @Override
     public Upload startUpload(String backupId, String objectName) throws IOException {
+        if (!StoredNames.isObjectName(objectName)) {
+            throw new IllegalArgumentException("not an object name: " + StoredNames.printable(objectName));
+        }
         try {
             ensureCreated();
             Path dir = backupDir(backupId);

@@ -132,6 +132,37 @@ class HostileRepositoryTest {
         assertEquals(0, restoreAgain.exit(), "the genuine backup, re-keyed, still restores: " + restoreAgain);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"kind\": \"restic\", \"format\": 1}", "{\"kind\": \"lifeboat-repository\"",
+            "{\"kind\": \"lifeboat-repository\", \"format\": 99}", "{\"kind\": \"lifeboat-repository\"}", "[]",
+            "link"})
+    void aDescriptorOfAnotherKindOrMalformedIsOneLineNamingTheFile(String descriptor, @TempDir Path dir)
+            throws Exception {
+        Path repo = dir.resolve("repo");
+        copyTree(pristine, repo);
+        Path file = repo.resolve("lifeboat-repository.json");
+        if (descriptor.equals("link")) {
+            Path elsewhere = dir.resolve("elsewhere.json");
+            Files.move(file, elsewhere);
+            Files.createSymbolicLink(file, elsewhere);
+        } else {
+            Files.writeString(file, descriptor);
+        }
+        byte[] before = Files.readAllBytes(file);
+        Cli cli = new Cli(dir.resolve("scratch"));
+        Path db = dir.resolve("other.db");
+        TestDatabases.walWithUncheckpointedRows(db, 10).close();
+        for (String[] command : List.of(new String[] {"list", "--repo", repo.toString()},
+                new String[] {"backup", "--no-encrypt", db.toString(), "--repo", repo.toString()},
+                new String[] {"prune", "--repo", repo.toString(), "--keep-last", "1"})) {
+            Cli.assertOneLineFailure(cli.run(command), ExitCode.REPOSITORY, file.toString());
+        }
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the descriptor is left as it was");
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            assertEquals(2, backups.count(), "nothing was added or removed");
+        }
+    }
+
     /** Adds backup {@link #HOSTILE_ID}, a copy of a genuine one, crafted as {@code attack} says. */
     private static void plant(String attack, Path repo, Path genuine, Path outside) throws Exception {
         Path hostile = repo.resolve("backups").resolve(HOSTILE_ID);

@@ -65,6 +65,9 @@ public final class S3Repository implements Repository {
 
     @Override
     public Upload startUpload(String backupId, String objectName) throws IOException {
+        if (!StoredNames.isObjectName(objectName)) {
+            throw new IllegalArgumentException("not an object name: " + StoredNames.printable(objectName));
+        }
         ensureCreated();
         return S3Upload.start(objects, clock, dir(backupId), objectName, location.partSize());
     }
