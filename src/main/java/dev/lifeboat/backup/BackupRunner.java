@@ -59,9 +59,9 @@ public final class BackupRunner {
         return "database-" + name;
     }
 
+    /** One backup of a source whose preflight has passed. */
     public Outcome run(Source source, String name, StoredForm form, List<Destination> destinations, Guards guards)
             throws IOException {
-        source.preflight();
         for (Destination d : destinations) {
             removeLeftovers(d);
         }

@@ -2,29 +2,25 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupReport;
+import dev.lifeboat.backup.BackupRequest;
 import dev.lifeboat.backup.BackupResult;
 import dev.lifeboat.backup.BackupRunner;
-import dev.lifeboat.backup.Destination;
 import dev.lifeboat.backup.RepositoryOutcome;
 import dev.lifeboat.backup.ShrinkAlarm;
-import dev.lifeboat.catalog.Run;
-import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.Repository;
 import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.source.Source;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,104 +106,77 @@ final class BackupCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "give SOURCE and --repo REPO, or --job NAME with --config FILE");
         }
         List<Source> sources = services.engines(postgres.options()).forSpec(source).sources(source);
-        if (sources.size() == 1) {
-            Source from = sources.get(0);
-            return backUp(from, name == null ? from.defaultName() : Names.check(name), null);
+        Compression compression = Compression.parse(compress);
+        List<BackupRequest.Target> targets = new ArrayList<>();
+        for (String repo : repos) {
+            RepositoryArgs args = RepositoryArgs.parse(repo);
+            targets.add(new BackupRequest.Target(args.spec(), args.required(), Optional.empty(), ZoneOffset.UTC));
         }
-        return backUpEach(sources);
+        BackupRequest request = new BackupRequest(sources, Optional.ofNullable(name).map(Names::check), compression,
+                compression.checkedLevel(level), encryption.request(services), targets, guards(),
+                "fail".equals(onShrink), "manual");
+        PrintWriter err = spec.commandLine().getErr();
+        BackupReport report = services.backupService(services.tracker(err)).backUp(request);
+        if (sources.size() == 1) {
+            return renderOne(report.items().get(0));
+        }
+        return renderEach(report);
     }
 
-    /** A whole server: one backup per database, named after it (after --name and a dash); one failure stops no other. */
-    private int backUpEach(List<Source> sources) throws Exception {
-        List<LifeboatException> failures = new ArrayList<>();
-        List<Object> results = new ArrayList<>();
-        for (Source from : sources) {
-            try {
-                backUp(from, name == null ? from.defaultName() : Names.check(name + "-" + from.defaultName()),
-                        results);
-            } catch (LifeboatException e) {
-                failures.add(e);
-                spec.commandLine().getOut().println("FAILED " + from.location() + ": " + e.getMessage());
+    private int renderOne(BackupReport.Item item) {
+        PrintWriter out = spec.commandLine().getOut();
+        warnAndNote(item);
+        if (item.skipped().isPresent()) {
+            if (json) {
+                out.println(Json.writeString(java.util.Map.of("skipped", item.skipped().get())));
+            } else {
+                out.println("skipped: " + item.skipped().get());
             }
+            return ExitCode.OK.code();
+        }
+        item.result().ifPresent(this::print);
+        if (item.failure().isPresent()) {
+            throw item.failure().get();
+        }
+        return ExitCode.OK.code();
+    }
+
+    /** A whole server: one backup per database; one failure stops no other, and the first decides the exit. */
+    private int renderEach(BackupReport report) {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Object> results = new ArrayList<>();
+        for (BackupReport.Item item : report.items()) {
+            warnAndNote(item);
+            if (item.failure().filter(f -> f.exitCode() != ExitCode.SUSPICIOUS).isPresent()) {
+                out.println("FAILED " + item.source() + ": " + item.failure().get().getMessage());
+            }
+            item.result().ifPresent(result -> {
+                if (json) {
+                    results.add(result.manifest() == null ? result : result.manifest());
+                } else {
+                    print(result);
+                }
+            });
         }
         if (json) {
-            spec.commandLine().getOut().println(Json.writeString(results));
+            out.println(Json.writeString(results));
         }
+        List<LifeboatException> failures = report.items().stream().flatMap(i -> i.failure().stream()).toList();
         if (!failures.isEmpty()) {
-            throw new LifeboatException(failures.get(0).exitCode(), failures.size() + " of " + sources.size()
+            throw new LifeboatException(failures.get(0).exitCode(), failures.size() + " of " + report.items().size()
                     + " backups failed, the first: " + failures.get(0).getMessage() + " (the others were stored;"
                     + " see above)");
         }
         return ExitCode.OK.code();
     }
 
-    /** @param jsonResults with --json over several sources, where each result goes instead of being printed */
-    private int backUp(Source from, String backupName, List<Object> jsonResults) throws Exception {
-        from.preflight();
-        Compression compression = Compression.parse(compress);
-        BackupRunner.Guards guards = guards();
-        List<Destination> destinations = new ArrayList<>();
-        try {
-            for (String repo : repos) {
-                RepositoryArgs args = RepositoryArgs.parse(repo);
-                destinations.add(new Destination(services.repository(args.spec()), args.required()));
-            }
-            StoredForm form = new StoredForm(compression, compression.checkedLevel(level),
-                    encryption.resolve(services, destinations.stream().map(Destination::repository).toList(),
-                            from.snapshotIsEncrypted()));
-            PrintWriter err = spec.commandLine().getErr();
-            RunTracker tracker = services.tracker(err);
-            String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));
-            BackupRunner.Outcome outcome = tracker.track("backup", "manual", backupName, where,
-                    () -> services.backups().run(from, backupName, form, destinations, guards),
-                    done -> ending(done));
-            outcome.warnings().forEach(warning -> err.println("warning: " + warning));
-            if (outcome.skipped().isPresent()) {
-                spec.commandLine().getOut().println("skipped: " + outcome.skipped().get());
-                return ExitCode.OK.code();
-            }
-            BackupResult result = outcome.result().orElseThrow();
-            if (json && jsonResults != null) {
-                jsonResults.add(result.manifest() == null ? result : result.manifest());
-            } else {
-                print(result);
-            }
-            int exit = finish(result);
-            record(result, destinations, tracker, err);
-            return suspicious(result.manifest(), exit);
-        } finally {
-            destinations.forEach(d -> d.repository().close());
-        }
-    }
-
-    private static RunTracker.Ending ending(BackupRunner.Outcome done) {
-        if (done.skipped().isPresent()) {
-            return new RunTracker.Ending(Run.SKIPPED, null);
-        }
-        BackupResult result = done.result().orElseThrow();
-        if (!result.succeeded()) {
-            return new RunTracker.Ending(Run.FAILED, result.manifest());
-        }
-        return new RunTracker.Ending(result.manifest().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
-                result.manifest());
-    }
-
-    /** Indexes the backup per repository and pins the encryption of repositories that have none pinned. */
-    private static void record(BackupResult result, List<Destination> destinations, RunTracker tracker,
-                               PrintWriter err) throws IOException {
-        Manifest manifest = result.manifest();
-        for (int i = 0; i < destinations.size(); i++) {
-            if (!result.repositories().get(i).stored()) {
-                continue;
-            }
-            Repository repository = destinations.get(i).repository();
-            tracker.backup(manifest, repository.location(), manifest.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
-                    null);
-            if (!"none".equals(manifest.encryption().scheme()) && repository.pinnedEncryption().isEmpty()) {
-                repository.pinEncryption(manifest.encryption());
-                err.println("note: " + repository.location() + " now keeps its backups encrypted ("
-                        + Output.encryption(manifest) + "); later backups use it without options");
-            }
+    private void warnAndNote(BackupReport.Item item) {
+        PrintWriter err = spec.commandLine().getErr();
+        item.warnings().forEach(warning -> err.println("warning: " + warning));
+        item.notes().forEach(note -> err.println("note: " + note));
+        if (item.status() == BackupReport.Status.SUSPICIOUS && item.failure().isEmpty()) {
+            err.println("warning: backup " + item.manifest().orElseThrow().id() + " is SUSPICIOUS: "
+                    + String.join("; ", item.manifest().orElseThrow().alarms()));
         }
     }
 
@@ -232,40 +201,6 @@ final class BackupCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, "  FAILED  %s after %.1f s: %s", where, r.millis() / 1000.0,
                             r.error()));
         }
-    }
-
-    private int finish(BackupResult result) {
-        Optional<RepositoryOutcome> failed = result.failedRequired();
-        if (failed.isPresent()) {
-            throw new LifeboatException(failed.get().failure().exitCode(), "the backup did not reach required"
-                    + " repository " + failed.get().repository() + ": " + failed.get().error());
-        }
-        if (!result.succeeded()) {
-            RepositoryOutcome first = result.repositories().get(0);
-            throw new LifeboatException(first.failure().exitCode(), "the backup reached no repository: "
-                    + first.error());
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        String stored = result.repositories().stream().filter(RepositoryOutcome::stored).findFirst()
-                .map(RepositoryOutcome::repository).orElseThrow();
-        result.repositories().stream().filter(r -> !r.stored()).forEach(r -> err.println("warning: optional"
-                + " repository " + r.repository() + " does not have backup " + result.manifest().id()
-                + "; copy it there later with 'lifeboat copy " + result.manifest().id() + " --from " + stored
-                + " --to " + r.repository() + "'"));
-        return ExitCode.OK.code();
-    }
-
-    private int suspicious(Manifest manifest, int exit) {
-        if (!manifest.isSuspicious()) {
-            return exit;
-        }
-        String alarms = String.join("; ", manifest.alarms());
-        if ("warn".equals(onShrink)) {
-            spec.commandLine().getErr().println("warning: backup " + manifest.id() + " is SUSPICIOUS: " + alarms);
-            return exit;
-        }
-        throw new LifeboatException(ExitCode.SUSPICIOUS, "backup " + manifest.id() + " is SUSPICIOUS: " + alarms
-                + "; check the database (the backup is kept, and earlier ones are not replaced by it)");
     }
 
     private BackupRunner.Guards guards() {

@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.EncryptionPolicy;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
@@ -71,8 +72,8 @@ final class RekeyCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "give the new key: --to-recipient/--to-recipient-file,"
                     + " --to-passphrase-env or --to-pgp-public-key (exactly one kind)");
         }
-        Encryption newKey = EncryptionOptions.build(services, toRecipients, toRecipientFile, toPassphraseEnv, false,
-                toPgpPublicKey);
+        Encryption newKey = EncryptionPolicy.build(EncryptionOptions.request(services, toRecipients, toRecipientFile,
+                toPassphraseEnv, false, toPgpPublicKey));
         try (Repository repository = services.repository(repo)) {
             return purge ? purge(repository, newKey) : rekey(repository, newKey);
         }
@@ -99,6 +100,7 @@ final class RekeyCommand implements Callable<Integer> {
         Source from = services.engines.forSpec(source).source(source);
         String backupName = name == null ? from.defaultName() : Names.check(name);
         StoredForm form = new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), newKey);
+        from.preflight();
         Manifest fresh = services.backups().run(from, backupName, form, List.of(Destination.required(repository)),
                 BackupRunner.Guards.NONE).result().orElseThrow().requireStored();
         out.println("fresh backup " + fresh.id() + " for " + String.join(", ", newKey.recipients()));

@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.Progress;
 import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.BackupService;
 import dev.lifeboat.backup.Copier;
 import dev.lifeboat.backup.Retries;
 import dev.lifeboat.repository.Repositories;
@@ -137,6 +138,10 @@ final class Services implements AutoCloseable {
 
     BackupRunner backups() {
         return new BackupRunner(clock, scratch, progress, retries);
+    }
+
+    BackupService backupService(RunTracker tracker) {
+        return new BackupService(backups(), tracker, this::repository, clock);
     }
 
     Copier copier() {

@@ -1,6 +1,5 @@
 package dev.lifeboat.config;
 
-import dev.lifeboat.pipeline.Encryption;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,9 +18,10 @@ public record EncryptionConfig(List<String> recipients, Optional<String> identit
         return recipients.isEmpty();
     }
 
-    /** The write side: age to the recipients. */
-    public Encryption toEncryption() {
-        return isNone() ? Encryption.NONE : dev.lifeboat.crypto.Encryptions.age(recipients);
+    /** The write side, as a request the backup's encryption policy decides on (pins included). */
+    public dev.lifeboat.backup.EncryptionRequest toRequest() {
+        return isNone() ? new dev.lifeboat.backup.EncryptionRequest.None()
+                : new dev.lifeboat.backup.EncryptionRequest.Age(recipients);
     }
 
     /** The read side for scheduled verification: the identity, or nothing (which opens unencrypted backups). */

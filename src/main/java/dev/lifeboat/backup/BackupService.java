@@ -1,0 +1,163 @@
+package dev.lifeboat.backup;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.prune.Pruner;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.retention.RetentionPolicy;
+import dev.lifeboat.source.Source;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one implementation of a backup, used by the command line and by jobs alike: preflight,
+ * the encryption policy, locks and the run (in {@link BackupRunner}), catalog records, pins, and
+ * each repository's retention after a stored backup. One source's failure stops no other.
+ */
+public final class BackupService {
+    private final BackupRunner runner;
+    private final RunTracker tracker;
+    private final Function<String, Repository> repositories;
+    private final Clock clock;
+
+    public BackupService(BackupRunner runner, RunTracker tracker, Function<String, Repository> repositories,
+                         Clock clock) {
+        this.runner = runner;
+        this.tracker = tracker;
+        this.repositories = repositories;
+        this.clock = clock;
+    }
+
+    public BackupReport backUp(BackupRequest request) throws Exception {
+        List<BackupReport.Item> items = new ArrayList<>();
+        for (Source source : request.sources()) {
+            String name = request.nameOf(source);
+            try {
+                items.add(backUp(request, source, name));
+            } catch (LifeboatException e) {
+                items.add(new BackupReport.Item(source.location(), name, BackupReport.Status.FAILED, Optional.empty(),
+                        Optional.empty(), List.of(), List.of(), Optional.of(e)));
+            }
+        }
+        return new BackupReport(items);
+    }
+
+    private BackupReport.Item backUp(BackupRequest request, Source source, String name) throws Exception {
+        List<Destination> destinations = new ArrayList<>();
+        try {
+            for (BackupRequest.Target target : request.targets()) {
+                destinations.add(new Destination(repositories.apply(target.spec()), target.required()));
+            }
+            String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));
+            BackupRunner.Outcome outcome = tracker.track("backup", request.trigger(), name, where, () -> {
+                source.preflight();
+                StoredForm form = new StoredForm(request.compression(), request.level(), EncryptionPolicy.resolve(
+                        request.encryption(), destinations.stream().map(Destination::repository).toList(),
+                        source.snapshotIsEncrypted()));
+                return runner.run(source, name, form, destinations, request.guards());
+            }, BackupService::ending);
+            List<String> warnings = new ArrayList<>(outcome.warnings());
+            if (outcome.skipped().isPresent()) {
+                return new BackupReport.Item(source.location(), name, BackupReport.Status.SKIPPED, Optional.empty(),
+                        outcome.skipped(), warnings, List.of(), Optional.empty());
+            }
+            BackupResult result = outcome.result().orElseThrow();
+            List<String> notes = new ArrayList<>();
+            List<String> retentionFailures = new ArrayList<>();
+            for (int i = 0; i < destinations.size(); i++) {
+                if (result.repositories().get(i).stored()) {
+                    keep(request, name, result.manifest(), destinations.get(i).repository(),
+                            request.targets().get(i), notes, retentionFailures);
+                }
+            }
+            warnings.addAll(missedOptional(result));
+            Optional<LifeboatException> failure = failure(result, retentionFailures, request.failOnShrink());
+            BackupReport.Status status = failure.isPresent() && failure.get().exitCode() != ExitCode.SUSPICIOUS
+                    ? BackupReport.Status.FAILED : result.manifest().isSuspicious() ? BackupReport.Status.SUSPICIOUS
+                    : BackupReport.Status.STORED;
+            return new BackupReport.Item(source.location(), name, status, Optional.of(result), Optional.empty(),
+                    warnings, notes, failure);
+        } finally {
+            destinations.forEach(d -> d.repository().close());
+        }
+    }
+
+    /** Indexes the stored backup, pins the repository if it had no pin, and applies its retention. */
+    private void keep(BackupRequest request, String name, Manifest manifest, Repository repository,
+                      BackupRequest.Target target, List<String> notes, List<String> retentionFailures)
+            throws java.io.IOException {
+        tracker.backup(manifest, repository.location(), manifest.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+                null);
+        EncryptionPolicy.pinAfterBackup(repository, manifest).ifPresent(notes::add);
+        if (target.retention().isEmpty()) {
+            return;
+        }
+        Pruner pruner = new Pruner(clock, target.zone());
+        RetentionPolicy policy = target.retention().get();
+        try {
+            tracker.track("prune", request.trigger(), name, repository.location(),
+                    () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name)),
+                    done -> new RunTracker.Ending(Run.COMPLETED, null));
+        } catch (Exception e) {
+            retentionFailures.add(repository.location() + ": retention failed: " + (e instanceof LifeboatException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    private static List<String> missedOptional(BackupResult result) {
+        Optional<String> stored = result.repositories().stream().filter(RepositoryOutcome::stored).findFirst()
+                .map(RepositoryOutcome::repository);
+        if (stored.isEmpty() || result.manifest() == null) {
+            return List.of();
+        }
+        String id = result.manifest().id();
+        return result.repositories().stream().filter(r -> !r.stored() && !r.required()).map(r -> "optional repository "
+                + r.repository() + " does not have backup " + id + " (" + r.error() + "); copy it there later with"
+                + " 'lifeboat copy " + id + " --from " + stored.get() + " --to " + r.repository() + "'").toList();
+    }
+
+    private static Optional<LifeboatException> failure(BackupResult result, List<String> retentionFailures,
+                                                       boolean failOnShrink) {
+        Optional<RepositoryOutcome> failed = result.failedRequired();
+        if (failed.isPresent()) {
+            return Optional.of(new LifeboatException(failed.get().failure().exitCode(), "the backup did not reach"
+                    + " required repository " + failed.get().repository() + ": " + failed.get().error()));
+        }
+        if (!result.succeeded()) {
+            RepositoryOutcome first = result.repositories().get(0);
+            return Optional.of(new LifeboatException(first.failure().exitCode(), "the backup reached no repository: "
+                    + first.error()));
+        }
+        if (!retentionFailures.isEmpty()) {
+            return Optional.of(new LifeboatException(ExitCode.REPOSITORY, "backup " + result.manifest().id()
+                    + " is stored, but " + String.join("; ", retentionFailures)));
+        }
+        Manifest manifest = result.manifest();
+        if (manifest.isSuspicious() && failOnShrink) {
+            return Optional.of(new LifeboatException(ExitCode.SUSPICIOUS, "backup " + manifest.id() + " is SUSPICIOUS: "
+                    + String.join("; ", manifest.alarms()) + "; check the database (the backup is kept, and earlier"
+                    + " ones are not replaced by it)"));
+        }
+        return Optional.empty();
+    }
+
+    private static RunTracker.Ending ending(BackupRunner.Outcome done) {
+        if (done.skipped().isPresent()) {
+            return new RunTracker.Ending(Run.SKIPPED, null);
+        }
+        BackupResult result = done.result().orElseThrow();
+        if (!result.succeeded()) {
+            return new RunTracker.Ending(Run.FAILED, result.manifest());
+        }
+        return new RunTracker.Ending(result.manifest().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+                result.manifest());
+    }
+}
