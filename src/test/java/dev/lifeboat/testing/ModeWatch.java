@@ -1,7 +1,6 @@
 package dev.lifeboat.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,46 +11,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Records the mode of every file and folder under some folders, over and over while it runs, so
- * files that exist only for a moment are seen too, and once more at the end. Links are recorded,
- * never followed.
+ * files that exist only for a moment are seen too, and once more at the end.
  */
 public final class ModeWatch implements AutoCloseable {
-    private final List<Path> roots;
     private final Map<Path, Set<String>> modes = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean stop;
+    private final FolderPoller poller;
 
     public ModeWatch(List<Path> roots) {
-        this.roots = List.copyOf(roots);
-        this.thread = new Thread(() -> {
-            while (!stop) {
-                scan();
-                try {
-                    Thread.sleep(3);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "mode-watch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void scan() {
-        for (Path root : roots) {
-            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.forEach(this::record);
-            } catch (IOException | UncheckedIOException e) {
-                // something vanished while walking: the next pass looks again
-            }
-        }
+        this.poller = new FolderPoller("mode-watch", roots, this::record);
     }
 
     private void record(Path path) {
@@ -73,8 +43,6 @@ public final class ModeWatch implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop = true;
-        thread.join();
-        scan();
+        poller.close();
     }
 }
