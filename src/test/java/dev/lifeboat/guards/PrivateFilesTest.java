@@ -50,6 +50,11 @@ class PrivateFilesTest {
         Path targets = Files.createDirectory(dir.resolve("targets"));
         Files.setPosixFilePermissions(targets, PosixFilePermissions.fromString("rwxr-xr-x"));
 
+        Path probe = dir.resolve("probe");
+        assertEquals(0, new ProcessBuilder(withUmask000("touch", probe.toString())).start().waitFor());
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(probe)),
+                "the umask reaches the command");
+
         Path db = src.resolve("app.db");
         TestDatabases.walWithUncheckpointedRows(db, 3000).close();
         Path secret = src.resolve("secret.db");
@@ -67,10 +72,10 @@ class PrivateFilesTest {
 
         Map<String, String> env = Map.of("LIFEBOAT_SCRATCH_DIR", scratch.toString(),
                 "LIFEBOAT_STATE_DIR", state.toString(), "APP_KEY", KEY);
-        Map<Path, Set<String>> seen;
+        ModeWatch watch = new ModeWatch(List.of(scratch, state, repo, targets));
         String id;
         String cipherId;
-        try (ModeWatch watch = new ModeWatch(List.of(scratch, state, repo, targets))) {
+        try {
             id = backupId(runUnderUmask000(env, "backup", "--no-encrypt", db.toString(), "--repo",
                     repo.toString(), "--json"));
             runUnderUmask000(env, "verify", id, "--repo", repo.toString());
@@ -82,9 +87,10 @@ class PrivateFilesTest {
             runUnderUmask000(env, "verify", cipherId, "--repo", repo.toString());
             runUnderUmask000(env, "restore", cipherId, "--repo", repo.toString(), "--to",
                     "sqlcipher:" + cipherTarget + "?key-env=APP_KEY&kdf-iter=1000", "--yes");
+        } finally {
             watch.close();
-            seen = watch.seen();
         }
+        Map<Path, Set<String>> seen = watch.seen();
 
         List<String> wrong = new ArrayList<>();
         Path drivers = scratch.resolve("drivers");
@@ -110,9 +116,10 @@ class PrivateFilesTest {
         assertEquals(TestDatabases.counts(db), TestDatabases.counts(fresh), "the restores really ran");
         // What the watch must have looked at for the check above to mean anything:
         List<String> names = seen.keySet().stream().map(p -> dir.relativize(p).toString()).toList();
-        for (String kind : List.of("scratch/drivers/sqlite-3.", "state/catalog.db", "state/catalog.db-wal", "scratch/drivers/sqlite-mc-jdbc-",
-                "scratch/locks/db-", "repo/locks", "repo/backups/" + id + "/manifest.json", "repo/backups/"
-                + cipherId + "/verify-", "targets/" + ScratchSpace.PREFIX, "scratch/" + ScratchSpace.PREFIX)) {
+        for (String kind : List.of("state/catalog.db", "state/catalog.db-wal", "scratch/drivers/sqlite-mc-jdbc-",
+                "scratch/drivers/sqlite-3.", "scratch/locks/db-", "repo/locks/", "repo/backups/" + id + "/manifest",
+                "repo/backups/" + cipherId + "/verify-", "targets/" + ScratchSpace.PREFIX,
+                "scratch/" + ScratchSpace.PREFIX)) {
             assertTrue(names.stream().anyMatch(n -> n.startsWith(kind)), "the watch saw " + kind + "*: " + names);
         }
     }
@@ -128,11 +135,18 @@ class PrivateFilesTest {
         return Json.read(json.getBytes(), Manifest.class).id();
     }
 
+    /** {@code command} run by a shell that sets umask 000 first. */
+    private static List<String> withUmask000(String... command) {
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "umask 000 && exec \"$@\"", "sh"));
+        wrapped.addAll(List.of(command));
+        return wrapped;
+    }
+
     /** Runs the real command in its own JVM under umask 000 and returns its standard output. */
     private String runUnderUmask000(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 000 && exec \"$@\"", "sh",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.lifeboat.cli.Main"));
+        List<String> command = withUmask000(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.lifeboat.cli.Main");
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
