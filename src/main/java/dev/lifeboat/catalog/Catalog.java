@@ -6,6 +6,8 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.repository.ProcessOwner;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +52,7 @@ public final class Catalog implements AutoCloseable {
     public static Catalog open(Path file, Clock clock) {
         try {
             DurableFiles.createPrivateDirectories(file.toAbsolutePath().getParent());
+            createPrivately(file);
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(10_000);
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -65,6 +68,18 @@ public final class Catalog implements AutoCloseable {
         } catch (SQLException | IOException e) {
             throw new LifeboatException(ExitCode.FAILURE, "cannot open the catalog " + file + " (" + e.getMessage()
                     + "); set LIFEBOAT_STATE_DIR to a writable folder", e);
+        }
+    }
+
+    /**
+     * Creates a missing catalog as an empty 0600 file before SQLite opens it: SQLite would create
+     * it with its own default mode, and gives the -wal and -shm the mode of the database file.
+     */
+    private static void createPrivately(Path file) throws IOException {
+        try {
+            Files.createFile(file, DurableFiles.privateFile());
+        } catch (FileAlreadyExistsException e) {
+            // An existing catalog keeps its mode.
         }
     }
 

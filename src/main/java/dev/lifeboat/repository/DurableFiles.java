@@ -32,6 +32,10 @@ public final class DurableFiles {
         return PosixFilePermissions.asFileAttribute(FILE_MODE);
     }
 
+    public static FileAttribute<Set<PosixFilePermission>> privateFolder() {
+        return PosixFilePermissions.asFileAttribute(DIR_MODE);
+    }
+
     /** A temp name in {@code dir} that says which process owns it: {@code .tmp-PID-RANDOM-name}. */
     public static Path tempSibling(Path target) {
         byte[] random = new byte[4];

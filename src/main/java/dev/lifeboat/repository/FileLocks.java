@@ -76,7 +76,8 @@ final class FileLocks {
         Optional<String> tookOver = Optional.empty();
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                Files.write(file, Json.write(mine), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.write(Files.createFile(file, DurableFiles.privateFile()), Json.write(mine),
+                        StandardOpenOption.WRITE);
                 return new Held(file, tookOver);
             } catch (FileAlreadyExistsException e) {
                 Optional<LockInfo> holder = read(file);

@@ -47,7 +47,7 @@ public final class DatabaseLock implements AutoCloseable {
         Path file = lockFile(scratch.dir().resolve("locks"), database);
         Instant deadline = clock.instant().plus(wait);
         try {
-            DurableFiles.createPrivateDirectories(file.getParent());
+            scratch.folder("locks");
             while (true) {
                 String token = ProcessOwner.current().token() + " " + clock.instant() + " " + database;
                 if (tryCreate(file, token)) {

@@ -5,8 +5,13 @@ import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.repository.ProcessOwner;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,49 +20,154 @@ import java.util.stream.Stream;
 /**
  * A folder for short-lived working copies. Each scratch name carries the owner's pid, so the
  * next run can remove what a killed process left behind without touching live work.
+ *
+ * <p>The scratch root usually sits in a folder every user may write to ({@code /tmp}), where
+ * anyone can plant a symbolic link or a folder of their own at the name we would use. So the root
+ * and the folders in it are created with mkdir (which never follows a link), and an existing one
+ * is used only if it is a real folder of this user. Every file is created empty and 0600 with
+ * O_EXCL before anything writes to it: SQLite then gives its -wal, -shm and -journal the same
+ * mode, and nothing is ever written through a link planted at the name.
  */
 public final class ScratchSpace {
     public static final String PREFIX = ".lifeboat-scratch-";
     private static final List<String> COMPANIONS = List.of("", "-wal", "-shm", "-journal");
     private final SecureRandom random = new SecureRandom();
     private final Path dir;
+    private final boolean ownRoot;
 
+    /** A scratch root of Lifeboat's own, created on first use. */
     public ScratchSpace(Path dir) {
-        this.dir = dir.toAbsolutePath().normalize();
+        this(dir, true);
     }
 
-    /** LIFEBOAT_SCRATCH_DIR if set, else a private folder in the system temp folder. */
+    private ScratchSpace(Path dir, boolean ownRoot) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.ownRoot = ownRoot;
+    }
+
+    /**
+     * Scratch files in an existing folder that is not ours, such as a restore target's: it is
+     * used as it is, never created; a target's folder may well belong to another user.
+     */
+    public static ScratchSpace beside(Path folder) {
+        return new ScratchSpace(folder, false);
+    }
+
+    /** LIFEBOAT_SCRATCH_DIR if set, else {@code $TMPDIR/lifeboat-$USER} ({@code /tmp} without TMPDIR). */
     public static ScratchSpace fromEnvironment(java.util.Map<String, String> env) {
         String configured = env.get("LIFEBOAT_SCRATCH_DIR");
         if (configured != null && !configured.isBlank()) {
             return new ScratchSpace(Path.of(configured));
         }
-        return new ScratchSpace(Path.of(System.getProperty("java.io.tmpdir"),
-                "lifeboat-" + System.getProperty("user.name")));
+        String tmp = env.getOrDefault("TMPDIR", "");
+        String user = env.getOrDefault("USER", "");
+        return new ScratchSpace(Path.of(tmp.isBlank() ? "/tmp" : tmp,
+                "lifeboat-" + (user.isBlank() ? System.getProperty("user.name") : user)));
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** A fresh, not yet existing scratch path whose name ends in {@code label}. */
+    /** A fresh scratch file whose name ends in {@code label}: created empty, 0600, by this call. */
     public Path newFile(String label) {
-        try {
-            DurableFiles.createPrivateDirectories(dir);
-        } catch (IOException e) {
-            throw new LifeboatException(ExitCode.FAILURE, "cannot create scratch folder " + dir + " ("
-                    + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR or --scratch-dir to a writable folder", e);
-        }
+        prepareRoot();
         byte[] bytes = new byte[4];
         random.nextBytes(bytes);
-        return dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes)
+        Path file = dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes)
                 + "-" + label);
+        create(file);
+        return file;
+    }
+
+    /**
+     * Deletes {@code file} with its companions and creates it again, empty and 0600: for a
+     * writer such as VACUUM INTO that needs an empty file after a failed attempt.
+     */
+    public static void recreate(Path file) {
+        delete(file);
+        create(file);
+    }
+
+    /** Opens a file made by {@link #newFile} for writing from its start, never through a link. */
+    public static FileChannel writeTo(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void create(Path file) {
+        try {
+            Files.createFile(file, DurableFiles.privateFile());
+        } catch (IOException e) {
+            throw new LifeboatException(ExitCode.FAILURE, "cannot create a scratch file in " + file.getParent()
+                    + " (" + e.getMessage() + "); free space there or check its permissions", e);
+        }
+    }
+
+    /** The private folder {@code name} in the scratch root, created 0700 if missing. */
+    public Path folder(String name) {
+        prepareRoot();
+        Path folder = dir.resolve(name);
+        try {
+            createPrivateFolder(folder);
+        } catch (IOException e) {
+            throw cannotCreate(folder, e);
+        }
+        return folder;
+    }
+
+    /** Creates the scratch root 0700, or checks that the one there is this user's own real folder. */
+    private void prepareRoot() {
+        if (!ownRoot) {
+            return;
+        }
+        try {
+            DurableFiles.createPrivateDirectories(dir.getParent());
+            createPrivateFolder(dir);
+        } catch (IOException e) {
+            throw cannotCreate(dir, e);
+        }
+    }
+
+    private static LifeboatException cannotCreate(Path folder, IOException e) {
+        return new LifeboatException(ExitCode.FAILURE, "cannot create scratch folder " + folder + " ("
+                + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR or --scratch-dir to a writable folder", e);
+    }
+
+    private static void createPrivateFolder(Path folder) throws IOException {
+        try {
+            Files.createDirectory(folder, DurableFiles.privateFolder());
+            DurableFiles.syncDirectory(folder.getParent());
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // Checked below, without following a link.
+        }
+        String problem = problem(folder);
+        if (problem != null) {
+            throw new LifeboatException(ExitCode.SOURCE, "scratch folder " + folder + " " + problem
+                    + " (Lifeboat writes its copies only into a real folder of your own); remove it, or set"
+                    + " LIFEBOAT_SCRATCH_DIR to a folder you own");
+        }
+    }
+
+    /** Why an existing {@code folder} must not hold scratch files, or null if it may. */
+    private static String problem(Path folder) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(folder, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        return attributes.isSymbolicLink() ? "is a symbolic link"
+                : !attributes.isDirectory() ? "is not a folder"
+                : !isOwnedByThisUser(folder) ? "belongs to another user" : null;
+    }
+
+    private static boolean isOwnedByThisUser(Path folder) throws IOException {
+        int owner = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return owner == new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
     /** Fails before any work when the scratch folder cannot hold {@code bytes} more. */
     public void requireSpace(long bytes, String forWhat) {
+        prepareRoot();
         try {
-            DurableFiles.createPrivateDirectories(dir);
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable < bytes) {
                 throw new LifeboatException(ExitCode.FAILURE, "not enough space in scratch folder " + dir + " for "
@@ -96,7 +206,12 @@ public final class ScratchSpace {
 
     /** Deletes the scratch files whose owner pid matches; files it may not delete stay for a later run. */
     private int removeWhere(java.util.function.LongPredicate owner) {
-        if (!Files.isDirectory(dir)) {
+        try {
+            // Never through a link or in another user's folder: those are refused before any use.
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || ownRoot && problem(dir) != null) {
+                return 0;
+            }
+        } catch (IOException e) {
             return 0;
         }
         int removed = 0;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.stream.Stream;
 
 /**
  * Looks for a plaintext marker in every file under some folders, over and over while it runs, so
@@ -16,42 +15,17 @@ import java.util.stream.Stream;
  */
 public final class PlaintextWatch implements AutoCloseable {
     private final byte[] marker;
-    private final List<Path> roots;
     private final Set<String> hits = new ConcurrentSkipListSet<>();
     private final Set<String> seen = new ConcurrentSkipListSet<>();
-    private final Thread thread;
-    private volatile boolean stop;
+    private final FolderPoller poller;
 
     public PlaintextWatch(String marker, List<Path> roots) {
         this.marker = marker.getBytes(StandardCharsets.UTF_8);
-        this.roots = List.copyOf(roots);
-        this.thread = new Thread(() -> {
-            while (!stop) {
-                scan();
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        this.poller = new FolderPoller("plaintext-watch", roots, path -> {
+            if (Files.isRegularFile(path)) {
+                check(path);
             }
-        }, "plaintext-watch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void scan() {
-        for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    check(file);
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // a file vanished while walking: the next pass looks again
-            }
-        }
+        });
     }
 
     private void check(Path file) {
@@ -94,8 +68,6 @@ public final class PlaintextWatch implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop = true;
-        thread.join();
-        scan();
+        poller.close();
     }
 }

@@ -11,6 +11,7 @@ import dev.lifeboat.source.Source;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class PostgresGlobalsEngine implements Engine {
 
         @Override
         public OutputStream output() throws IOException {
-            return Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW);
+            return Channels.newOutputStream(ScratchSpace.writeTo(file));
         }
 
         @Override

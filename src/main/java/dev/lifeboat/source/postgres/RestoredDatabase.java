@@ -8,7 +8,7 @@ import dev.lifeboat.source.Inspector;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,7 +64,7 @@ class RestoredDatabase implements Inspector.Staged {
     public OutputStream output() throws IOException {
         if (jobs > 1) {
             spool = scratch.newFile(name + ".pgdump");
-            return Files.newOutputStream(spool, java.nio.file.StandardOpenOption.CREATE_NEW);
+            return Channels.newOutputStream(ScratchSpace.writeTo(spool));
         }
         restore = startRestore(null);
         OutputStream stdin = restore.process().getOutputStream();

@@ -74,7 +74,7 @@ final class CipherTarget implements RestoreTarget {
 
     @Override
     public Staged stage() {
-        ScratchSpace beside = new ScratchSpace(spec.file().getParent());
+        ScratchSpace beside = ScratchSpace.beside(spec.file().getParent());
         beside.removeLeftovers();
         return new CipherStaged(beside);
     }

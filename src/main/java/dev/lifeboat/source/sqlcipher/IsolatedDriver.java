@@ -3,11 +3,14 @@ package dev.lifeboat.source.sqlcipher;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
+import dev.lifeboat.scratch.ScratchSpace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Driver;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * SQLite3MultipleCiphers' JDBC driver (io.github.willena:sqlite-jdbc), the one SQLCipher-capable
@@ -39,12 +43,18 @@ import java.util.HexFormat;
  */
 final class IsolatedDriver {
     private static final String RESOURCE = "sqlite-mc-jdbc.jar";
+    private static final String FOLDER = "drivers";
+    private static final String NATIVE_DIR_PROPERTY = "org.sqlite.tmpdir";
+    /** Where the user wants native libraries unpacked, if anywhere. */
+    private static final String USER_NATIVE_DIR = System.getProperty(NATIVE_DIR_PROPERTY);
+    private final ScratchSpace scratch;
     private final Path cacheDir;
     private Driver driver;
 
-    /** @param cacheDir a private folder where the driver's jar may be written */
-    IsolatedDriver(Path cacheDir) {
-        this.cacheDir = cacheDir;
+    /** @param scratch whose private folder {@value #FOLDER} holds the driver's jar */
+    IsolatedDriver(ScratchSpace scratch) {
+        this.scratch = scratch;
+        this.cacheDir = scratch.dir().resolve(FOLDER);
     }
 
     /** Loads the driver on first use: that costs writing a jar and loading a native library. */
@@ -58,6 +68,11 @@ final class IsolatedDriver {
     private Driver load() {
         try {
             Path jar = extract();
+            if (USER_NATIVE_DIR == null) {
+                // The driver unpacks its native library with the umask's mode (0666 under umask 000)
+                // into this folder, else into /tmp, and loads it from there: ours is private.
+                System.setProperty(NATIVE_DIR_PROPERTY, cacheDir.toString());
+            }
             URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
@@ -70,6 +85,8 @@ final class IsolatedDriver {
     }
 
     private Path extract() throws IOException {
+        // First, so that the jar is never read from, or loaded out of, a folder another user controls.
+        scratch.folder(FOLDER);
         String digest = hex(digest(resource()));
         Path jar = cacheDir.resolve("sqlite-mc-jdbc-" + digest + ".jar");
         if (Files.exists(jar)) {
@@ -80,11 +97,10 @@ final class IsolatedDriver {
             }
             Files.delete(jar);
         }
-        DurableFiles.createPrivateDirectories(cacheDir);
         Path temp = DurableFiles.tempSibling(jar);
         try {
-            try (InputStream in = resource(); OutputStream out = Files.newOutputStream(temp,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (InputStream in = resource(); OutputStream out = Channels.newOutputStream(FileChannel.open(temp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), DurableFiles.privateFile()))) {
                 in.transferTo(out);
             }
             Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

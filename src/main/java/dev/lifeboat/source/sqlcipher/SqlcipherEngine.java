@@ -39,7 +39,7 @@ public final class SqlcipherEngine implements Engine {
         this.busy = busy;
         this.lockWait = lockWait;
         this.env = Map.copyOf(env);
-        this.files = new CipherFiles(new IsolatedDriver(scratch.dir().resolve("drivers")));
+        this.files = new CipherFiles(new IsolatedDriver(scratch));
         this.clock = clock;
     }
 

@@ -38,7 +38,7 @@ final class SqliteCopier {
             if (pull(fromFile, to, budget)) {
                 return "online-backup";
             }
-            ScratchSpace.delete(to);
+            ScratchSpace.recreate(to);
             try (Statement st = from.createStatement()) {
                 st.execute("VACUUM INTO " + SqliteFiles.literal(to.toString()));
             }

@@ -58,7 +58,7 @@ final class SqliteTarget implements RestoreTarget {
 
     @Override
     public Staged stage() {
-        ScratchSpace beside = new ScratchSpace(file.getParent());
+        ScratchSpace beside = ScratchSpace.beside(file.getParent());
         beside.removeLeftovers();
         return new SqliteStaged(file, beside, budget);
     }
