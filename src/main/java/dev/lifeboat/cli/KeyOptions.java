@@ -35,6 +35,18 @@ final class KeyOptions {
     @Option(names = "--pgp-private-key-file", paramLabel = "FILE", description = "Read the OpenPGP private key from FILE.")
     Path pgpPrivateKeyFile;
 
+    /** Whether any key option was given on the command line. */
+    boolean given() {
+        return identityFile != null || identityEnv != null || passphraseEnv != null || askPassphrase
+                || pgpPrivateKeyStdin || pgpPrivateKeyFile != null;
+    }
+
+    /** The key a job's config names for reading its backups, as {@code restore --job} uses it. */
+    static Keys fromConfig(dev.lifeboat.config.EncryptionConfig encryption) {
+        return new Keys(encryption.toDecryption(), encryption.passphrase().map(String::toCharArray).orElse(null),
+                encryption.pgpPrivateKey().map(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null));
+    }
+
     /** The loaded key; reading stdin or a file happens once, here. */
     Keys load(Services services) throws IOException {
         int kinds = (identityFile != null ? 1 : 0) + (identityEnv != null ? 1 : 0)

@@ -110,7 +110,9 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("warning: --no-safety-backup: the current content of " + target.location()
                     + " will not be kept in the repository");
         }
-        KeyOptions.Keys keys = keyOptions.load(services);
+        // Keys given on the command line win; otherwise a job's backups open with the key its config names.
+        KeyOptions.Keys keys = chosen.isPresent() && !keyOptions.given()
+                ? KeyOptions.fromConfig(chosen.get().encryption()) : keyOptions.load(services);
         Optional<StoredForm> safetyForm = noSafetyBackup ? Optional.empty()
                 : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         keys.sameKeyEncryption(manifest)));

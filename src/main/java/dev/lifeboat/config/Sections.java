@@ -58,15 +58,20 @@ final class Sections {
         if (node instanceof Node.Scalar) {
             String text = context.text(node).orElse("none");
             if (!text.trim().equals("none")) {
-                context.problem(node, "'" + text + "' is not an encryption; use none, or { recipients: [ \"age1...\" ] }");
+                context.problem(node, "'" + text + "' is not an encryption; use none, or { recipients: [ \"age1...\" ] },"
+                        + " { passphrase: ${VAR} } or { pgp-public-key: FILE }");
             }
             return EncryptionConfig.NONE;
         }
-        Fields f = new Fields(context, node, "recipients", "identity");
+        Fields f = new Fields(context, node, "recipients", "passphrase", "pgp-public-key", "identity",
+                "pgp-private-key", "pgp-passphrase");
         List<String> recipients = f.get("recipients").map(this::strings).orElse(List.of());
-        if (recipients.isEmpty()) {
-            context.problem(node, "'recipients' is missing or empty; list age public keys (age1...), or write"
-                    + " encryption: none");
+        Optional<String> passphrase = f.secret("passphrase");
+        Optional<java.nio.file.Path> pgpPublicKey = f.string("pgp-public-key").map(java.nio.file.Path::of);
+        int kinds = (recipients.isEmpty() ? 0 : 1) + (passphrase.isEmpty() ? 0 : 1) + (pgpPublicKey.isEmpty() ? 0 : 1);
+        if (kinds != 1) {
+            context.problem(node, (kinds == 0 ? "names no key" : "names more than one kind of key") + "; give one of"
+                    + " recipients: [ age1... ], passphrase: ${VAR} or pgp-public-key: FILE, or write encryption: none");
         }
         for (String recipient : recipients) {
             if (!recipient.startsWith("age1")) {
@@ -74,7 +79,11 @@ final class Sections {
                         + " (they start with age1); create one with age-keygen");
             }
         }
-        return new EncryptionConfig(recipients, f.secret("identity"));
+        pgpPublicKey.filter(path -> !java.nio.file.Files.isReadable(path)).ifPresent(path -> context.problem(
+                f.get("pgp-public-key").orElseThrow(), "cannot read " + path + "; export the key with"
+                        + " 'gpg --export --armor KEYID > key.asc'"));
+        return new EncryptionConfig(recipients, passphrase, pgpPublicKey, f.secret("identity"),
+                f.secret("pgp-private-key"), f.secret("pgp-passphrase"));
     }
 
     Hooks hooks(Node node) {
