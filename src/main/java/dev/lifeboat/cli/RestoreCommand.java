@@ -117,7 +117,7 @@ final class RestoreCommand implements Callable<Integer> {
                 : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         keys.sameKeyEncryption(manifest)));
         RunTracker tracker = services.tracker(err);
-        RestoreHooks hooks = new RestoreHooks(new HookCalls(new HookRunner(err::println),
+        RestoreHooks hooks = new RestoreHooks(new HookCalls(new HookRunner(err::println, services.env),
                 chosen.map(JobConfig::hooks).orElse(Hooks.NONE), manifest.name(), "restore", "manual"), manifest.id(),
                 target.location());
         RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),

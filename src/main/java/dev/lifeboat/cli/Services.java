@@ -176,7 +176,7 @@ final class Services implements AutoCloseable {
         RunTracker tracker = new RunTracker(opened, warning -> log.event("warning", Map.of("message", warning)));
         return new JobParts(clock, engines, backups, new Verifier(engines, scratch, jobProgress, clock),
                 new Purger(clock), new PurgeDatabases(env, engines), new HookRunner(line -> log.event("hook_output",
-                Map.of("line", line))), tracker, opened.map(JobRecords::new), deliveries, HttpClient.newBuilder()
+                Map.of("line", line)), env), tracker, opened.map(JobRecords::new), deliveries, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10)).build(), log, ProcessOwner.hostName(), this::repository);
     }
 }

@@ -24,6 +24,7 @@ final class ConfigContext {
     private final Map<String, String> env;
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> secrets = new LinkedHashSet<>();
+    private final Set<String> secretReferences = new LinkedHashSet<>();
 
     ConfigContext(String file, Map<String, String> env) {
         this.file = file;
@@ -44,6 +45,11 @@ final class ConfigContext {
 
     Set<String> secrets() {
         return Set.copyOf(secrets);
+    }
+
+    /** The names of the variables that secret fields reference as {@code ${VAR}}. */
+    Set<String> secretReferences() {
+        return Set.copyOf(secretReferences);
     }
 
     String file() {
@@ -97,10 +103,12 @@ final class ConfigContext {
                     return Optional.empty();
                 }
             }
-            if (!REFERENCE.matcher(raw).matches()) {
+            Matcher reference = REFERENCE.matcher(raw);
+            if (!reference.matches()) {
                 problem(node, "is a secret: write it as ${ENV_VAR} or file:/path/to/secret, never literally");
                 return Optional.empty();
             }
+            secretReferences.add(reference.group(1));
         }
         return text(node);
     }

@@ -15,16 +15,21 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Reads and validates {@code lifeboat.yaml}; every problem in the file is reported at once, with its line. */
 public final class ConfigReader {
     private static final String[] JOB_KEYS = {"kind", "source", "repositories", "encryption", "compression", "level",
         "schedule", "timezone", "verify", "jitter", "catch-up", "max-age", "retention", "hooks", "notify", "guards",
         "rules", "backup-first"};
+    private static final Pattern ENV_OPTION = Pattern.compile("[?&][a-z-]+-env=([^&]*)");
     private final ConfigContext context;
     private final Sections sections;
 
@@ -71,6 +76,7 @@ public final class ConfigReader {
             mapping.entries().forEach((name, node) -> job(name, node, zone, smtp.isPresent())
                     .ifPresent(job -> jobs.put(name, job)));
             checkBackupFirst(mapping, jobs);
+            checkHookEnv(mapping, jobs);
         } else {
             context.problem(jobsNode.get(), "must be a map of job names to jobs, not " + jobsNode.get().describe());
         }
@@ -136,6 +142,28 @@ public final class ConfigReader {
                 verify, f.duration("jitter").orElse(Duration.ZERO), f.bool("catch-up", true), f.duration("max-age"),
                 f.get("hooks").map(sections::hooks).orElse(dev.lifeboat.hooks.Hooks.NONE), notify, guards, rules,
                 f.string("backup-first"), zone));
+    }
+
+    /**
+     * Hooks never get a variable Lifeboat reads a secret from: libpq's and S3's standard ones, every
+     * {@code ${VAR}} of a secret field in the file, and every {@code *-env=VAR} the job's source and
+     * repository URLs name (password-env, key-env, access-key-env, secret-key-env).
+     */
+    private void checkHookEnv(Node.Mapping jobsNode, Map<String, JobConfig> jobs) {
+        for (JobConfig job : jobs.values()) {
+            Set<String> secret = new HashSet<>(context.secretReferences());
+            secret.addAll(List.of("PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"));
+            Stream.concat(Stream.of(job.source()), job.repositories().stream().map(RepositoryConfig::spec))
+                    .map(ENV_OPTION::matcher).forEach(m -> m.results().forEach(r -> secret.add(r.group(1))));
+            job.hooks().env().stream().filter(secret::contains).forEach(name -> context.problem(
+                    hookEnvNode(jobsNode.entries().get(job.name())), name + " holds a secret Lifeboat reads, and"
+                            + " hooks never get those; give the hook its own variable (or a file it reads) instead"));
+        }
+    }
+
+    private static Node hookEnvNode(Node job) {
+        Node hooks = job instanceof Node.Mapping m ? m.entries().getOrDefault("hooks", job) : job;
+        return hooks instanceof Node.Mapping m ? m.entries().getOrDefault("env", hooks) : hooks;
     }
 
     private void refuse(Fields f, String key, String why) {

@@ -54,6 +54,10 @@ public final class PlanText {
                 job.hooks().at(point).ifPresent(h -> add(lines, "hook", point.key() + ": " + h.command()
                         + " (timeout " + Durations.format(h.timeout()) + ")"));
             }
+            if (!job.hooks().env().isEmpty()) {
+                add(lines, "hook env", String.join(", ", job.hooks().env()) + " (besides PATH, HOME, TZ, TMPDIR,"
+                        + " locale and LIFEBOAT_*)");
+            }
             add(lines, "notify", notify(job));
         }
         config.server().ifPresent(s -> lines.add("server " + s.describe() + ": /metrics /health /api/jobs /api/backups"));

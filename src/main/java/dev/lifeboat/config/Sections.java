@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 /** The nested sections of a config file: retention, encryption, hooks, notify, guards, rules, smtp, server. */
 final class Sections {
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]*";
+    private static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]*";
     private final ConfigContext context;
 
     Sections(ConfigContext context) {
@@ -87,15 +88,28 @@ final class Sections {
     }
 
     Hooks hooks(Node node) {
-        String[] keys = Stream.concat(Arrays.stream(HookPoint.values()).map(HookPoint::key), Stream.of("timeout"))
-                .toArray(String[]::new);
+        String[] keys = Stream.concat(Arrays.stream(HookPoint.values()).map(HookPoint::key),
+                Stream.of("timeout", "env")).toArray(String[]::new);
         Fields f = new Fields(context, node, keys);
         Duration timeout = f.duration("timeout").orElse(Hook.DEFAULT_TIMEOUT);
         Map<HookPoint, Hook> hooks = new EnumMap<>(HookPoint.class);
         for (HookPoint point : HookPoint.values()) {
             f.get(point.key()).ifPresent(n -> hook(n, timeout).ifPresent(h -> hooks.put(point, h)));
         }
-        return new Hooks(hooks);
+        List<String> env = f.get("env").map(this::hookEnv).orElse(List.of());
+        return new Hooks(hooks, env);
+    }
+
+    /** The names of variables hooks also get; whether one holds a secret is checked once the file is read. */
+    private List<String> hookEnv(Node node) {
+        List<String> names = strings(node);
+        for (String name : names) {
+            if (!name.matches(ENV_NAME)) {
+                context.problem(node, "'" + name + "' is not an environment variable name; list names such as"
+                        + " DOCKER_HOST (letters, digits, '_')");
+            }
+        }
+        return names;
     }
 
     private Optional<Hook> hook(Node node, Duration defaultTimeout) {
@@ -150,10 +164,13 @@ final class Sections {
         return url.map(u -> new WebhookTarget(u, format, headers));
     }
 
-    /** A webhook URL may itself be the secret (Slack, Discord): a file: reference is read like a secret. */
+    /**
+     * A webhook URL may itself be the secret (Slack, Discord): a file: reference or a whole ${VAR} is read
+     * like a secret (so that hooks.env cannot pass that variable on).
+     */
     private Optional<String> webhookUrl(Node node) {
-        return node instanceof Node.Scalar s && s.text() != null && s.text().startsWith("file:")
-                ? context.secret(node) : context.text(node);
+        return node instanceof Node.Scalar s && s.text() != null && (s.text().startsWith("file:")
+                || s.text().trim().matches("\\$\\{" + ENV_NAME + "}")) ? context.secret(node) : context.text(node);
     }
 
     private Optional<String> url(Node node, Optional<String> value) {

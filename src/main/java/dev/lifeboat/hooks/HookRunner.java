@@ -1,5 +1,6 @@
 package dev.lifeboat.hooks;
 
+import dev.lifeboat.ChildEnvironment;
 import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
@@ -9,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +23,16 @@ import java.util.function.Consumer;
 public final class HookRunner {
     private static final int TAIL_LINES = 5;
     private final Consumer<String> output;
+    private final Map<String, String> env;
 
-    /** @param output receives each line the hook prints, for the log */
-    public HookRunner(Consumer<String> output) {
+    /**
+     * @param output receives each line the hook prints, for the log
+     * @param env    Lifeboat's environment, of which a hook gets only what {@link ChildEnvironment} passes
+     *               and the names its job lists
+     */
+    public HookRunner(Consumer<String> output, Map<String, String> env) {
         this.output = output;
+        this.env = Map.copyOf(env);
     }
 
     /** What a hook did: its exit status and last lines of output. */
@@ -39,13 +47,14 @@ public final class HookRunner {
     }
 
     /**
-     * Runs the hook. {@code env} holds LIFEBOAT_* variables; the daemon's own environment is kept so
-     * that commands such as {@code docker} are found.
+     * Runs the hook with the variables every child gets (PATH finds commands such as {@code docker}),
+     * those of {@code passed} that are set, and {@code facts}, the LIFEBOAT_* variables.
      */
-    public Result run(HookPoint point, Hook hook, Map<String, String> env) {
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", hook.command()).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        builder.environment().put("LIFEBOAT_HOOK", point.key());
+    public Result run(HookPoint point, Hook hook, List<String> passed, Map<String, String> facts) {
+        Map<String, String> lifeboat = new HashMap<>(facts);
+        lifeboat.put("LIFEBOAT_HOOK", point.key());
+        ProcessBuilder builder = ChildEnvironment.from(env).inherit(passed).with(lifeboat)
+                .applyTo(new ProcessBuilder("sh", "-c", hook.command())).redirectErrorStream(true);
         Process process;
         try {
             process = builder.start();

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * The hooks of one run, with the run's facts in their environment: LIFEBOAT_JOB, LIFEBOAT_TASK,
  * LIFEBOAT_TRIGGER, and for {@code after} hooks LIFEBOAT_STATUS, LIFEBOAT_BACKUP_ID(S) and
- * LIFEBOAT_ERROR.
+ * LIFEBOAT_ERROR; of Lifeboat's own environment only what {@link HookRunner} passes on.
  */
 public final class HookCalls {
     private final HookRunner runner;
@@ -35,7 +35,7 @@ public final class HookCalls {
         }
         Map<String, String> all = new HashMap<>(env);
         all.putAll(extra);
-        HookRunner.Result result = runner.run(point, hook.get(), all);
+        HookRunner.Result result = runner.run(point, hook.get(), hooks.env(), all);
         if (!result.ok()) {
             throw new LifeboatException(ExitCode.FAILURE, point.key() + " hook failed (exit " + result.exit() + ": "
                     + result.lastLine() + "), so nothing was done; fix the hook command in lifeboat.yaml");
@@ -56,7 +56,7 @@ public final class HookCalls {
         all.put("LIFEBOAT_BACKUP_IDS", String.join(",", backupIds));
         all.put("LIFEBOAT_ERROR", error == null ? "" : error);
         try {
-            HookRunner.Result result = runner.run(point, hook.get(), all);
+            HookRunner.Result result = runner.run(point, hook.get(), hooks.env(), all);
             return result.ok() ? Optional.empty()
                     : Optional.of(point.key() + " hook failed (exit " + result.exit() + ": " + result.lastLine() + ")");
         } catch (LifeboatException e) {

@@ -50,7 +50,7 @@ public final class JobHarness implements AutoCloseable {
                 dev.lifeboat.backup.Retries.NONE),
                 new Verifier(engines, scratch, Progress.NONE, clock), new Purger(clock),
                 new PurgeDatabases(Map.of(), engines),
-                new HookRunner(line -> log.event("hook_output", Map.of("line", line))),
+                new HookRunner(line -> log.event("hook_output", Map.of("line", line)), System.getenv()),
                 new RunTracker(Optional.of(catalog), warning -> log.event("warning", Map.of("message", warning))),
                 Optional.of(records), deliveries, HttpClient.newHttpClient(), log, "test-host",
                 spec -> dev.lifeboat.repository.Repositories.open(spec, Map.of()));

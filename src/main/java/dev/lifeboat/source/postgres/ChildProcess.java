@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.ChildEnvironment;
 import dev.lifeboat.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,14 +29,12 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command} with exactly {@code environment} (Lifeboat's own, as given to it, plus
-     * libpq's variables). stdin and stdout are pipes unless stdin is redirected from a file.
+     * Starts {@code command} with exactly {@code environment} (see {@link PgClient#childEnvironment}).
+     * stdin and stdout are pipes unless stdin is redirected from a file.
      */
-    static ChildProcess start(List<String> command, Map<String, String> environment, Path stdinFile)
+    static ChildProcess start(List<String> command, ChildEnvironment environment, Path stdinFile)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = environment.applyTo(new ProcessBuilder(command));
         if (stdinFile != null) {
             builder.redirectInput(stdinFile.toFile());
         }

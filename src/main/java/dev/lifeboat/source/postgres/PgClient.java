@@ -1,10 +1,12 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.ChildEnvironment;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -85,25 +87,25 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
         return PgPass.lookup(env, url, database);
     }
 
-    /** The environment of a child reaching {@code database}: Lifeboat's own, plus libpq's variables. */
-    Map<String, String> childEnvironment(String database) {
-        Map<String, String> child = new HashMap<>(env);
-        child.put("PGHOST", url.host());
-        child.put("PGPORT", "" + url.port());
-        child.put("PGUSER", url.user());
-        child.put("PGDATABASE", database);
-        child.put("PGAPPNAME", "lifeboat");
-        child.put("PGCONNECT_TIMEOUT", "15");
+    /**
+     * The environment of a child reaching {@code database}: what every child gets, PGPASSFILE if set,
+     * and libpq's variables for this connection, with PGPASSWORD only when a password was given in
+     * the environment (else libpq reads the password file itself).
+     */
+    ChildEnvironment childEnvironment(String database) {
+        Map<String, String> pg = new HashMap<>();
+        pg.put("PGHOST", url.host());
+        pg.put("PGPORT", "" + url.port());
+        pg.put("PGUSER", url.user());
+        pg.put("PGDATABASE", database);
+        pg.put("PGAPPNAME", "lifeboat");
+        pg.put("PGCONNECT_TIMEOUT", "15");
         if (url.sslmode() != null) {
-            child.put("PGSSLMODE", url.sslmode());
-        }
-        child.remove("PGPASSWORD");
-        if (url.passwordEnv() != null) {
-            child.remove(url.passwordEnv());
+            pg.put("PGSSLMODE", url.sslmode());
         }
         if (url.passwordEnv() != null || env.containsKey("PGPASSWORD")) {
-            password(database).ifPresent(p -> child.put("PGPASSWORD", p));
+            password(database).ifPresent(p -> pg.put("PGPASSWORD", p));
         }
-        return child;
+        return ChildEnvironment.from(env).inherit(List.of("PGPASSFILE")).with(pg);
     }
 }

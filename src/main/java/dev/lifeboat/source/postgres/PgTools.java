@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.ChildEnvironment;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.File;
@@ -38,8 +39,8 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
         try {
             Path path = locate(tool);
             try {
-                return new Probe(path, new ProcessBuilder(List.of(path.toString(), "--version"))
-                        .redirectErrorStream(true).start(), null);
+                return new Probe(path, ChildEnvironment.from(env).applyTo(new ProcessBuilder(List.of(
+                        path.toString(), "--version"))).redirectErrorStream(true).start(), null);
             } catch (IOException e) {
                 return new Probe(path, null, cannotRun(path, e));
             }
