@@ -87,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
         out.println(outcome.task().key() + " of " + outcome.job() + " " + outcome.status() + ": " + outcome.message());
         outcome.warnings().forEach(w -> out.println("  warning: " + w));
         if (outcome.failed()) {
-            throw new LifeboatException(ExitCode.FAILURE, outcome.task().key() + " of " + outcome.job() + " failed: "
+            throw new LifeboatException(outcome.exit() == ExitCode.OK ? ExitCode.FAILURE : outcome.exit(),
+                    outcome.task().key() + " of " + outcome.job() + " failed: "
                     + outcome.message());
         }
         if (outcome.suspicious()) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.job;
 
+import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupReport;
 import dev.lifeboat.backup.BackupRequest;
@@ -32,14 +33,14 @@ final class BackupTask {
             result = result(job, backUp(job, trigger, source));
         } catch (LifeboatException e) {
             JobRunner.recordFailure(parts.tracker(), "backup", trigger, job.name(), e.getMessage());
-            result = new TaskResult(Run.FAILED, e.getMessage(), List.of(), 0, List.of(), List.of());
+            result = new TaskResult(Run.FAILED, e.getMessage(), List.of(), 0, List.of(), List.of(), e.exitCode());
         }
         Optional<String> hookFailure = hooks.after(HookPoint.AFTER_BACKUP, result.status(), result.backupIds(),
                 Run.FAILED.equals(result.status()) ? result.message() : null,
                 Map.of("LIFEBOAT_SOURCE", source.location()));
         if (hookFailure.isPresent()) {
             return new TaskResult(Run.FAILED, result.message() + "; " + hookFailure.get(), result.backupIds(),
-                    result.storedBytes(), result.warnings(), result.alarms());
+                    result.storedBytes(), result.warnings(), result.alarms(), ExitCode.FAILURE);
         }
         return result;
     }
@@ -56,7 +57,7 @@ final class BackupTask {
         } catch (LifeboatException e) {
             throw e;
         } catch (Exception e) {
-            throw new LifeboatException(dev.lifeboat.ExitCode.FAILURE, message(e), e);
+            throw new LifeboatException(ExitCode.FAILURE, message(e), e);
         }
     }
 
@@ -90,7 +91,9 @@ final class BackupTask {
         }
         List<String> warnings = new java.util.ArrayList<>(item.warnings());
         warnings.addAll(item.notes());
-        return new TaskResult(status, message, ids, stored, warnings, alarms);
+        ExitCode exit = item.failure().map(LifeboatException::exitCode)
+                .filter(code -> code != ExitCode.SUSPICIOUS || job.guards().failOnShrink()).orElse(ExitCode.OK);
+        return new TaskResult(status, message, ids, stored, warnings, alarms, exit);
     }
 
     static String message(Exception e) {

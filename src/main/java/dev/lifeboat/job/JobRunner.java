@@ -56,11 +56,12 @@ public final class JobRunner {
         } catch (Exception e) {
             String message = BackupTask.message(e);
             recordFailure(parts.tracker(), task.key(), trigger, job.name(), message);
-            result = new TaskResult(Run.FAILED, message, List.of(), 0, List.of(), List.of());
+            result = new TaskResult(Run.FAILED, message, List.of(), 0, List.of(), List.of(),
+                    e instanceof dev.lifeboat.LifeboatException l ? l.exitCode() : dev.lifeboat.ExitCode.FAILURE);
         }
         JobOutcome outcome = new JobOutcome(job.name(), task, trigger, result.status(), result.message(), started,
                 Duration.between(started, parts.clock().instant()), result.backupIds(), result.storedBytes(),
-                result.warnings());
+                result.warnings(), result.exit());
         log(outcome);
         if (!dryRun) {
             notify(notifier, job, task, outcome, result.alarms());

@@ -1,0 +1,205 @@
+package dev.lifeboat.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.crypto.AgeCli;
+import dev.lifeboat.crypto.GpgCli;
+import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line and a job go through the same services: the same request gives the same
+ * backup, the same catalog records and the same refusals, and a pin holds whichever path made it.
+ */
+class OnePathTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJobAndTheEquivalentCommandLineMakeTheSameBackup() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path byHand = dir.resolve("by-hand");
+        Path byJob = dir.resolve("by-job");
+        Path optionalMissing = dir.resolve("not-a-folder");
+        Files.writeString(optionalMissing, "a file where the optional repository should be");
+        Path config = write("""
+                jobs:
+                  shop:
+                    source: %s
+                    repositories:
+                      - %s
+                      - { path: %s, optional: true }
+                    encryption: { recipients: [ "%s" ] }
+                """.formatted(db, byJob, optionalMissing, key.publicKey()));
+        Cli cli = new Cli(dir.resolve("scratch"));
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 300)) {
+            Cli.Result hand = cli.run("backup", db.toString(), "--repo", byHand.toString(), "--repo",
+                    optionalMissing + "#optional", "--name", "shop", "--recipient", key.publicKey());
+            assertEquals(0, hand.exit(), hand.toString());
+            Cli.Result job = cli.run("run", "shop", "--config", config.toString());
+            assertEquals(0, job.exit(), job.toString());
+            assertTrue(hand.err().contains("'lifeboat copy ") && job.out().contains("'lifeboat copy "),
+                    "both paths say how to fill the optional repository later:\n" + hand + "\n" + job);
+            assertTrue(job.out().contains("to 1 repository"), "only the repository that has it is counted: " + job);
+        }
+        assertEquals(comparable(manifest(byHand)), comparable(manifest(byJob)));
+        assertEquals(pin(byHand), pin(byJob), "both repositories are pinned to the same key");
+        assertEquals(key.publicKey(), pin(byJob).get("recipients").get(0).asText());
+
+        Cli.Result catalog = cli.run("history", "--json");
+        assertEquals(0, catalog.exit(), catalog.toString());
+        JsonNode runs = JSON.readTree(catalog.out());
+        long backups = 0;
+        for (JsonNode run : runs) {
+            if ("backup".equals(run.path("kind").asText())) {
+                backups++;
+                assertEquals("COMPLETED", run.path("status").asText(), run.toString());
+                assertEquals("shop", run.path("name").asText(), run.toString());
+            }
+        }
+        assertEquals(2, backups, catalog.out());
+
+        Path restored = dir.resolve("restored.db");
+        Cli.Result restore = cli.run("restore", "latest", "--job", "shop", "--config", config.toString(), "--to",
+                restored.toString());
+        assertEquals(ExitCode.USAGE.code(), restore.exit(), "without a key in the job, restore --job asks for one: "
+                + restore);
+    }
+
+    @Test
+    void aPinHoldsOnEveryPathAndIsRefusedWithOneMessage() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path encrypted = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: { recipients: [ \"" + key.publicKey() + "\" ], identity: file:" + key.file() + " }\n",
+                "encrypted.yaml");
+        Path plain = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: none\n", "plain.yaml");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 50)) {
+            assertEquals(0, cli.run("run", "shop", "--config", encrypted.toString()).exit());
+            assertEquals("age", pin(repo).get("scheme").asText(), "a repository first written by a job is pinned");
+            String refusal = "repository " + repo + " keeps its backups encrypted (age); use another repository for"
+                    + " unencrypted backups";
+            Cli.Result hand = cli.run("backup", db.toString(), "--repo", repo.toString(), "--no-encrypt");
+            Cli.assertOneLineFailure(hand, ExitCode.USAGE, refusal);
+            assertRefusedAfterItsLogLine(cli.run("run", "shop", "--config", plain.toString()), refusal);
+            assertRefusedAfterItsLogLine(cli.run("backup", "--job", "shop", "--config", plain.toString()), refusal);
+            Cli.Result withoutFlags = cli.run("backup", db.toString(), "--repo", repo.toString(), "--name", "shop");
+            assertEquals(0, withoutFlags.exit(), "the pin encrypts a backup made without flags: " + withoutFlags);
+        }
+        assertEquals(2, backupCount(repo), "no plaintext backup reached the pinned repository");
+        Path restored = dir.resolve("restored.db");
+        Cli.Result restore = cli.run("restore", "latest", "--job", "shop", "--config", encrypted.toString(), "--to",
+                restored.toString(), "--yes");
+        assertEquals(0, restore.exit(), "restore --job decrypts with the job's identity: " + restore);
+        assertEquals(50L, TestDatabases.counts(restored).get("customers"));
+    }
+
+    @Test
+    void aJobWithAnOpenPgpKeyBacksUpVerifiesAndRestores() throws Exception {
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        try (GpgCli gpg = new GpgCli(Files.createDirectories(dir.resolve("gpg")))) {
+            String fingerprint = gpg.generate(GpgCli.Kind.CURVE25519, "ops@example.org", "correct horse");
+            Path publicKey = Files.write(dir.resolve("ops.asc"), gpg.exportPublic(fingerprint, true));
+            Path privateKey = Files.write(dir.resolve("ops-secret.asc"),
+                    gpg.exportSecret(fingerprint, "correct horse", true));
+            Path config = write("""
+                    jobs:
+                      shop:
+                        source: %s
+                        repositories: [ %s ]
+                        encryption:
+                          pgp-public-key: %s
+                          pgp-private-key: file:%s
+                          pgp-passphrase: ${OPS_PGP_PASSPHRASE}
+                    """.formatted(db, repo, publicKey, privateKey));
+            Cli cli = new Cli(dir.resolve("scratch")).env("OPS_PGP_PASSPHRASE", "correct horse");
+            try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 120)) {
+                Cli.Result backup = cli.run("run", "shop", "--config", config.toString());
+                assertEquals(0, backup.exit(), backup.toString());
+                Cli.Result verify = cli.run("run", "shop", "--config", config.toString(), "--verify");
+                assertEquals(0, verify.exit(), verify.toString());
+            }
+            assertEquals("openpgp", pin(repo).get("scheme").asText());
+            assertTrue(objectName(repo).endsWith(".gpg"), objectName(repo));
+            Path restored = dir.resolve("restored.db");
+            Cli.Result restore = cli.run("restore", "latest", "--job", "shop", "--config", config.toString(), "--to",
+                    restored.toString());
+            assertEquals(0, restore.exit(), restore.toString());
+            assertEquals(120L, TestDatabases.counts(restored).get("customers"));
+            Path plain = dir.resolve("by-gpg.db.zst");
+            var stock = gpg.decrypt(repo.resolve("backups").resolve(onlyBackup(repo)).resolve(objectName(repo)),
+                    plain, "correct horse");
+            assertEquals(0, stock.exit(), "stock gpg opens what the job stored: " + stock);
+        }
+    }
+
+    /** A job run logs its run as a JSON line first; the failure is the last line, as on the command line. */
+    private static void assertRefusedAfterItsLogLine(Cli.Result result, String refusal) {
+        assertEquals(ExitCode.USAGE.code(), result.exit(), result.toString());
+        List<String> lines = result.err().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("lifeboat: ") && last.contains(refusal), result.toString());
+        assertTrue(lines.subList(0, lines.size() - 1).stream().allMatch(l -> l.startsWith("{")), result.toString());
+    }
+
+    private Path write(String yaml) throws Exception {
+        return write(yaml, "lifeboat.yaml");
+    }
+
+    private Path write(String yaml, String name) throws Exception {
+        return Files.writeString(dir.resolve(name), yaml);
+    }
+
+    /** A manifest without what differs between two runs of the same backup: id, times, host, stored bytes. */
+    private static JsonNode comparable(JsonNode manifest) {
+        ObjectNode copy = manifest.deepCopy();
+        List.of("id", "startedAt", "finishedAt", "durationMillis", "host").forEach(copy::remove);
+        ((ObjectNode) copy.get("seal")).remove("storedSha256");
+        return copy;
+    }
+
+    private static JsonNode manifest(Path repo) throws Exception {
+        return JSON.readTree(repo.resolve("backups").resolve(onlyBackup(repo)).resolve("manifest.json").toFile());
+    }
+
+    private static String onlyBackup(Path repo) throws Exception {
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            return backups.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    private static long backupCount(Path repo) throws Exception {
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            return backups.count();
+        }
+    }
+
+    private static String objectName(Path repo) throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("backups").resolve(onlyBackup(repo)))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("snapshot.")).findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    private static JsonNode pin(Path repo) throws Exception {
+        return JSON.readTree(repo.resolve("lifeboat-repository.json").toFile()).get("pinnedEncryption");
+    }
+}
