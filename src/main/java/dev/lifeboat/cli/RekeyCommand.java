@@ -8,6 +8,7 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.rekey.KeyPurge;
 import dev.lifeboat.rekey.Rekeyer;
 import dev.lifeboat.backup.Destination;
 import dev.lifeboat.repository.Repository;
@@ -99,18 +100,15 @@ final class RekeyCommand implements Callable<Integer> {
         }
         Source from = services.engines.forSpec(source).source(source);
         String backupName = name == null ? from.defaultName() : Names.check(name);
-        StoredForm form = new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), newKey);
-        from.preflight();
-        Manifest fresh = services.backups().run(from, backupName, form, List.of(Destination.required(repository)),
-                BackupRunner.Guards.NONE).result().orElseThrow().requireStored();
-        out.println("fresh backup " + fresh.id() + " for " + String.join(", ", newKey.recipients()));
-        repository.pinEncryption(fresh.encryption());
-        for (Manifest m : repository.manifests()) {
-            if (m.name().equals(backupName) && !m.id().equals(fresh.id()) && !Rekeyer.opensWith(m, newKey)) {
-                repository.delete(m);
-                out.println("deleted " + m.id() + " (" + m.encryption().scheme() + " for "
-                        + String.join(", ", m.encryption().recipients()) + ")");
-            }
+        KeyPurge.Result result = new KeyPurge(services.backups()).purge(repository, from, backupName, newKey);
+        out.println("fresh backup " + result.fresh().id() + " for " + String.join(", ", newKey.recipients()));
+        for (Manifest m : result.deleted()) {
+            out.println("deleted " + m.id() + " (" + m.encryption().scheme() + " for "
+                    + String.join(", ", m.encryption().recipients()) + ")");
+        }
+        for (String id : result.keptInUse()) {
+            out.println("kept " + id + ": a restore or verification is reading it right now; run 'lifeboat rekey"
+                    + " --purge' again when it is done");
         }
         return ExitCode.OK.code();
     }
