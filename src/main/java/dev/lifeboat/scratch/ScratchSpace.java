@@ -19,11 +19,45 @@ import java.util.stream.Stream;
 public final class ScratchSpace {
     public static final String PREFIX = ".lifeboat-scratch-";
     private static final List<String> COMPANIONS = List.of("", "-wal", "-shm", "-journal");
+    private static final long MIB = 1 << 20;
     private final SecureRandom random = new SecureRandom();
     private final Path dir;
+    private final Role role;
+
+    /**
+     * What the folder is to the user, which decides the exit code of a full disk and its fix: the
+     * scratch folder is this machine's working space (exit 3, like the source side), the folder
+     * beside a restore target belongs to the target (exit 8).
+     */
+    public enum Role {
+        SCRATCH("scratch folder", ExitCode.SOURCE,
+                "free space there or set LIFEBOAT_SCRATCH_DIR to a folder on a disk with more room"),
+        TARGET("folder of the restore target", ExitCode.TARGET,
+                "free space there or restore to another --to; the target was not changed");
+
+        private final String noun;
+        private final ExitCode exit;
+        private final String fix;
+
+        Role(String noun, ExitCode exit, String fix) {
+            this.noun = noun;
+            this.exit = exit;
+            this.fix = fix;
+        }
+    }
 
     public ScratchSpace(Path dir) {
+        this(dir, Role.SCRATCH);
+    }
+
+    private ScratchSpace(Path dir, Role role) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.role = role;
+    }
+
+    /** The folder of a restore target, where its staged and preserved copies are written. */
+    public static ScratchSpace besideTarget(Path dir) {
+        return new ScratchSpace(dir, Role.TARGET);
     }
 
     /** LIFEBOAT_SCRATCH_DIR if set, else a private folder in the system temp folder. */
@@ -60,13 +94,37 @@ public final class ScratchSpace {
             DurableFiles.createPrivateDirectories(dir);
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable < bytes) {
-                throw new LifeboatException(ExitCode.FAILURE, "not enough space in scratch folder " + dir + " for "
-                        + forWhat + ": about " + bytes / (1 << 20) + " MiB needed, " + usable / (1 << 20)
-                        + " MiB free; free space there or set LIFEBOAT_SCRATCH_DIR to a larger disk");
+                throw new LifeboatException(role.exit, role.noun + " " + dir + " is too full for " + forWhat
+                        + ": about " + mib(bytes) + " MiB needed, " + usable / MIB + " MiB free; " + role.fix);
             }
         } catch (IOException e) {
             throw new LifeboatException(ExitCode.FAILURE, "cannot check scratch folder " + dir + " ("
                     + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR to a writable folder", e);
+        }
+    }
+
+    /**
+     * The one line for a disk that filled up while writing {@code forWhat} here, which had asked
+     * for about {@code bytes} (0 if unknown).
+     */
+    public LifeboatException full(String forWhat, long bytes, Throwable cause) {
+        return new LifeboatException(role.exit, role.noun + " " + dir + " is full (no space left on device) while"
+                + " writing " + forWhat + (bytes > 0 ? ": about " + mib(bytes) + " MiB needed" : "") + "; "
+                + role.fix, cause);
+    }
+
+    /** Whole MiB, rounded up: a need is never shown as 0. */
+    private static long mib(long bytes) {
+        return (bytes + MIB - 1) / MIB;
+    }
+
+    /** A database file with its -wal: what a copy of it is at most. 0 if it cannot be read. */
+    public static long databaseSize(Path file) {
+        try {
+            Path wal = file.resolveSibling(file.getFileName() + "-wal");
+            return Files.size(file) + (Files.exists(wal) ? Files.size(wal) : 0);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
