@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.sql.SQLException;
 
-/** Tells a full disk (ENOSPC, or SQLite's SQLITE_FULL, which has no extended codes) apart from other I/O failures, anywhere in a cause chain. */
+/**
+ * Tells a full disk (ENOSPC, or SQLite's SQLITE_FULL, which has no extended codes) apart from other
+ * I/O failures, anywhere in a cause chain.
+ */
 public final class NoSpace {
     private static final String ENOSPC = "No space left on device";
     private static final int SQLITE_FULL = 13;
