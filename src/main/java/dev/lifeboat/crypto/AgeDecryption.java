@@ -75,6 +75,8 @@ final class AgeDecryption implements Decryption {
             throw new IOException(isPassphrase() ? "the age header cannot be opened with a passphrase: "
                     + e.getMessage() : "no recipient stanza in the age header opens with "
                     + Schemes.list(publicKeys) + " (the object was written for other keys, or its header is damaged)", e);
+        } catch (LifeboatException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IOException("the age header is unreadable (" + e.getClass().getSimpleName() + ")", e);
         }

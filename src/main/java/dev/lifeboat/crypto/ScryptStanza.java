@@ -4,6 +4,8 @@ import com.exceptionfactory.jagged.FileKey;
 import com.exceptionfactory.jagged.RecipientStanza;
 import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -31,6 +33,8 @@ final class ScryptStanza implements RecipientStanzaWriter, RecipientStanzaReader
      */
     static final int MAX_WORK_FACTOR = 20;
     static final int MIN_WORK_FACTOR = 10;
+    /** scrypt's block size parameter, fixed by age. */
+    private static final int R = 8;
     private static final byte[] LABEL = "age-encryption.org/v1/scrypt".getBytes(StandardCharsets.US_ASCII);
     private static final int SALT_BYTES = 16;
     private static final int FILE_KEY_BYTES = 16;
@@ -56,9 +60,35 @@ final class ScryptStanza implements RecipientStanzaWriter, RecipientStanzaReader
         this.random = random;
     }
 
-    /** A writer with the given work factor (log2 N); the passphrase bytes are copied. */
+    /**
+     * A writer with the given work factor (log2 N); the passphrase bytes are copied. Fails at once
+     * when this JVM's heap cannot hold scrypt's memory, before a backup takes its snapshot.
+     */
     static ScryptStanza writer(byte[] passphrase, int workFactor, SecureRandom random) {
+        requireHeap(workFactor, Runtime.getRuntime().maxMemory());
         return new ScryptStanza(passphrase, workFactor, random);
+    }
+
+    /** scrypt's working array: 128 * r * N bytes. */
+    static long memory(int workFactor) {
+        return 128L * R * (1L << workFactor);
+    }
+
+    /** Fails when a heap of at most {@code maxHeap} bytes cannot hold the working array at all. */
+    static void requireHeap(int workFactor, long maxHeap) {
+        if (memory(workFactor) >= maxHeap) {
+            throw tooLittleHeap(workFactor, maxHeap);
+        }
+    }
+
+    private static LifeboatException tooLittleHeap(int workFactor, long maxHeap) {
+        long mib = 1 << 20;
+        // the array, plus room for the rest of Lifeboat, in whole 64 MiB steps
+        long suggested = (memory(workFactor) + 128 * mib + 64 * mib - 1) / (64 * mib) * 64;
+        return new LifeboatException(ExitCode.SOURCE, "not enough memory for the passphrase's scrypt key"
+                + " derivation: work factor " + workFactor + " needs " + memory(workFactor) / mib + " MiB and this"
+                + " Java heap has at most " + maxHeap / mib + " MiB; run with LIFEBOAT_JAVA_OPTS=-Xmx" + suggested
+                + "m (or more)");
     }
 
     /** A reader, which takes the work factor from each stanza; the passphrase bytes are copied. */
@@ -127,9 +157,16 @@ final class ScryptStanza implements RecipientStanzaWriter, RecipientStanzaReader
     }
 
     private byte[] wrapKey(byte[] salt, int factor) {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        requireHeap(factor, maxHeap);
         byte[] fullSalt = Arrays.copyOf(LABEL, LABEL.length + salt.length);
         System.arraycopy(salt, 0, fullSalt, LABEL.length, salt.length);
-        return SCrypt.generate(passphrase, fullSalt, 1 << factor, 8, 1, 32);
+        try {
+            return SCrypt.generate(passphrase, fullSalt, 1 << factor, R, 1, 32);
+        } catch (OutOfMemoryError e) {
+            // the heap is larger than the array, but not with everything else in it; the array is garbage now
+            throw tooLittleHeap(factor, maxHeap);
+        }
     }
 
     private static Cipher cipher(int mode, byte[] key) throws GeneralSecurityException {

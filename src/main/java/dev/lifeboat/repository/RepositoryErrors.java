@@ -2,9 +2,9 @@ package dev.lifeboat.repository;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NoSpace;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 
 /** Turns storage I/O failures into one-line causes with a fix. */
 final class RepositoryErrors {
@@ -17,8 +17,7 @@ final class RepositoryErrors {
             return new LifeboatException(ExitCode.REPOSITORY, "cannot write to repository " + location
                     + " (permission denied); fix its permissions or choose another --repo", e);
         }
-        if (detail.contains("No space left on device")
-                || (e instanceof FileSystemException fs && String.valueOf(fs.getReason()).contains("No space"))) {
+        if (NoSpace.isCause(e)) {
             return new LifeboatException(ExitCode.REPOSITORY, "repository " + location
                     + " is full (no space left on device); free space there or choose another --repo", e);
         }

@@ -32,25 +32,47 @@ public final class ScratchSpace {
     public static final String PREFIX = ".lifeboat-scratch-";
     private static final List<String> COMPANIONS = List.of("", "-wal", "-shm", "-journal");
     private final SecureRandom random = new SecureRandom();
+    private static final long MIB = 1 << 20;
     private final Path dir;
-    private final boolean ownRoot;
+    private final Role role;
+
+    /**
+     * What the folder is to the user, which decides the exit code of a full disk and its fix: the
+     * scratch folder is this machine's working space (exit 3, like the source side), the folder
+     * beside a restore target belongs to the target (exit 8). Only a scratch root is Lifeboat's
+     * own: it is created and checked; a target's folder is used as it is, and may well belong to
+     * another user.
+     */
+    public enum Role {
+        SCRATCH("scratch folder", ExitCode.SOURCE,
+                "free space there or set LIFEBOAT_SCRATCH_DIR to a folder on a disk with more room"),
+        TARGET("folder of the restore target", ExitCode.TARGET,
+                "free space there or restore to another --to; the target was not changed");
+
+        private final String noun;
+        private final ExitCode exit;
+        private final String fix;
+
+        Role(String noun, ExitCode exit, String fix) {
+            this.noun = noun;
+            this.exit = exit;
+            this.fix = fix;
+        }
+    }
 
     /** A scratch root of Lifeboat's own, created on first use. */
     public ScratchSpace(Path dir) {
-        this(dir, true);
+        this(dir, Role.SCRATCH);
     }
 
-    private ScratchSpace(Path dir, boolean ownRoot) {
+    private ScratchSpace(Path dir, Role role) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.ownRoot = ownRoot;
+        this.role = role;
     }
 
-    /**
-     * Scratch files in an existing folder that is not ours, such as a restore target's: it is
-     * used as it is, never created; a target's folder may well belong to another user.
-     */
-    public static ScratchSpace beside(Path folder) {
-        return new ScratchSpace(folder, false);
+    /** The folder of a restore target, where its staged and preserved copies are written. */
+    public static ScratchSpace besideTarget(Path dir) {
+        return new ScratchSpace(dir, Role.TARGET);
     }
 
     /** LIFEBOAT_SCRATCH_DIR if set, else {@code $TMPDIR/lifeboat-$USER} ({@code /tmp} without TMPDIR). */
@@ -118,7 +140,7 @@ public final class ScratchSpace {
 
     /** Creates the scratch root 0700, or checks that the one there is this user's own real folder. */
     private void prepareRoot() {
-        if (!ownRoot) {
+        if (role != Role.SCRATCH) {
             return;
         }
         try {
@@ -170,13 +192,37 @@ public final class ScratchSpace {
         try {
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable < bytes) {
-                throw new LifeboatException(ExitCode.FAILURE, "not enough space in scratch folder " + dir + " for "
-                        + forWhat + ": about " + bytes / (1 << 20) + " MiB needed, " + usable / (1 << 20)
-                        + " MiB free; free space there or set LIFEBOAT_SCRATCH_DIR to a larger disk");
+                throw new LifeboatException(role.exit, role.noun + " " + dir + " is too full for " + forWhat
+                        + ": about " + mib(bytes) + " MiB needed, " + usable / MIB + " MiB free; " + role.fix);
             }
         } catch (IOException e) {
             throw new LifeboatException(ExitCode.FAILURE, "cannot check scratch folder " + dir + " ("
                     + e.getMessage() + "); set LIFEBOAT_SCRATCH_DIR to a writable folder", e);
+        }
+    }
+
+    /**
+     * The one line for a disk that filled up while writing {@code forWhat} here, which had asked
+     * for about {@code bytes} (0 if unknown).
+     */
+    public LifeboatException full(String forWhat, long bytes, Throwable cause) {
+        return new LifeboatException(role.exit, role.noun + " " + dir + " is full (no space left on device) while"
+                + " writing " + forWhat + (bytes > 0 ? ": about " + mib(bytes) + " MiB needed" : "") + "; "
+                + role.fix, cause);
+    }
+
+    /** Whole MiB, rounded up: a need is never shown as 0. */
+    private static long mib(long bytes) {
+        return (bytes + MIB - 1) / MIB;
+    }
+
+    /** A database file with its -wal: what a copy of it is at most. 0 if it cannot be read. */
+    public static long databaseSize(Path file) {
+        try {
+            Path wal = file.resolveSibling(file.getFileName() + "-wal");
+            return Files.size(file) + (Files.exists(wal) ? Files.size(wal) : 0);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -208,7 +254,7 @@ public final class ScratchSpace {
     private int removeWhere(java.util.function.LongPredicate owner) {
         try {
             // Never through a link or in another user's folder: those are refused before any use.
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || ownRoot && problem(dir) != null) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || role == Role.SCRATCH && problem(dir) != null) {
                 return 0;
             }
         } catch (IOException e) {

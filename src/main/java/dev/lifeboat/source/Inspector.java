@@ -19,6 +19,13 @@ public interface Inspector {
 
     /** A scratch copy being written and then checked. Closing it removes every scratch file. */
     interface Staged extends AutoCloseable {
+        /**
+         * Fails before anything is written when the copy of backup {@code backupId}, {@code plainSize}
+         * bytes as stored, cannot fit where it goes; a full disk later still fails the same way.
+         */
+        default void requireSpace(String backupId, long plainSize) throws IOException {
+        }
+
         OutputStream output() throws IOException;
 
         /** Runs the engine's checks on the complete copy; a damaged copy is an integrity failure. */

@@ -26,6 +26,7 @@ public final class StagedCheck {
                                     Inspector.Staged staged, Progress progress) throws IOException {
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
         Compression compression = Compression.parse(manifest.compression().algorithm());
+        staged.requireSpace(manifest.id(), manifest.seal().plainSize());
         try (InputStream in = repository.openObject(manifest); OutputStream out = staged.output()) {
             Pipeline.unseal(in, out, compression, decryption, manifest.seal(),
                     progress.start("reading " + manifest.id(), manifest.seal().plainSize()));

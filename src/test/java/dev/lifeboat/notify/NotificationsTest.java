@@ -58,7 +58,7 @@ class NotificationsTest {
                     """.formatted(generic.url("/hooks/T123"), slack.url("/slack"), ping.url("/ping/abc"),
                     mail.getSmtp().getPort()));
             Cli.Result result = cli.run("run", "shop", "--config", config.toString());
-            assertEquals(1, result.exit(), result.toString());
+            assertEquals(3, result.exit(), "a missing source exits 3, as on the command line: " + result);
 
             JsonNode event = json.readTree(generic.next().body());
             assertEquals("failure", event.get("event").asText());

@@ -192,6 +192,40 @@ class S3FaultsTest {
     }
 
     @Test
+    void aTruncatedListingIsRetriedAndOneThatPersistsIsOneLine() throws Exception {
+        String bucket = server.url("listed");
+        Path small = dir.resolve("small.db");
+        TestDatabases.walWithUncheckpointedRows(small, 50).close();
+        assertEquals(0, cli().run("backup", "--no-encrypt", small.toString(), "--repo", bucket).exit());
+
+        server.faults().malformLists(1);
+        Cli.Result list = cli().run("list", "--repo", bucket);
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals(2, list.out().lines().count(), list.out());
+        assertEquals(1, server.faults().served(), "the cut-short listing was answered, and retried");
+
+        server.faults().malformLists(1);
+        Cli.Result backup = cli().run("backup", "--no-encrypt", small.toString(), "--repo", bucket);
+        assertEquals(0, backup.exit(), backup.toString());
+        assertEquals(1, server.faults().served());
+        assertEquals(3, cli().run("list", "--repo", bucket).out().lines().count());
+
+        List<String> keys = server.keys("listed/");
+        server.faults().malformLists(1000);
+        // The last try meets either another cut-short listing or the connection the one before left broken.
+        Cli.assertOneLineFailure(cli().run("list", "--repo", server.url("listed", FAST_FAIL)),
+                dev.lifeboat.ExitCode.REPOSITORY, "while listing", "in s3://" + S3Server.BUCKET + "/listed",
+                "try again later", "endpoint=");
+        assertTrue(server.faults().served() >= 1, "the listing was cut short");
+        server.faults().malformLists(1);
+        Cli.assertOneLineFailure(cli().run("list", "--repo", server.url("listed", "retries=0")),
+                dev.lifeboat.ExitCode.REPOSITORY, "with a malformed response (XML cut short or garbled) while listing",
+                "in s3://" + S3Server.BUCKET + "/listed", "try again later", "check endpoint=");
+        server.faults().reset();
+        assertEquals(keys, server.keys("listed/"), "the repository is as it was");
+    }
+
+    @Test
     void unreachableEndpointsFailWithinTheConfiguredTime() throws Exception {
         String closed = "s3://bucket/x?endpoint=" + SilentServer.closedEndpoint() + "&" + FAST_FAIL;
         Cli.Result refused = cli().run("list", "--repo", closed);

@@ -153,9 +153,14 @@ class SqlcipherFailuresTest {
             st.execute("INSERT INTO blobs WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                     + " WHERE i < 1500) SELECT randomblob(4096) FROM n");
         }
+        Path tiny = dir.resolve("tiny.db");
+        try (Connection conn = new CipherApp().open(tiny, KEY, Map.of("legacy", "4", "kdf_iter", "1000"))) {
+            conn.createStatement().execute("CREATE TABLE t(x)");
+        }
         try (Tmpfs disk = new Tmpfs(dir.resolve("tiny-disk"), "1m")) {
-            assertFailure(new Cli(disk.path()).env("KEY", KEY).run("backup", "sqlcipher:" + encrypted
-                    + "?key-env=KEY", "--repo", repo.toString()), ExitCode.FAILURE,
+            // a snapshot that fits, and a driver that does not
+            assertFailure(new Cli(disk.path()).env("KEY", KEY).run("backup", "sqlcipher:" + tiny
+                    + "?key-env=KEY&kdf-iter=1000", "--repo", repo.toString()), ExitCode.SOURCE,
                     "cannot unpack the SQLCipher driver", "the disk is full", "LIFEBOAT_SCRATCH_DIR");
             try (Stream<Path> files = Files.walk(disk.path())) {
                 assertEquals(0, files.filter(Files::isRegularFile).count(), "no partial driver is left");
@@ -163,14 +168,11 @@ class SqlcipherFailuresTest {
         }
         try (Tmpfs disk = new Tmpfs(dir.resolve("small-disk"), "17m")) {
             Cli small = new Cli(disk.path()).env("KEY", KEY);
-            Path tiny = dir.resolve("tiny.db");
-            try (Connection conn = new CipherApp().open(tiny, KEY, Map.of("legacy", "4", "kdf_iter", "1000"))) {
-                conn.createStatement().execute("CREATE TABLE t(x)");
-            }
             assertEquals(0, small.run("backup", "sqlcipher:" + tiny + "?key-env=KEY&kdf-iter=1000", "--repo",
                     dir.resolve("other-repo").toString()).exit(), "the driver fits; the big copy does not");
             assertFailure(small.run("backup", "sqlcipher:" + encrypted + "?key-env=KEY", "--repo", repo.toString()),
-                    ExitCode.FAILURE, "the disk is full", "free space");
+                    ExitCode.SOURCE, "scratch folder " + disk.path() + " is too full for a snapshot of " + encrypted,
+                    "MiB needed", "LIFEBOAT_SCRATCH_DIR");
             try (Stream<Path> files = Files.list(disk.path())) {
                 assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith(".lifeboat-scratch-")).count());
             }

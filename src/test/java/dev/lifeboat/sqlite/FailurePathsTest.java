@@ -127,8 +127,9 @@ class FailurePathsTest {
                         + " SELECT randomblob(4096) FROM n");
             }
             Cli small = new Cli(disk.path()).env("LIFEBOAT_STATE_DIR", dir.resolve("state").toString());
-            assertOneLineFailure(small.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()), ExitCode.FAILURE,
-                    "not enough space in scratch folder", "LIFEBOAT_SCRATCH_DIR");
+            assertOneLineFailure(small.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()), ExitCode.SOURCE,
+                    "scratch folder " + disk.path() + " is too full for a snapshot of " + db, "MiB needed",
+                    "LIFEBOAT_SCRATCH_DIR");
             try (Stream<Path> files = Files.list(disk.path())) {
                 assertEquals(0, files.count(), "nothing was written to the scratch folder");
             }

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A real S3-compatible server (S3Proxy over an in-memory blob store) inside the test JVM, with
  * AWS signature checks on, a bucket made, and switches to inject faults: HTTP errors for the
- * next N part uploads, or a hook run when a given part arrives (e.g. to stop the server).
+ * next N part uploads, truncated listings, or a hook run when a given part arrives (e.g. to stop
+ * the server).
  */
 public final class S3Server implements AutoCloseable {
     public static final String ACCESS_KEY = "lifeboat-test-key";
@@ -137,6 +138,7 @@ public final class S3Server implements AutoCloseable {
         private final AtomicInteger served = new AtomicInteger();
         private final AtomicInteger partsSeen = new AtomicInteger();
         private final AtomicInteger breakReads = new AtomicInteger();
+        private final AtomicInteger malformLists = new AtomicInteger();
         private volatile long breakAfter;
         private volatile int status = 503;
         private volatile int hookAtPart = -1;
@@ -172,6 +174,16 @@ public final class S3Server implements AutoCloseable {
             served.set(0);
         }
 
+        /**
+         * The next {@code count} object listings answer 200 with an XML body cut short, as a store or
+         * proxy that drops a response would: the listing starts with an entry whose ETag holds a
+         * character XML forbids, and the server's XML writer stops there, mid-document.
+         */
+        public void malformLists(int count) {
+            malformLists.set(count);
+            served.set(0);
+        }
+
         /** Runs {@code action} on the server's thread when part number {@code part} has been stored. */
         public void atPart(int part, Runnable action) {
             partsSeen.set(0);
@@ -188,7 +200,24 @@ public final class S3Server implements AutoCloseable {
             failParts.set(0);
             failPuts.set(0);
             breakReads.set(0);
+            malformLists.set(0);
             hookAtPart = -1;
+        }
+
+        @Override
+        public org.jclouds.blobstore.domain.PageSet<? extends org.jclouds.blobstore.domain.StorageMetadata> list(
+                String container, org.jclouds.blobstore.options.ListContainerOptions options) {
+            var listed = super.list(container, options);
+            if (malformLists.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                return listed;
+            }
+            served.incrementAndGet();
+            var entries = new java.util.ArrayList<org.jclouds.blobstore.domain.StorageMetadata>();
+            entries.add(new org.jclouds.blobstore.domain.internal.StorageMetadataImpl(
+                    org.jclouds.blobstore.domain.StorageType.BLOB, null, "garbled", null, null, "\u0001",
+                    new java.util.Date(), new java.util.Date(), Map.of(), 1L));
+            entries.addAll(listed);
+            return new org.jclouds.blobstore.domain.internal.PageSetImpl<>(entries, listed.getNextMarker());
         }
 
         @Override

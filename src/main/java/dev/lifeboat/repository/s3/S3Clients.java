@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -58,7 +59,11 @@ final class S3Clients {
                         // every attempt, plus room for the backoff between them (at most 20 s each)
                         .apiCallTimeout(attempt.multipliedBy(attempts).plusSeconds(20L * (attempts - 1)))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(attempts).circuitBreakerEnabled(false).build()));
+                                .maxAttempts(attempts).circuitBreakerEnabled(false)
+                                // A body that does not parse (cut short, garbled by a proxy) is as
+                                // transient as a 5xx; the SDK alone would give up at once.
+                                .retryOnExceptionOrCauseInstanceOf(XMLStreamException.class)
+                                .build()));
         location.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

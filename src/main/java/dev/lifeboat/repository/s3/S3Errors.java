@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
+import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -37,6 +38,11 @@ final class S3Errors {
                     + location.retries() + " retries, timeout " + location.timeout().toSeconds() + " s); check"
                     + " the endpoint and the network, or raise timeout= in the repository URL", e);
         }
+        if (hasCause(e, XMLStreamException.class)) {
+            return new RepositoryUnavailable(endpoint + " kept answering with a malformed response (XML cut short or"
+                    + " garbled) while " + action + " in " + location + " (" + location.retries() + " retries);"
+                    + " try again later, and if it persists check endpoint= and any proxy on the way", e);
+        }
         if (hasCause(e, UnknownHostException.class)) {
             return new LifeboatException(ExitCode.REPOSITORY, "unknown host in S3 endpoint " + endpoint
                     + "; check endpoint= in the repository URL and DNS", e);
@@ -48,8 +54,8 @@ final class S3Errors {
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
             return S3Clients.noCredentials(location);
         }
-        return new RepositoryUnavailable("S3 request to " + endpoint + " failed while " + action + " ("
-                + firstLine(e) + "); check the network and try again", e);
+        return new RepositoryUnavailable("S3 request to " + endpoint + " failed while " + action + " in " + location
+                + " (" + firstLine(e) + "); try again later, and if it persists check the network and endpoint=", e);
     }
 
     private static LifeboatException service(S3Location location, String action, SdkServiceException e) {

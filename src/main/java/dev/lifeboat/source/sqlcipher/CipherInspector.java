@@ -8,6 +8,6 @@ import dev.lifeboat.source.Inspector;
 record CipherInspector(CipherFiles files, CipherSettings settings, DatabaseKey key) implements Inspector {
     @Override
     public Staged stage(ScratchSpace scratch) {
-        return new CipherStagedCopy(scratch.newFile("verify.sqlcipher"), files, settings, key);
+        return new CipherStagedCopy(scratch, "verify.sqlcipher", files, settings, key);
     }
 }

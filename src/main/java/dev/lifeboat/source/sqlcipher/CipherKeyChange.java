@@ -35,8 +35,7 @@ record CipherKeyChange(CipherFiles files, CipherSettings settings, DatabaseKey o
 
     private final class RekeyStaged extends CipherStagedCopy implements KeyChange.Staged {
         RekeyStaged(ScratchSpace scratch) {
-            super(scratch.newFile("rekey.sqlcipher"), CipherKeyChange.this.files, CipherKeyChange.this.settings,
-                    oldKey);
+            super(scratch, "rekey.sqlcipher", CipherKeyChange.this.files, CipherKeyChange.this.settings, oldKey);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlcipher;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.NoSpace;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
@@ -42,6 +43,9 @@ final class CipherSnapshot {
     static ScratchFileSnapshot take(CipherFiles files, Path source, String role, ExitCode exit, CipherSettings settings,
                                DatabaseKey sourceKey, DatabaseKey copyKey, ScratchSpace scratch, Duration busy,
                                AutoCloseable hold) {
+        // VACUUM INTO writes at most the pages in use: the file with its -wal bounds them.
+        long needed = ScratchSpace.databaseSize(source);
+        scratch.requireSpace(needed, "a snapshot of " + source);
         Path copy = scratch.newFile(source.getFileName() + ".sqlcipher");
         // The key check's deliberately slow KDF runs while the copy is made.
         CompletableFuture<String> keyCheck = CompletableFuture.supplyAsync(
@@ -56,7 +60,8 @@ final class CipherSnapshot {
                 extra.put("source_journal_mode", SqliteFacts.stringValue(conn, "PRAGMA journal_mode"));
                 st.execute("VACUUM INTO " + CipherFiles.literal(CipherFiles.keyedUri(copy, settings, copyKey)));
             } catch (SQLException e) {
-                throw CipherFiles.failure("back up", source, e, sourceKey, busy, exit);
+                throw NoSpace.isCause(e) ? scratch.full("a snapshot of " + source, needed, e)
+                        : CipherFiles.failure("back up", source, e, sourceKey, busy, exit);
             }
             try (Connection conn = files.open(copy, settings, copyKey, CipherFiles.Access.READ_WRITE, busy);
                  Statement st = conn.createStatement()) {

@@ -2,11 +2,11 @@ package dev.lifeboat.source.sqlcipher;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.sqlite.SqliteFacts;
 import dev.lifeboat.source.sqlite.StagedCopy;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,8 +25,8 @@ class CipherStagedCopy extends StagedCopy {
     protected final CipherSettings settings;
     protected final DatabaseKey key;
 
-    CipherStagedCopy(Path file, CipherFiles files, CipherSettings settings, DatabaseKey key) {
-        super(file);
+    CipherStagedCopy(ScratchSpace space, String label, CipherFiles files, CipherSettings settings, DatabaseKey key) {
+        super(space, label);
         this.files = files;
         this.settings = settings;
         this.key = key;

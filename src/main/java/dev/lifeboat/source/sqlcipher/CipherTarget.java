@@ -74,7 +74,7 @@ final class CipherTarget implements RestoreTarget {
 
     @Override
     public Staged stage() {
-        ScratchSpace beside = ScratchSpace.beside(spec.file().getParent());
+        ScratchSpace beside = ScratchSpace.besideTarget(spec.file().getParent());
         beside.removeLeftovers();
         return new CipherStaged(beside);
     }
@@ -86,9 +86,14 @@ final class CipherTarget implements RestoreTarget {
         private boolean untouched;
 
         CipherStaged(ScratchSpace beside) {
-            super(beside.newFile("restore-" + spec.file().getFileName()), CipherTarget.this.files, spec.settings(),
+            super(beside, "restore-" + spec.file().getFileName(), CipherTarget.this.files, spec.settings(),
                     CipherTarget.this.key);
             this.beside = beside;
+        }
+
+        @Override
+        protected long alsoNeeded(long plainSize) {
+            return Files.exists(spec.file()) ? forReplacing(spec.file(), plainSize) : 0;
         }
 
         @Override

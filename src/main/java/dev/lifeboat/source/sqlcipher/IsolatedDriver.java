@@ -2,6 +2,7 @@ package dev.lifeboat.source.sqlcipher;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NoSpace;
 import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.scratch.ScratchSpace;
 import java.io.IOException;
@@ -78,8 +79,11 @@ final class IsolatedDriver {
             Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
             return (Driver) type.getDeclaredConstructor().newInstance();
         } catch (IOException | ReflectiveOperationException | LinkageError e) {
-            String cause = String.valueOf(e.getMessage()).contains("No space left") ? "the disk is full" : e.toString();
-            throw new LifeboatException(ExitCode.FAILURE, "cannot unpack the SQLCipher driver into " + cacheDir + " ("
+            // a LinkageError says so only in its message
+            boolean full = NoSpace.isCause(e) || String.valueOf(e.getMessage()).contains("No space left");
+            String cause = full ? "the disk is full" : e.toString();
+            // a full disk is this machine's scratch space, reported like a full scratch folder
+            throw new LifeboatException(full ? ExitCode.SOURCE : ExitCode.FAILURE, "cannot unpack the SQLCipher driver into " + cacheDir + " ("
                     + cause + "); free space there or set LIFEBOAT_SCRATCH_DIR to a writable folder with 20 MB free", e);
         }
     }

@@ -7,6 +7,6 @@ import dev.lifeboat.source.Inspector;
 final class SqliteInspector implements Inspector {
     @Override
     public Staged stage(ScratchSpace scratch) {
-        return new StagedCopy(scratch.newFile("verify.sqlite"));
+        return new StagedCopy(scratch, "verify.sqlite");
     }
 }

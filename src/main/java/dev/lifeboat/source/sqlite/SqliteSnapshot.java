@@ -3,6 +3,7 @@ package dev.lifeboat.source.sqlite;
 import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NoSpace;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.ScratchFileSnapshot;
@@ -37,7 +38,8 @@ final class SqliteSnapshot {
     static ScratchFileSnapshot take(Path source, ScratchSpace scratch, LockBudget budget,
                                     ScratchFileSnapshot.AfterReading afterReading) {
         SqliteFiles.requireSqliteFile(source, "database");
-        scratch.requireSpace(2 * expectedSize(source), "a snapshot of " + source);
+        long needed = 2 * ScratchSpace.databaseSize(source);
+        scratch.requireSpace(needed, "a snapshot of " + source);
         Path file = scratch.newFile(source.getFileName() + ".sqlite");
         SQLiteConnection conn = null;
         try {
@@ -61,14 +63,16 @@ final class SqliteSnapshot {
                     "run PRAGMA integrity_check on the source", afterReading, closed::join);
         } catch (SQLException e) {
             ScratchSpace.delete(file);
-            throw SqliteFiles.failure("back up", source, e, budget);
+            throw NoSpace.isCause(e) ? scratch.full("a snapshot of " + source, needed, e)
+                    : SqliteFiles.failure("back up", source, e, budget);
         } catch (IOException e) {
             ScratchSpace.delete(file);
             throw new LifeboatException(ExitCode.SOURCE, "cannot read " + source + " (" + e.getMessage()
                     + "); check the file and the disk", e);
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);
-            throw e;
+            // the copy itself reports SQLITE_FULL without knowing which folder it filled
+            throw NoSpace.isCause(e) ? scratch.full("a snapshot of " + source, needed, e) : e;
         } finally {
             closeQuietly(conn);
         }
@@ -92,16 +96,6 @@ final class SqliteSnapshot {
             conn.close();
         } catch (SQLException e) {
             // See above.
-        }
-    }
-
-    /** The database plus its -wal: what the copy will be at most. */
-    private static long expectedSize(Path source) {
-        try {
-            Path wal = source.resolveSibling(source.getFileName() + "-wal");
-            return Files.size(source) + (Files.exists(wal) ? Files.size(wal) : 0);
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -58,7 +58,7 @@ final class SqliteTarget implements RestoreTarget {
 
     @Override
     public Staged stage() {
-        ScratchSpace beside = ScratchSpace.beside(file.getParent());
+        ScratchSpace beside = ScratchSpace.besideTarget(file.getParent());
         beside.removeLeftovers();
         return new SqliteStaged(file, beside, budget);
     }
@@ -72,10 +72,15 @@ final class SqliteTarget implements RestoreTarget {
         private boolean createdTarget;
 
         SqliteStaged(Path target, ScratchSpace beside, LockBudget budget) {
-            super(beside.newFile("restore-" + target.getFileName()));
+            super(beside, "restore-" + target.getFileName());
             this.target = target;
             this.beside = beside;
             this.budget = budget;
+        }
+
+        @Override
+        protected long alsoNeeded(long plainSize) {
+            return Files.exists(target) ? forReplacing(target, plainSize) : 0;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlite;
 
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NoSpace;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Inspector;
 import java.io.FilterOutputStream;
@@ -19,26 +20,75 @@ import org.sqlite.SQLiteConnection;
  */
 public class StagedCopy implements Inspector.Staged {
     protected final Path file;
+    private final ScratchSpace space;
+    private String forWhat = "a restored snapshot";
+    private long needed;
 
-    protected StagedCopy(Path file) {
-        this.file = file;
+    /** A copy named {@code label} in {@code space}, whose full disk is reported as that folder's. */
+    protected StagedCopy(ScratchSpace space, String label) {
+        this.space = space;
+        this.file = space.newFile(label);
+    }
+
+    @Override
+    public void requireSpace(String backupId, long plainSize) {
+        forWhat = "a copy of backup " + backupId;
+        // room for the file system's own blocks and SQLite's journal of the page-size rebuild
+        needed = plainSize + Math.max(1 << 20, plainSize / 100) + alsoNeeded(plainSize);
+        space.requireSpace(needed, forWhat);
+    }
+
+    /** What else must fit beside the copy, e.g. a preserved copy of the target it replaces. */
+    protected long alsoNeeded(long plainSize) {
+        return 0;
+    }
+
+    /**
+     * Replacing {@code target} needs, besides the staged copy, the preserved copy of its current
+     * content and, while installing, SQLite's journal or WAL of the replaced pages.
+     */
+    protected static long forReplacing(Path target, long plainSize) {
+        long current = ScratchSpace.databaseSize(target);
+        return current + Math.max(current, plainSize);
     }
 
     @Override
     public OutputStream output() throws IOException {
-        FileChannel channel = ScratchSpace.writeTo(file);
+        FileChannel channel;
+        try {
+            channel = ScratchSpace.writeTo(file);
+        } catch (IOException e) {
+            throw failIfFull(e);
+        }
         return new FilterOutputStream(Channels.newOutputStream(channel)) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw failIfFull(e);
+                }
             }
 
             @Override
             public void close() throws IOException {
-                channel.force(true);
-                super.close();
+                try {
+                    channel.force(true);
+                } catch (IOException e) {
+                    throw failIfFull(e);
+                } finally {
+                    super.close();
+                }
             }
         };
+    }
+
+    /** A full disk becomes the one line naming this folder and what it needed; other failures stay as they are. */
+    private IOException failIfFull(IOException e) {
+        if (NoSpace.isCause(e)) {
+            throw space.full(forWhat, needed, e);
+        }
+        return e;
     }
 
     @Override
