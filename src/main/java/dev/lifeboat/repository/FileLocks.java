@@ -58,6 +58,22 @@ final class FileLocks {
         return ids;
     }
 
+    /**
+     * Removes the in-use marks of readers that are gone: owner dead on this host, or heartbeat
+     * older than {@link #STALE}. A mark that cannot be read names no owner, so only its age counts.
+     */
+    int removeStaleInUse() throws IOException {
+        int removed = 0;
+        for (Path file : lockFiles()) {
+            if (file.getFileName().toString().startsWith(IN_USE)
+                    && read(file).map(info -> isStale(file, info)).orElseGet(() -> beatBefore(file, STALE))
+                    && Files.deleteIfExists(file)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     List<String> unlock(Optional<String> scope) throws IOException {
         List<String> removed = new ArrayList<>();
         for (Path file : lockFiles()) {
@@ -95,9 +111,13 @@ final class FileLocks {
 
     private boolean isStale(Path file, LockInfo info) {
         boolean deadHere = ProcessOwner.parse(info.owner()).map(ProcessOwner::isDeadOnThisHost).orElse(true);
+        return deadHere || beatBefore(file, STALE);
+    }
+
+    /** True when the holder last refreshed {@code file} longer than {@code age} ago, or it is gone. */
+    private boolean beatBefore(Path file, Duration age) {
         try {
-            Instant beat = Files.getLastModifiedTime(file).toInstant();
-            return deadHere || beat.isBefore(clock.instant().minus(STALE));
+            return Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(age));
         } catch (IOException e) {
             return true;
         }
