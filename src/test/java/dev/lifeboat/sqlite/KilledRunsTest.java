@@ -10,8 +10,10 @@ import dev.lifeboat.repository.FileRepository;
 import dev.lifeboat.repository.LockInfo;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.testing.BigDatabases;
 import dev.lifeboat.testing.ChildJvm;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.S3Server;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +198,56 @@ class KilledRunsTest {
         } finally {
             sleeper.destroyForcibly();
         }
+    }
+
+    @Test
+    void onS3AKilledRekeysUploadIsAbortedAndAKilledVerifysMarkRemovedByTheNextRun() throws Exception {
+        try (S3Server server = new S3Server()) {
+            Path scratch = dir.resolve("scratch");
+            Cli cli = server.cli(scratch);
+            AgeCli age = new AgeCli(Files.createDirectories(dir.resolve("keys")));
+            AgeCli.Key one = age.keygen("one");
+            AgeCli.Key two = age.keygen("two");
+            Path bothKeys = Files.writeString(dir.resolve("keys/both"), Files.readString(one.file())
+                    + Files.readString(two.file()));
+            // Incompressible, so that its object takes three parts of 5 MiB.
+            Path db = BigDatabases.random(dir.resolve("big.db"), 12);
+            String bucket = server.url("killed", "part-size=5MiB");
+            ok(cli.run("backup", "--recipient", one.publicKey(), db.toString(), "--repo", bucket), "backup");
+            Map<String, String> env = new HashMap<>(server.credentials());
+            env.put("LIFEBOAT_SCRATCH_DIR", scratch.toString());
+
+            AtomicReference<Process> rekey = new AtomicReference<>();
+            server.faults().atPart(2, () -> rekey.get().destroyForcibly());
+            rekey.set(ChildJvm.start(QUICK_START, env, dir.resolve("rekey.log"), "rekey", "--repo", bucket,
+                    "--to-recipient", two.publicKey(), "--identity-file", bothKeys.toString()));
+            assertTrue(rekey.get().waitFor(60, TimeUnit.SECONDS));
+            server.faults().reset();
+            assertEquals(137, rekey.get().exitValue(), Files.readString(dir.resolve("rekey.log")));
+            assertEquals(1, server.pendingUploads("killed/").size(), "killed mid-upload of the new object");
+            ok(cli.run("rekey", "--repo", bucket, "--to-recipient", two.publicKey(), "--identity-file",
+                    bothKeys.toString()), "the next rekey");
+            assertEquals(List.of(), server.pendingUploads("killed/"), "the next rekey aborted the dead one's upload");
+            assertTrue(server.keys("killed/").stream().noneMatch(k -> k.endsWith("/.owner")),
+                    "the marker of the re-encryption is gone: " + server.keys("killed/"));
+
+            Process verify = ChildJvm.start(QUICK_START, env, dir.resolve("verify.log"), "verify", "latest", "--repo",
+                    bucket, "--identity-file", two.file().toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (verify.isAlive() && System.nanoTime() < deadline && inUse(server).isEmpty()) {
+                Thread.sleep(5);
+            }
+            verify.destroyForcibly();
+            assertTrue(verify.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, inUse(server).size(), "killed while reading: "
+                    + Files.readString(dir.resolve("verify.log")));
+            ok(cli.run("verify", "latest", "--repo", bucket, "--identity-file", two.file().toString()), "next verify");
+            assertEquals(List.of(), inUse(server), "the next verify removed the dead one's in-use mark");
+        }
+    }
+
+    private static List<String> inUse(S3Server server) {
+        return server.keys("killed/locks/in-use-");
     }
 
     /**
