@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,7 +65,7 @@ final class FileLocks {
         int removed = 0;
         for (Path file : lockFiles()) {
             if (file.getFileName().toString().startsWith(IN_USE)
-                    && read(file).map(info -> isStale(file, info)).orElseGet(() -> beatBefore(file, STALE))
+                    && read(file).map(info -> isStale(file, info)).orElseGet(() -> silent(file))
                     && Files.deleteIfExists(file)) {
                 removed++;
             }
@@ -111,13 +110,13 @@ final class FileLocks {
 
     private boolean isStale(Path file, LockInfo info) {
         boolean deadHere = ProcessOwner.parse(info.owner()).map(ProcessOwner::isDeadOnThisHost).orElse(true);
-        return deadHere || beatBefore(file, STALE);
+        return deadHere || silent(file);
     }
 
-    /** True when the holder last refreshed {@code file} longer than {@code age} ago, or it is gone. */
-    private boolean beatBefore(Path file, Duration age) {
+    /** True when the holder last refreshed {@code file} longer than {@link #STALE} ago, or it is gone. */
+    private boolean silent(Path file) {
         try {
-            return Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(age));
+            return Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(STALE));
         } catch (IOException e) {
             return true;
         }
