@@ -41,6 +41,8 @@ public final class Rekeyer {
 
     public Result rekey(Repository repository, Optional<String> name, Function<Manifest, Decryption> oldKey,
                         Encryption newKey) throws IOException {
+        // A killed re-key's temp object goes first, so that one never stays beside a backup.
+        repository.tryRemoveLeftovers();
         List<String> rekeyed = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         for (Manifest m : repository.manifests()) {

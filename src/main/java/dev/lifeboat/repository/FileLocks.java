@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +57,22 @@ final class FileLocks {
         return ids;
     }
 
+    /**
+     * Removes the in-use marks of readers that are gone: owner dead on this host, or heartbeat
+     * older than {@link #STALE}. A mark that cannot be read names no owner, so only its age counts.
+     */
+    int removeStaleInUse() throws IOException {
+        int removed = 0;
+        for (Path file : lockFiles()) {
+            if (file.getFileName().toString().startsWith(IN_USE)
+                    && read(file).map(info -> isStale(file, info)).orElseGet(() -> silent(file))
+                    && Files.deleteIfExists(file)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     List<String> unlock(Optional<String> scope) throws IOException {
         List<String> removed = new ArrayList<>();
         for (Path file : lockFiles()) {
@@ -96,9 +111,13 @@ final class FileLocks {
 
     private boolean isStale(Path file, LockInfo info) {
         boolean deadHere = ProcessOwner.parse(info.owner()).map(ProcessOwner::isDeadOnThisHost).orElse(true);
+        return deadHere || silent(file);
+    }
+
+    /** True when the holder last refreshed {@code file} longer than {@link #STALE} ago, or it is gone. */
+    private boolean silent(Path file) {
         try {
-            Instant beat = Files.getLastModifiedTime(file).toInstant();
-            return deadHere || beat.isBefore(clock.instant().minus(STALE));
+            return Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(STALE));
         } catch (IOException e) {
             return true;
         }

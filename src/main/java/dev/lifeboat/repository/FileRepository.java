@@ -376,7 +376,8 @@ public final class FileRepository implements Repository {
         if (!Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
-        int removed = 0;
+        // Marks of killed readers, and temps of killed descriptor writes (a rekey's pin), go with the rest.
+        int removed = locks.removeStaleInUse() + removeDeadTemps(root);
         for (Path dir : backupDirs()) {
             Optional<ProcessOwner> owner = owner(dir);
             boolean deadOwner = owner.isPresent() && owner.get().isDeadOnThisHost();

@@ -81,8 +81,23 @@ public interface Repository extends AutoCloseable {
     /** Backups that have data but no manifest, and no live writer: never listed, never restored. */
     List<String> incompleteBackups() throws IOException;
 
-    /** Removes temporary files and unfinished backups left by dead processes of this host. */
+    /**
+     * Removes temporary files, unfinished backups and in-use marks left by dead processes of this
+     * host (and marks whose heartbeat stopped).
+     */
     int removeLeftovers() throws IOException;
+
+    /**
+     * {@link #removeLeftovers} for a run that must not fail because of it, such as a restore:
+     * what cannot be removed now (a read-only store, a damaged backup) stays for a later run.
+     */
+    default void tryRemoveLeftovers() {
+        try {
+            removeLeftovers();
+        } catch (IOException | RuntimeException e) {
+            // The run itself reports whatever is wrong with the repository; a later run cleans up.
+        }
+    }
 
     /** Frees connections and threads; nothing to do for a local folder. */
     @Override

@@ -54,6 +54,7 @@ public final class RestoreRunner {
     public Result restore(Repository repository, Manifest manifest, RestoreTarget target, Decryption decryption,
                           Confirmation confirmation, Optional<StoredForm> safetyForm,
                           dev.lifeboat.Progress progress) throws IOException {
+        repository.tryRemoveLeftovers();
         boolean replacing = target.exists();
         target.checkReplaceable();
         target.checkRestorable(manifest.facts());

@@ -19,7 +19,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Verifies a backup by really restoring it into scratch space. The verdict on the backup's
@@ -32,6 +35,8 @@ public final class Verifier {
     private final ScratchSpace scratch;
     private final Progress progress;
     private final Clock clock;
+    /** Repositories cleaned up already: once per opened repository, not once per backup of 'verify all'. */
+    private final Set<Repository> tidied = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public Verifier(Engines engines, ScratchSpace scratch, Progress progress, Clock clock) {
         this.engines = engines;
@@ -52,6 +57,9 @@ public final class Verifier {
     public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption,
                                      java.util.Map<String, String> access) throws IOException {
         scratch.removeLeftovers();
+        if (tidied.add(repository)) {
+            repository.tryRemoveLeftovers();
+        }
         Inspector inspector = engines.forKind(manifest.source().kind()).inspector(manifest.source().location(),
                 access);
         try (RepositoryLock reading = repository.markInUse(manifest.id(), "verify");

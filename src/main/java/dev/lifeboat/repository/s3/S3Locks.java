@@ -56,6 +56,21 @@ final class S3Locks {
         return ids;
     }
 
+    /**
+     * Removes the in-use marks of readers that are gone: owner dead on this host, or not rewritten
+     * for {@link #STALE}. A mark that cannot be read names no owner, so only its age counts.
+     */
+    int removeStaleInUse() throws IOException {
+        int removed = 0;
+        for (S3Objects.Entry entry : objects.list(DIR + IN_USE)) {
+            if (read(entry.key()).map(info -> stale(entry, info)).orElseGet(() -> silent(entry))) {
+                objects.delete(entry.key());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     List<String> unlock(Optional<String> scope) throws IOException {
         List<String> removed = new ArrayList<>();
         for (S3Objects.Entry entry : objects.list(DIR)) {
@@ -94,7 +109,11 @@ final class S3Locks {
 
     private boolean stale(S3Objects.Entry entry, LockInfo info) {
         boolean deadHere = ProcessOwner.parse(ownerToken(info)).map(ProcessOwner::isDeadOnThisHost).orElse(false);
-        return deadHere || entry.lastModified().isBefore(clock.instant().minus(STALE));
+        return deadHere || silent(entry);
+    }
+
+    private boolean silent(S3Objects.Entry entry) {
+        return entry.lastModified().isBefore(clock.instant().minus(STALE));
     }
 
     /** The owner field carries a nonce after the process token, so two runs of one process differ. */

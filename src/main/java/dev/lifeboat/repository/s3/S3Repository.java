@@ -275,10 +275,12 @@ public final class S3Repository implements Repository {
         if (readDescriptor().isEmpty()) {
             return 0;
         }
-        int removed = 0;
+        int removed = locks.removeStaleInUse();
         for (BackupListing.Backup backup : BackupListing.scan(objects, true)) {
             if (backup.hasManifest()) {
                 if (backup.hasOwner() && abandoned(backup)) {
+                    // A re-encryption that was killed: its parts would stay (and be billed) forever.
+                    backup.uploads().forEach(u -> objects.abort(u.key(), u.uploadId()));
                     objects.delete(dir(backup.id()) + OWNER);
                 }
                 removed += removeReplacedObjects(backup);

@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One backup being written to S3: an owner marker first, then the object, then (on commit) a
- * HEAD that confirms the object's size, then the manifest, then the marker goes. Closing
- * without commit aborts the multipart upload and deletes what was written.
+ * One backup (or a backup's new object) being written to S3: an owner marker first, then the
+ * object, then (on commit) a HEAD that confirms the object's size, then the manifest, then the
+ * marker goes. Closing without commit aborts the multipart upload and deletes what was written;
+ * if the writer is killed instead, the marker tells a later run whose upload to abort.
  */
 final class S3Upload implements Repository.Upload {
     /** A live writer refreshes its marker this often, so that only stale markers count as abandoned. */
@@ -51,8 +52,10 @@ final class S3Upload implements Repository.Upload {
      */
     static S3Upload replacing(S3Objects objects, Clock clock, String backupDir, String objectName, long partSize,
                               String oldObjectName) {
-        return new S3Upload(objects, clock, backupDir, objectName, partSize,
+        S3Upload upload = new S3Upload(objects, clock, backupDir, objectName, partSize,
                 java.util.Optional.of(backupDir + oldObjectName));
+        upload.heartbeat();
+        return upload;
     }
 
     @Override
@@ -77,7 +80,6 @@ final class S3Upload implements Repository.Upload {
         committed = true;
         if (replacesKey.isPresent()) {
             objects.delete(replacesKey.get());
-            return;
         }
         try {
             objects.delete(dir + S3Repository.OWNER);
@@ -96,7 +98,7 @@ final class S3Upload implements Repository.Upload {
             if (objectWritten) {
                 objects.delete(objectKey);
             }
-            if (clean && replacesKey.isEmpty()) {
+            if (clean) {
                 objects.delete(dir + S3Repository.OWNER);
             }
         } catch (LifeboatException e) {
