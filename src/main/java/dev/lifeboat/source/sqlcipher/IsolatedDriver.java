@@ -45,9 +45,6 @@ import java.util.Set;
 final class IsolatedDriver {
     private static final String RESOURCE = "sqlite-mc-jdbc.jar";
     private static final String FOLDER = "drivers";
-    private static final String NATIVE_DIR_PROPERTY = "org.sqlite.tmpdir";
-    /** Where the user wants native libraries unpacked, if anywhere. */
-    private static final String USER_NATIVE_DIR = System.getProperty(NATIVE_DIR_PROPERTY);
     private final ScratchSpace scratch;
     private final Path cacheDir;
     private Driver driver;
@@ -69,11 +66,6 @@ final class IsolatedDriver {
     private Driver load() {
         try {
             Path jar = extract();
-            if (USER_NATIVE_DIR == null) {
-                // The driver unpacks its native library with the umask's mode (0666 under umask 000)
-                // into this folder, else into /tmp, and loads it from there: ours is private.
-                System.setProperty(NATIVE_DIR_PROPERTY, cacheDir.toString());
-            }
             URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
