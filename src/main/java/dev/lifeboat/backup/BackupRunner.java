@@ -79,14 +79,31 @@ public final class BackupRunner {
                         candidate.seal().plainSize()))).orElse(List.of());
         List<RepositoryLock> locks = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<Destination> created = new ArrayList<>();
+        BackupResult result = null;
         try {
             for (Destination d : destinations) {
-                lock(d, name, locks, warnings);
+                lock(d, name, locks, warnings, created);
             }
-            return new Outcome(Optional.of(runWithRetries(source, name, form, destinations, alarms)), Optional.empty(),
-                    warnings);
+            result = runWithRetries(source, name, form, destinations, alarms);
+            return new Outcome(Optional.of(result), Optional.empty(), warnings);
         } finally {
             locks.forEach(RepositoryLock::close);
+            removeUnused(created, destinations, result);
+        }
+    }
+
+    /** A repository this backup created and did not store into is removed again: a failure leaves nothing. */
+    private static void removeUnused(List<Destination> created, List<Destination> destinations, BackupResult result) {
+        for (Destination d : created) {
+            int i = destinations.indexOf(d);
+            if (result == null || !result.repositories().get(i).stored()) {
+                try {
+                    d.repository().removeIfEmpty();
+                } catch (IOException | RuntimeException e) {
+                    // An empty repository left behind is harmless; the next backup uses it.
+                }
+            }
         }
     }
 
@@ -119,11 +136,13 @@ public final class BackupRunner {
         }
     }
 
-    private static void lock(Destination d, String name, List<RepositoryLock> locks, List<String> warnings)
-            throws IOException {
+    private static void lock(Destination d, String name, List<RepositoryLock> locks, List<String> warnings,
+                             List<Destination> created) throws IOException {
         try {
             // A new repository is created first, so even the first backups into it are locked against each other.
-            d.repository().create();
+            if (d.repository().create()) {
+                created.add(d);
+            }
             RepositoryLock lock = d.repository().lock(lockScope(name), "backup");
             locks.add(lock);
             lock.tookOverFrom().ifPresent(holder -> warnings.add("took over the stale lock of " + holder));

@@ -33,6 +33,8 @@ public final class FileRepository implements Repository {
     private final Path root;
     private final RepositoryFolder folder;
     private final FileLocks locks;
+    /** Whether {@link #create} made the folder itself, so that {@link #removeIfEmpty} may remove it. */
+    private boolean rootCreated;
 
     public FileRepository(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -85,11 +87,32 @@ public final class FileRepository implements Repository {
     }
 
     @Override
-    public void create() throws IOException {
+    public boolean create() throws IOException {
         try {
+            boolean existed = Files.exists(descriptorFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            rootCreated = !Files.exists(root);
             ensureCreated();
+            return !existed;
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location(), e);
+        }
+    }
+
+    @Override
+    public void removeIfEmpty() throws IOException {
+        Path locksDir = root.resolve("locks");
+        if (!folder.entries(folder.realFolder(backups())).isEmpty() || !folder.entries(locksDir).isEmpty()) {
+            return;
+        }
+        Files.deleteIfExists(locksDir);
+        Files.deleteIfExists(backups());
+        Files.deleteIfExists(descriptorFile());
+        if (rootCreated) {
+            try (Stream<Path> left = Files.list(root)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(root);
+                }
+            }
         }
     }
 

@@ -31,9 +31,16 @@ public interface Repository extends AutoCloseable {
 
     /**
      * Creates the repository if it does not exist yet. Safe to race: concurrent creators end up
-     * with the one repository, and a folder or prefix holding something else is refused.
+     * with the one repository, and a folder or prefix holding something else is refused. True when
+     * this call created it.
      */
-    void create() throws IOException;
+    boolean create() throws IOException;
+
+    /**
+     * Removes a repository that {@link #create} made and that holds no backup, because the backup
+     * that created it failed: a failed first backup leaves nothing behind.
+     */
+    void removeIfEmpty() throws IOException;
 
     /** Every complete backup, oldest first, and the backups whose manifests cannot be trusted. */
     RepositoryContents contents() throws IOException;

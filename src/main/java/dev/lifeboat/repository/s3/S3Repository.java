@@ -81,8 +81,17 @@ public final class S3Repository implements Repository {
     }
 
     @Override
-    public void create() throws IOException {
+    public boolean create() throws IOException {
+        boolean existed = readDescriptor().isPresent();
         ensureCreated();
+        return !existed;
+    }
+
+    @Override
+    public void removeIfEmpty() {
+        if (objects.list("").stream().allMatch(e -> e.key().equals(RepositoryDescriptor.FILE_NAME))) {
+            objects.delete(RepositoryDescriptor.FILE_NAME);
+        }
     }
 
     /** The descriptor is created with put-if-absent, so two first backups agree on one repository. */
