@@ -52,6 +52,8 @@ class HostileRepositoryTest {
         Cli cli = new Cli(shared.resolve("scratch"));
         try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 200)) {
             for (int i = 0; i < 2; i++) {
+                // Ids have one-second resolution: a second apart, the id order is the time order the tests rely on.
+                Thread.sleep(i * 1100L);
                 Cli.Result backup = cli.run("backup", db.toString(), "--repo", pristine.toString(), "--name", "app",
                         "--recipient", key.publicKey());
                 assertEquals(0, backup.exit(), backup.toString());
