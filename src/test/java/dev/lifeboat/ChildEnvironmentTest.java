@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +66,8 @@ class ChildEnvironmentTest {
             for (String tool : List.of("pg_dump", "pg_restore")) {
                 String real = Tools.run(List.of("sh", "-c", "command -v " + tool), Map.of(), null).out().trim();
                 Path wrapper = Files.writeString(bin.resolve(tool), "#!/bin/sh\n"
-                        + "{ echo \"--- " + tool + " $1\"; /usr/bin/env; } >> '" + log + "'\n"
+                        // One file per run: the probes of pg_dump and pg_restore may run at the same time.
+                        + "{ echo \"--- " + tool + " $1\"; /usr/bin/env; } > \"$(mktemp '" + log + ".XXXXXX')\"\n"
                         + "exec '" + real + "' \"$@\"\n");
                 Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
             }
@@ -77,8 +77,13 @@ class ChildEnvironmentTest {
                     "--repo", dir.resolve("repo").toString(), "--pg-bin", bin.toString());
             assertEquals(0, backup.exit(), backup.toString());
 
-            List<String> runs = Arrays.stream(Files.readString(log).split("(?m)^--- ")).filter(s -> !s.isEmpty())
-                    .toList();
+            List<String> runs = new java.util.ArrayList<>();
+            try (java.util.stream.Stream<Path> files = Files.list(log.getParent())) {
+                for (Path run : files.filter(f -> f.getFileName().toString().startsWith(log.getFileName() + "."))
+                        .toList()) {
+                    runs.add(Files.readString(run).substring("--- ".length()));
+                }
+            }
             assertTrue(runs.stream().anyMatch(r -> r.startsWith("pg_dump --version")), "the probe: " + runs);
             for (String run : runs) {
                 assertNoSecretIn(run, PASSPHRASE, SHOP_KEY, S3Server.SECRET_KEY);

@@ -39,12 +39,15 @@ class S3HostileRepositoryTest {
     static Path shared;
     private S3Server server;
     private AgeCli.Key key;
+    private AgeCli.Key newKey;
     private List<String> goodIds;
 
     @BeforeAll
     void twoGenuineBackups() throws Exception {
         server = new S3Server();
-        key = new AgeCli(Files.createDirectories(shared.resolve("keys"))).keygen("key");
+        AgeCli age = new AgeCli(Files.createDirectories(shared.resolve("keys")));
+        key = age.keygen("key");
+        newKey = age.keygen("new");
         Path db = shared.resolve("app.db");
         Cli cli = server.cli(shared.resolve("scratch"));
         try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 200)) {
@@ -124,6 +127,9 @@ class S3HostileRepositoryTest {
         Cli.assertOneLineFailure(cli.run("copy", HOSTILE_ID, "--from", r, "--to", dir.resolve("copy").toString()),
                 ExitCode.INTEGRITY, "damaged");
         assertEquals(0, cli.run("copy", "latest", "--from", r, "--to", dir.resolve("copy").toString()).exit());
+        Cli.Result rekey = cli.run("rekey", "--repo", r, "--to-recipient", newKey.publicKey(), "--identity-file",
+                identity);
+        assertEquals(0, rekey.exit(), rekey.toString());
         assertEquals(0, cli.run("catalog", "rebuild", "--repo", r).exit());
         Cli.Result prune = cli.run("prune", "--repo", r, "--keep-last", "1");
         assertEquals(0, prune.exit(), prune.toString());
