@@ -16,12 +16,7 @@ final class Output {
     }
 
     static String encryption(Manifest m) {
-        List<String> recipients = m.encryption().recipients();
-        if ("none".equals(m.encryption().scheme())) {
-            return "not encrypted";
-        }
-        return recipients.contains("scrypt") ? "age with a passphrase"
-                : m.encryption().scheme() + " for " + String.join(", ", recipients);
+        return dev.lifeboat.backup.EncryptionPolicy.describe(m.encryption());
     }
 
     static String summary(Manifest m) {
