@@ -65,6 +65,7 @@ public final class RestoreRunner {
         try (RepositoryLock lock = repository.lock(BackupRunner.lockScope(manifest.name()), "restore");
              RepositoryLock reading = repository.markInUse(manifest.id(), "restore");
              RestoreTarget.Staged staged = target.stage()) {
+            staged.settingsOf(manifest.facts());
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             phases.checked(checks);
             if (!replacing) {

@@ -29,6 +29,13 @@ public interface RestoreTarget {
         /** A consistent copy of the current target, kept for rollback and for the safety backup. */
         Snapshot preserveCurrent() throws IOException;
 
+        /**
+         * Tells the copy what its source's file settings were (such as its journal mode), for
+         * {@link #install} to give them back; called before it.
+         */
+        default void settingsOf(dev.lifeboat.manifest.Facts backedUp) {
+        }
+
         /** Puts the staged copy in place of the target, safely even while others hold it open. */
         void install() throws IOException;
 

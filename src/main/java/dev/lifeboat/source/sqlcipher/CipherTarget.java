@@ -8,6 +8,7 @@ import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.ScratchFileSnapshot;
 import dev.lifeboat.source.Snapshot;
+import dev.lifeboat.source.sqlite.JournalModes;
 import dev.lifeboat.source.sqlite.SqliteFacts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +85,10 @@ final class CipherTarget implements RestoreTarget {
         private ScratchFileSnapshot previous;
         private boolean createdTarget;
         private boolean untouched;
+        private java.util.Optional<Boolean> wal = java.util.Optional.empty();
+        /** The target's own mode, read by the install, for a rollback to give back. */
+        private java.util.Optional<Boolean> targetWasWal = java.util.Optional.empty();
+        private final java.util.List<String> notes = new java.util.ArrayList<>();
 
         CipherStaged(ScratchSpace beside) {
             super(beside, "restore-" + spec.file().getFileName(), CipherTarget.this.files, spec.settings(),
@@ -104,16 +109,33 @@ final class CipherTarget implements RestoreTarget {
         }
 
         @Override
+        public void settingsOf(dev.lifeboat.manifest.Facts backedUp) {
+            wal = JournalModes.sourceWasWal(backedUp);
+        }
+
+        @Override
+        public java.util.List<String> installNotes() {
+            return java.util.List.copyOf(notes);
+        }
+
+        @Override
         public void install() throws IOException {
             Path target = spec.file();
             if (Files.exists(target)) {
-                untouched = !replace(file);
+                untouched = !replace(file, wal);
                 if (untouched) {
                     throw new LifeboatException(ExitCode.TARGET, "cannot replace " + target + ": another connection"
                             + " kept it locked beyond the " + busy.toSeconds() + " s retry budget; stop its writers"
                             + " and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
                 }
                 return;
+            }
+            if (wal.orElse(false)) {
+                try (Connection conn = files.open(file, settings, key, CipherFiles.Access.READ_WRITE, busy)) {
+                    JournalModes.switchTo(conn, true);
+                } catch (SQLException e) {
+                    throw CipherFiles.failure("prepare", file, e, key, busy, ExitCode.TARGET);
+                }
             }
             ScratchSpace.delete(target);
             // link(2) fails if a file appeared meanwhile, where a rename would silently replace it.
@@ -135,7 +157,7 @@ final class CipherTarget implements RestoreTarget {
             if (previous == null) {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
-            if (!replace(previous.file())) {
+            if (!replace(previous.file(), targetWasWal)) {
                 throw new LifeboatException(ExitCode.TARGET, "another connection kept " + spec.file() + " locked");
             }
         }
@@ -146,11 +168,14 @@ final class CipherTarget implements RestoreTarget {
          * when every step was BUSY (and rolls back what it began), so completion is read from the
          * schema cookie, which a finished copy sets to the old one plus one.
          */
-        private boolean replace(Path content) {
+        private boolean replace(Path content, java.util.Optional<Boolean> wantWal) {
             Path target = spec.file();
             try (Connection conn = files.open(target, settings, key, CipherFiles.Access.READ_WRITE, busy);
                  Statement st = conn.createStatement()) {
-                boolean wal = "wal".equalsIgnoreCase(SqliteFacts.stringValue(conn, "PRAGMA journal_mode"));
+                boolean wal = JournalModes.isWal(conn);
+                if (targetWasWal.isEmpty()) {
+                    targetWasWal = java.util.Optional.of(wal);
+                }
                 long before = SqliteFacts.longValue(conn, "PRAGMA schema_version");
                 st.executeUpdate("restore from " + CipherFiles.literal(CipherFiles.keyedUri(content, settings, key)));
                 if (SqliteFacts.longValue(conn, "PRAGMA schema_version") != before + 1) {
@@ -158,6 +183,9 @@ final class CipherTarget implements RestoreTarget {
                 }
                 if (wal) {
                     st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+                if (wantWal.isPresent() && wantWal.get() != wal && !JournalModes.switchTo(conn, wantWal.get())) {
+                    notes.add(JournalModes.notSwitched(target, wantWal.get()));
                 }
                 return true;
             } catch (SQLException e) {

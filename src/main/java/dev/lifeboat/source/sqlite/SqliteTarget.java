@@ -9,6 +9,7 @@ import dev.lifeboat.source.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.sqlite.SQLiteConnection;
 
 /** Restores into an SQLite file; scratch copies live beside it, on the same file system. */
 final class SqliteTarget implements RestoreTarget {
@@ -70,6 +71,9 @@ final class SqliteTarget implements RestoreTarget {
         private final LockBudget budget;
         private ScratchFileSnapshot previous;
         private boolean createdTarget;
+        private java.util.Optional<Boolean> wal = java.util.Optional.empty();
+        private boolean targetWasWal;
+        private final java.util.List<String> notes = new java.util.ArrayList<>();
 
         SqliteStaged(Path target, ScratchSpace beside, LockBudget budget) {
             super(beside, "restore-" + target.getFileName());
@@ -84,16 +88,25 @@ final class SqliteTarget implements RestoreTarget {
         }
 
         @Override
-        public Snapshot preserveCurrent() {
+        public Snapshot preserveCurrent() throws IOException {
+            targetWasWal = SqliteFiles.journalMode(target).equals("wal");
             previous = SqliteSnapshot.take(target, beside, budget, ScratchFileSnapshot.AfterReading.KEEP);
             return previous;
         }
 
         @Override
+        public void settingsOf(dev.lifeboat.manifest.Facts backedUp) {
+            wal = JournalModes.sourceWasWal(backedUp);
+        }
+
+        @Override
         public void install() throws IOException {
             if (Files.exists(target)) {
-                SqliteReplacer.replace(target, file, budget);
+                notes.addAll(SqliteReplacer.replace(target, file, budget, wal));
                 return;
+            }
+            if (wal.orElse(false)) {
+                intoWal(file);
             }
             ScratchSpace.delete(target);
             // link(2) fails if a file appeared meanwhile, where a rename would silently replace it.
@@ -101,6 +114,20 @@ final class SqliteTarget implements RestoreTarget {
             createdTarget = true;
             Files.delete(file);
             dev.lifeboat.repository.DurableFiles.syncDirectory(target.getParent());
+        }
+
+        /** The header of a new file says WAL before it appears under the target's name. */
+        private static void intoWal(Path staged) {
+            try (SQLiteConnection conn = SqliteFiles.open(staged, SqliteFiles.Access.READ_WRITE)) {
+                JournalModes.switchTo(conn, true);
+            } catch (java.sql.SQLException e) {
+                throw SqliteFiles.failure("prepare", staged, e, LockBudget.SCRATCH);
+            }
+        }
+
+        @Override
+        public java.util.List<String> installNotes() {
+            return java.util.List.copyOf(notes);
         }
 
         @Override
@@ -112,7 +139,7 @@ final class SqliteTarget implements RestoreTarget {
             if (previous == null) {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
-            SqliteReplacer.replace(target, previous.file(), budget);
+            SqliteReplacer.replace(target, previous.file(), budget, java.util.Optional.of(targetWasWal));
         }
 
         @Override
