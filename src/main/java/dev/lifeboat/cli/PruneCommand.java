@@ -53,6 +53,14 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep all newer than this (e.g. 30d).")
     String within;
 
+    @Option(names = "--max-count", paramLabel = "N", description = "After the keep rules: keep at most N (the newest"
+            + " verified backup still stays).")
+    int maxCount;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", description = "After the keep rules: forget all older than"
+            + " this (e.g. 7d; the newest verified backup still stays).")
+    String maxAge;
+
     @Option(names = "--keep-safety-within", paramLabel = "DURATION", defaultValue = "7d",
             description = "Keep pre-restore safety backups this long (default: ${DEFAULT-VALUE}).")
     String safetyWithin;
@@ -73,7 +81,9 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly,
-                within == null ? Duration.ZERO : RetentionPolicy.parseDuration(within)).requireKeepsSomething();
+                within == null ? Duration.ZERO : RetentionPolicy.parseDuration(within))
+                .capped(maxCount, maxAge == null ? Duration.ZERO : RetentionPolicy.parseDuration(maxAge))
+                .requireKeepsSomething();
         RetentionPolicy safety = new RetentionPolicy(0, 0, 0, 0, 0, 0, RetentionPolicy.parseDuration(safetyWithin));
         try (Repository repository = services.repository(repo)) {
             return prune(repository, policy, safety);

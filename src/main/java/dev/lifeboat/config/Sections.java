@@ -33,26 +33,31 @@ final class Sections {
 
     Optional<RetentionPolicy> retention(Node node) {
         Fields f = new Fields(context, node, "keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly",
-                "keep-yearly", "keep-within");
-        Duration within = Duration.ZERO;
-        Optional<Node> withinNode = f.get("keep-within");
-        Optional<String> withinText = f.string("keep-within");
-        if (withinText.isPresent()) {
-            try {
-                within = RetentionPolicy.parseDuration(withinText.get());
-            } catch (LifeboatException e) {
-                context.problem(withinNode.orElseThrow(), e.getMessage());
-            }
-        }
+                "keep-yearly", "keep-within", "max-count", "max-age");
+        Duration within = duration(f, "keep-within");
         RetentionPolicy policy = new RetentionPolicy(f.integer("keep-last", 0, 100_000, 0),
                 f.integer("keep-hourly", 0, 100_000, 0), f.integer("keep-daily", 0, 100_000, 0),
                 f.integer("keep-weekly", 0, 100_000, 0), f.integer("keep-monthly", 0, 100_000, 0),
-                f.integer("keep-yearly", 0, 100_000, 0), within);
+                f.integer("keep-yearly", 0, 100_000, 0), within)
+                .capped(f.integer("max-count", 0, 100_000, 0), duration(f, "max-age"));
         if (policy.keepsNothing()) {
-            context.problem(node, "keeps nothing; give at least one keep-* rule, e.g. keep-daily: 7");
+            context.problem(node, "keeps nothing; give at least one keep-* rule, e.g. keep-daily: 7, or a cap,"
+                    + " e.g. max-count: 3");
             return Optional.empty();
         }
         return Optional.of(policy);
+    }
+
+    private Duration duration(Fields f, String key) {
+        Optional<String> text = f.string(key);
+        if (text.isPresent()) {
+            try {
+                return RetentionPolicy.parseDuration(text.get());
+            } catch (LifeboatException e) {
+                context.problem(f.get(key).orElseThrow(), e.getMessage());
+            }
+        }
+        return Duration.ZERO;
     }
 
     EncryptionConfig encryption(Node node) {

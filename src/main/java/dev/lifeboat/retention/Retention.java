@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * Decides which backups to keep: a pure function of the backups, the policy, the time and the
  * time zone. Buckets (hour, day, ISO week, month, year) are calendar periods in that zone, so a
- * day is a local day across DST changes. Safety rails no policy removes: the newest verified
- * backup and backups in use are always kept, and a policy that keeps nothing is refused.
+ * day is a local day across DST changes. The caps speak after the keep rules, newest first.
+ * Safety rails no policy or cap removes: the newest verified backup and backups in use are always
+ * kept, and a policy that keeps nothing is refused.
  */
 public final class Retention {
     private Retention() {
@@ -26,7 +27,10 @@ public final class Retention {
     public record Candidate(String id, Instant startedAt, boolean verified, boolean inUse) {
     }
 
-    /** The verdict on one backup and every rule that kept it (empty when forgotten). */
+    /**
+     * The verdict on one backup: every rule that kept it, or, when a cap forgot it, the cap and
+     * the rules it overruled (empty when no rule kept it).
+     */
     public record Decision(Candidate backup, boolean keep, List<String> reasons) {
         public Decision {
             reasons = List.copyOf(reasons);
@@ -51,14 +55,57 @@ public final class Retention {
             if (!policy.within().isZero() && !c.startedAt().isBefore(cutoff)) {
                 reasons.get(c.id()).add("within " + RetentionPolicy.format(policy.within()));
             }
-            if (c.inUse()) {
-                reasons.get(c.id()).add("in use by a running restore or verify");
+            if (!policy.hasKeepRule()) {
+                reasons.get(c.id()).add("no keep rule");
             }
         }
-        newestFirst.stream().filter(Candidate::verified).findFirst()
-                .ifPresent(c -> reasons.get(c.id()).add("newest verified backup"));
-        return newestFirst.stream().map(c -> new Decision(c, !reasons.get(c.id()).isEmpty(), reasons.get(c.id())))
-                .toList();
+        List<Decision> capped = capped(newestFirst, reasons, policy, now);
+        Candidate newestVerified = newestFirst.stream().filter(Candidate::verified).findFirst().orElse(null);
+        return capped.stream().map(d -> protect(d, d.backup() == newestVerified)).toList();
+    }
+
+    /** Walks newest first; a backup the rules keep is forgotten once a cap is reached. */
+    private static List<Decision> capped(List<Candidate> newestFirst, Map<String, List<String>> reasons,
+                                         RetentionPolicy policy, Instant now) {
+        Instant oldest = now.minus(policy.maxAge());
+        int kept = 0;
+        List<Decision> decisions = new ArrayList<>();
+        for (Candidate c : newestFirst) {
+            List<String> why = reasons.get(c.id());
+            if (why.isEmpty()) {
+                decisions.add(new Decision(c, false, why));
+                continue;
+            }
+            String cap = policy.maxCount() > 0 && kept >= policy.maxCount() ? "over max-count " + policy.maxCount()
+                    : !policy.maxAge().isZero() && c.startedAt().isBefore(oldest)
+                    ? "over max-age " + RetentionPolicy.format(policy.maxAge()) : null;
+            if (cap == null) {
+                kept++;
+                decisions.add(new Decision(c, true, why));
+            } else {
+                List<String> overruled = new ArrayList<>(List.of(cap));
+                why.stream().filter(r -> !r.equals("no keep rule")).forEach(r -> overruled.add("overrules " + r));
+                decisions.add(new Decision(c, false, overruled));
+            }
+        }
+        return decisions;
+    }
+
+    /** The safety rails: a backup in use, or the newest verified one, stays whatever was decided. */
+    private static Decision protect(Decision d, boolean newestVerified) {
+        List<String> rails = new ArrayList<>();
+        if (d.backup().inUse()) {
+            rails.add("in use by a running restore or verify");
+        }
+        if (newestVerified) {
+            rails.add("newest verified backup");
+        }
+        if (rails.isEmpty()) {
+            return d;
+        }
+        List<String> all = new ArrayList<>(d.keep() ? d.reasons() : List.of());
+        all.addAll(rails);
+        return new Decision(d.backup(), true, all);
     }
 
     private static List<Rule> rules(RetentionPolicy p, ZoneId zone) {

@@ -12,33 +12,55 @@ import java.util.regex.Pattern;
 /**
  * restic-style retention: keep the newest N, the newest of each of the last N hours, days,
  * ISO weeks, months and years that have backups, and everything within a duration. Zero means
- * the rule is off.
+ * the rule is off. Unlike restic, two caps can then limit what the rules keep: at most
+ * {@code maxCount} backups and none older than {@code maxAge} ("at most 3, none older than 7
+ * days"); with caps and no keep rule, everything the caps allow is kept.
  */
 public record RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly, int yearly,
-                              Duration within) {
+                              Duration within, int maxCount, Duration maxAge) {
     private static final Pattern DURATION = Pattern.compile("(\\d+)([hdwmy])");
 
     public RetentionPolicy {
-        for (int n : new int[] {last, hourly, daily, weekly, monthly, yearly}) {
+        for (int n : new int[] {last, hourly, daily, weekly, monthly, yearly, maxCount}) {
             if (n < 0) {
                 throw new LifeboatException(ExitCode.USAGE, "retention counts must be 0 or more, not " + n);
             }
         }
         within = within == null ? Duration.ZERO : within;
+        maxAge = maxAge == null ? Duration.ZERO : maxAge;
+    }
+
+    /** Keep rules only, no caps. */
+    public RetentionPolicy(int last, int hourly, int daily, int weekly, int monthly, int yearly, Duration within) {
+        this(last, hourly, daily, weekly, monthly, yearly, within, 0, Duration.ZERO);
+    }
+
+    /** This policy, capped at {@code maxCount} backups (0: no cap) and {@code maxAge} (zero: no cap). */
+    public RetentionPolicy capped(int maxCount, Duration maxAge) {
+        return new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly, within, maxCount, maxAge);
+    }
+
+    /** True when some keep rule is on; without one, the caps alone decide. */
+    public boolean hasKeepRule() {
+        return last + hourly + daily + weekly + monthly + yearly > 0 || !within.isZero();
+    }
+
+    public boolean hasCap() {
+        return maxCount > 0 || !maxAge.isZero();
     }
 
     /** The default for pre-restore safety backups: keep them for seven days. */
     public static final RetentionPolicy SAFETY_BACKUPS = new RetentionPolicy(0, 0, 0, 0, 0, 0, Duration.ofDays(7));
 
     public boolean keepsNothing() {
-        return last + hourly + daily + weekly + monthly + yearly == 0 && within.isZero();
+        return !hasKeepRule() && !hasCap();
     }
 
     /** Refuses a policy that would forget every backup. */
     public RetentionPolicy requireKeepsSomething() {
         if (keepsNothing()) {
             throw new LifeboatException(ExitCode.USAGE, "this policy would keep nothing; give at least one"
-                    + " --keep-* option (e.g. --keep-daily 7)");
+                    + " --keep-* option (e.g. --keep-daily 7) or a cap (--max-count 3, --max-age 7d)");
         }
         return this;
     }
@@ -78,6 +100,10 @@ public record RetentionPolicy(int last, int hourly, int daily, int weekly, int m
         add(rules, "keep-yearly", yearly);
         if (!within.isZero()) {
             rules.add("keep-within " + format(within));
+        }
+        add(rules, "max-count", maxCount);
+        if (!maxAge.isZero()) {
+            rules.add("max-age " + format(maxAge));
         }
         return rules.isEmpty() ? "nothing" : String.join(", ", rules);
     }

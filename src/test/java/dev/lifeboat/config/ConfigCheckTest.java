@@ -120,7 +120,7 @@ class ConfigCheckTest {
                     source: /srv/shop.db
                     repositories:
                       - path: /var/backups/shop
-                        retention: { keep-daily: 30 }
+                        retention: { keep-daily: 30, max-count: 20, max-age: 60d }
                       - url: /mnt/offsite/shop
                         optional: true
                     encryption: none
@@ -150,7 +150,7 @@ class ConfigCheckTest {
         assertEquals(0, result.exit(), result.toString());
         String out = result.out();
         assertTrue(out.contains("job shop (backup)"), out);
-        assertTrue(out.contains("/var/backups/shop; retention keep-daily 30"), out);
+        assertTrue(out.contains("/var/backups/shop; retention keep-daily 30, max-count 20, max-age 60d"), out);
         assertTrue(out.contains("/mnt/offsite/shop (optional); retention none"), out);
         assertTrue(out.contains("0 2 * * * (Europe/Berlin); next "), out);
         assertTrue(out.contains("stale after 2d (default)"), out);

@@ -51,6 +51,10 @@ class PruneTest {
 
     /** Real backups of a real database, stamped as taken every {@code step} from START on. */
     private List<Manifest> backupsOverTime(int count, Duration step) throws Exception {
+        return backupsOverTime(count, step, START);
+    }
+
+    private List<Manifest> backupsOverTime(int count, Duration step, Instant first) throws Exception {
         Path db = dir.resolve("app.db");
         TestDatabases.walWithUncheckpointedRows(db, 200).close();
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
@@ -58,7 +62,7 @@ class PruneTest {
         FileRepository repository = new FileRepository(repo);
         StoredForm form = new StoredForm(Compression.ZSTD, 1, Encryption.NONE);
         for (int i = 0; i < count; i++) {
-            Instant at = START.plus(step.multipliedBy(i));
+            Instant at = first.plus(step.multipliedBy(i));
             try (Snapshot snapshot = source.snapshot(scratch)) { // a snapshot is read once
                 new BackupRunner(Clock.fixed(at, ZoneOffset.UTC), scratch, Progress.NONE, Retries.NONE).store(snapshot, at,
                         new Manifest.SourceInfo("sqlite", db.toString()), "app", Manifest.PURPOSE_BACKUP, form,
@@ -76,6 +80,24 @@ class PruneTest {
     private static Set<String> idsWith(String output, String verdict) {
         return output.lines().filter(l -> l.startsWith(verdict + " ")).map(l -> l.split("\\s+")[1])
                 .collect(Collectors.toSet());
+    }
+
+    /** "At most 3, none older than 7 days" over 6 backups spread over 10 days, and the verified one stays. */
+    @Test
+    void capsKeepAtMostTheNewestWithinTheirAgeAndNameTheCapThatDecided() throws Exception {
+        List<Manifest> six = backupsOverTime(6, Duration.ofDays(2), Instant.now().minus(Duration.ofDays(10)));
+        String oldest = six.get(0).id();
+        String[] policy = {"--keep-last", "3", "--keep-within", "7d", "--max-count", "3", "--max-age", "7d"};
+        Cli.Result dry = cli.run(concat(new String[] {"prune", "--repo", repo.toString(), "--dry-run"}, policy));
+        assertEquals(0, dry.exit(), dry.toString());
+        assertEquals(Set.of(six.get(5).id(), six.get(4).id(), six.get(3).id()), idsWith(dry.out(), "keep"), dry.out());
+        assertTrue(dry.out().contains("over max-count 3, overrules "), dry.out());
+
+        assertEquals(0, cli.run("verify", oldest, "--repo", repo.toString()).exit());
+        Cli.Result real = cli.run(concat(new String[] {"prune", "--repo", repo.toString()}, policy));
+        assertEquals(0, real.exit(), real.toString());
+        assertEquals(Set.of(six.get(5).id(), six.get(4).id(), six.get(3).id(), oldest), listedIds(),
+                "the newest verified backup stays past both caps");
     }
 
     @Test

@@ -145,6 +145,38 @@ class RetentionTest {
                         .reasons());
     }
 
+    /** "At most 3, none older than 7 days": 6 backups over 10 days; restic's union would keep all of them. */
+    @Test
+    void capsLimitWhatTheKeepRulesKeep() {
+        Instant now = Instant.parse("2026-12-11T12:00:00Z");
+        List<Candidate> backups = new ArrayList<>();
+        for (int day : new int[] {0, 2, 4, 6, 8, 10}) {
+            backups.add(new Candidate("day-" + day, Instant.parse("2026-12-01T06:00:00Z").plus(Duration.ofDays(day)),
+                    false, false));
+        }
+        RetentionPolicy policy = new RetentionPolicy(3, 0, 0, 0, 0, 0, Duration.ofDays(7))
+                .capped(3, Duration.ofDays(7));
+        List<Decision> decisions = Retention.decide(backups, policy, now, ZoneOffset.UTC);
+        assertEquals(Set.of("day-10", "day-8", "day-6"), kept(decisions));
+        Decision day4 = decisions.stream().filter(d -> d.backup().id().equals("day-4")).findFirst().orElseThrow();
+        assertEquals(List.of("over max-count 3", "overrules within 7d"), day4.reasons(), "which rule decided");
+        Decision day0 = decisions.stream().filter(d -> d.backup().id().equals("day-0")).findFirst().orElseThrow();
+        assertEquals(List.of(), day0.reasons(), "no rule kept it, so no cap had to speak");
+
+        // Caps alone keep what they allow; the newest verified backup stays even past both caps.
+        List<Candidate> withVerified = new ArrayList<>(backups);
+        withVerified.set(0, new Candidate("day-0", backups.get(0).startedAt(), true, false));
+        List<Decision> capsOnly = Retention.decide(withVerified, new RetentionPolicy(0, 0, 0, 0, 0, 0, null)
+                .capped(3, Duration.ofDays(7)), now, ZoneOffset.UTC);
+        assertEquals(Set.of("day-10", "day-8", "day-6", "day-0"), kept(capsOnly));
+        assertEquals(List.of("newest verified backup"), capsOnly.stream().filter(d -> d.backup().id().equals("day-0"))
+                .findFirst().orElseThrow().reasons());
+        List<Decision> ageOnly = Retention.decide(backups, new RetentionPolicy(0, 0, 0, 0, 0, 0, null)
+                .capped(0, Duration.ofDays(7)), now, ZoneOffset.UTC);
+        assertEquals(Set.of("day-10", "day-8", "day-6", "day-4"), kept(ageOnly));
+        assertEquals("keep-last 3, keep-within 7d, max-count 3, max-age 7d", policy.describe());
+    }
+
     @Test
     void aPolicyThatKeepsNothingIsRefused() {
         LifeboatException e = assertThrows(LifeboatException.class, () -> Retention.decide(List.of(),
