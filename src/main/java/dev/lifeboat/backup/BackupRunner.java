@@ -34,11 +34,19 @@ import java.util.function.Function;
  */
 public final class BackupRunner {
     private final Clock clock;
+    private final dev.lifeboat.repository.LockWait lockWait;
     private final ScratchSpace scratch;
     private final Progress progress;
     private final Retries retries;
 
     public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress, Retries retries) {
+        this(clock, scratch, progress, retries, dev.lifeboat.repository.LockWait.NONE);
+    }
+
+    /** @param lockWait how long a backup waits for another backup or restore of the same database */
+    public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress, Retries retries,
+                        dev.lifeboat.repository.LockWait lockWait) {
+        this.lockWait = lockWait;
         this.clock = clock;
         this.scratch = scratch;
         this.progress = progress;
@@ -82,8 +90,10 @@ public final class BackupRunner {
         List<Destination> created = new ArrayList<>();
         BackupResult result = null;
         try {
+            dev.lifeboat.repository.LockWait wait = source.lockWait()
+                    .map(limit -> new dev.lifeboat.repository.LockWait(limit)).orElse(lockWait);
             for (Destination d : destinations) {
-                lock(d, name, locks, warnings, created);
+                lock(d, name, wait, locks, warnings, created);
             }
             result = runWithRetries(source, name, form, destinations, alarms);
             return new Outcome(Optional.of(result), Optional.empty(), warnings);
@@ -136,14 +146,15 @@ public final class BackupRunner {
         }
     }
 
-    private static void lock(Destination d, String name, List<RepositoryLock> locks, List<String> warnings,
-                             List<Destination> created) throws IOException {
+    private static void lock(Destination d, String name, dev.lifeboat.repository.LockWait lockWait,
+                             List<RepositoryLock> locks, List<String> warnings, List<Destination> created)
+            throws IOException {
         try {
             // A new repository is created first, so even the first backups into it are locked against each other.
             if (d.repository().create()) {
                 created.add(d);
             }
-            RepositoryLock lock = d.repository().lock(lockScope(name), "backup");
+            RepositoryLock lock = lockWait.take(() -> d.repository().lock(lockScope(name), "backup"));
             locks.add(lock);
             lock.tookOverFrom().ifPresent(holder -> warnings.add("took over the stale lock of " + holder));
         } catch (LifeboatException e) {

@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * each repository's retention after a stored backup. One source's failure stops no other.
  */
 public final class BackupService {
+    /**
+     * Retention after a stored backup waits this long for another job's prune of the same
+     * repository: the backup is already safe, and failing it for a busy lock would be spurious.
+     */
+    private static final java.time.Duration RETENTION_LOCK_WAIT = java.time.Duration.ofMinutes(2);
     private final BackupRunner runner;
     private final RunTracker tracker;
     private final Function<String, Repository> repositories;
@@ -100,11 +105,12 @@ public final class BackupService {
         if (target.retention().isEmpty()) {
             return;
         }
-        Pruner pruner = new Pruner(clock, target.zone());
+        Pruner pruner = new Pruner(clock, target.zone(), new dev.lifeboat.repository.LockWait(RETENTION_LOCK_WAIT));
         RetentionPolicy policy = target.retention().get();
         try {
             tracker.track("prune", request.trigger(), name, repository.location(),
-                    () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name)),
+                    () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name),
+                            waiting -> notes.add("retention: " + waiting)),
                     done -> new RunTracker.Ending(Run.COMPLETED, null));
         } catch (Exception e) {
             retentionFailures.add(repository.location() + ": retention failed: " + (e instanceof LifeboatException

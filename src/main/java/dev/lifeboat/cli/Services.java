@@ -137,7 +137,12 @@ final class Services implements AutoCloseable {
     }
 
     BackupRunner backups() {
-        return new BackupRunner(clock, scratch, progress, retries);
+        return new BackupRunner(clock, scratch, progress, retries, repositoryLockWait());
+    }
+
+    /** LIFEBOAT_BACKUP_LOCK_WAIT applies to the repository's database lock as it does to SQLCipher's own. */
+    private dev.lifeboat.repository.LockWait repositoryLockWait() {
+        return new dev.lifeboat.repository.LockWait(backupLockWait);
     }
 
     BackupService backupService(RunTracker tracker) {
@@ -171,7 +176,7 @@ final class Services implements AutoCloseable {
 
     /** Everything a job run needs, logging to {@code log}; the caller closes {@code deliveries}. */
     JobParts jobParts(Log log, Deliveries deliveries, PrintWriter err, Progress jobProgress) {
-        BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries);
+        BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries, repositoryLockWait());
         Optional<Catalog> opened = catalog(err);
         RunTracker tracker = new RunTracker(opened, warning -> log.event("warning", Map.of("message", warning)));
         return new JobParts(clock, engines, backups, new Verifier(engines, scratch, jobProgress, clock),

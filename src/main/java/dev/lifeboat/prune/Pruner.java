@@ -2,6 +2,7 @@ package dev.lifeboat.prune;
 
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
+import dev.lifeboat.repository.LockWait;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.retention.Retention;
@@ -23,10 +24,17 @@ import java.util.TreeMap;
 public final class Pruner {
     private final Clock clock;
     private final ZoneId zone;
+    private final LockWait lockWait;
 
     public Pruner(Clock clock, ZoneId zone) {
+        this(clock, zone, LockWait.NONE);
+    }
+
+    /** @param lockWait how long to wait for another prune of the same repository */
+    public Pruner(Clock clock, ZoneId zone, LockWait lockWait) {
         this.clock = clock;
         this.zone = zone;
+        this.lockWait = lockWait;
     }
 
     /** One line of the plan: the backup, whether it stays, and why. */
@@ -45,7 +53,13 @@ public final class Pruner {
     /** Decides and deletes, holding the repository's prune lock; backups in use are never removed. */
     public Result prune(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
                         Optional<String> name) throws IOException {
-        try (RepositoryLock lock = repository.lock("prune", "prune")) {
+        return prune(repository, policy, safetyPolicy, name, waiting -> { });
+    }
+
+    /** As above; {@code waiting} hears when another prune holds the lock and this one waits for it. */
+    public Result prune(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
+                        Optional<String> name, java.util.function.Consumer<String> waiting) throws IOException {
+        try (RepositoryLock lock = lockWait.take(() -> repository.lock("prune", "prune"), waiting)) {
             repository.removeLeftovers();
             List<Verdict> verdicts = decide(repository, policy, safetyPolicy, name);
             List<String> removed = new ArrayList<>();

@@ -20,6 +20,14 @@ public interface Source {
      */
     boolean snapshotIsEncrypted();
 
+    /**
+     * How long a backup of this source waits for another backup of the same database, when the
+     * source says so itself (SQLCipher's {@code lock-wait=}); otherwise the run's default applies.
+     */
+    default java.util.Optional<java.time.Duration> lockWait() {
+        return java.util.Optional.empty();
+    }
+
     /** Checks everything that can be checked before any work, so a bad source changes nothing. */
     void preflight() throws IOException;
 

@@ -45,6 +45,11 @@ final class SqlcipherSource implements Source {
     }
 
     @Override
+    public java.util.Optional<Duration> lockWait() {
+        return spec.lockWait();
+    }
+
+    @Override
     public boolean snapshotIsEncrypted() {
         return true;
     }
