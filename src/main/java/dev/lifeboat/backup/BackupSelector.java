@@ -5,15 +5,37 @@ import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** Resolves what the user typed (an id, or {@code latest} per name) to one backup. */
+/**
+ * Resolves what the user typed (an id, or {@code latest} per name) to one backup. {@code latest}
+ * is the newest backup that can be vouched for: SUSPICIOUS backups and those whose last
+ * verification failed are passed by (and named), damaged ones are never seen.
+ */
 public final class BackupSelector {
     public static final String LATEST = "latest";
 
     private BackupSelector() {
+    }
+
+    /** The backup chosen, where it stands, and each newer backup {@code latest} passed by, with why. */
+    public record Selection(BackupStanding standing, List<String> passedBy) {
+        public Selection {
+            passedBy = List.copyOf(passedBy);
+        }
+
+        public Manifest manifest() {
+            return standing.backup();
+        }
+
+        /** For the user: which backups {@code latest} passed by and which it chose; empty when none was passed. */
+        public Optional<String> note() {
+            return passedBy.isEmpty() ? Optional.empty() : Optional.of("latest: passed by " + String.join("; ",
+                    passedBy) + "; chose " + manifest().id() + ", the newest trustworthy backup");
+        }
     }
 
     /**
@@ -22,6 +44,11 @@ public final class BackupSelector {
      */
     public static Manifest select(Repository repository, String idOrLatest, String name, String fallbackName)
             throws IOException {
+        return choose(repository, idOrLatest, name, fallbackName).manifest();
+    }
+
+    public static Selection choose(Repository repository, String idOrLatest, String name, String fallbackName)
+            throws IOException {
         if (!LATEST.equals(idOrLatest)) {
             Optional<Manifest> found = repository.manifest(idOrLatest);
             if (found.isEmpty()) {
@@ -29,13 +56,26 @@ public final class BackupSelector {
                         + repository.location() + "; run 'lifeboat list --repo " + repository.location()
                         + "' to see the backups");
             }
-            return found.get();
+            return new Selection(BackupStanding.of(repository, found.get()), List.of());
         }
         List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
         String chosen = name != null ? name : chooseName(backups, fallbackName, repository);
-        return backups.stream().filter(m -> m.name().equals(chosen)).reduce((a, b) -> b).orElseThrow(() ->
-                new LifeboatException(ExitCode.NOT_FOUND, "no backup named '" + chosen + "' in "
-                        + repository.location() + "; names there: " + names(backups)));
+        List<Manifest> named = backups.stream().filter(m -> m.name().equals(chosen)).toList();
+        if (named.isEmpty()) {
+            throw new LifeboatException(ExitCode.NOT_FOUND, "no backup named '" + chosen + "' in "
+                    + repository.location() + "; names there: " + names(backups));
+        }
+        List<String> passedBy = new ArrayList<>();
+        for (int i = named.size() - 1; i >= 0; i--) {
+            BackupStanding standing = BackupStanding.of(repository, named.get(i));
+            if (standing.trusted()) {
+                return new Selection(standing, passedBy);
+            }
+            passedBy.add(named.get(i).id() + ": " + standing.distrust().orElseThrow());
+        }
+        throw new LifeboatException(ExitCode.NOT_FOUND, "no trustworthy backup of '" + chosen + "' in "
+                + repository.location() + ": " + String.join("; ", passedBy) + "; to restore one anyway, give its"
+                + " id and --allow-suspicious");
     }
 
     private static String chooseName(List<Manifest> backups, String fallbackName, Repository repository) {

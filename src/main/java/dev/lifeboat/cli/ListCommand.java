@@ -44,11 +44,17 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepositoryContents contents;
+        Map<String, String> verification = new java.util.HashMap<>();
+        List<Manifest> manifests;
         try (Repository repository = services.repository(repo)) {
             contents = repository.contents();
+            manifests = contents.backups().stream().filter(m -> name == null || m.name().equals(name)).toList();
+            if (!json) {
+                for (Manifest m : manifests) {
+                    verification.put(m.id(), dev.lifeboat.backup.BackupStanding.of(repository, m).verification());
+                }
+            }
         }
-        List<Manifest> manifests = contents.backups().stream().filter(m -> name == null || m.name().equals(name))
-                .toList();
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -58,9 +64,10 @@ final class ListCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         if (current.isPresent()) {
-            Output.table(out, manifests, "KEY", m -> opens(m, current.get()));
+            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()) + "  key: "
+                    + opens(m, current.get()));
         } else {
-            Output.table(out, manifests);
+            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()));
         }
         // A damaged manifest cannot say whose backup it is, so --name does not hide it.
         contents.damaged().forEach(d -> out.println(Output.damaged(d)));

@@ -32,15 +32,11 @@ final class Output {
         return "DAMAGED " + damaged.id() + ": " + damaged.reason() + "; it is never restored or used as 'latest'";
     }
 
-    static void table(PrintWriter out, List<Manifest> manifests) {
-        table(out, manifests, "", m -> "");
-    }
-
     /** The table with one more column at the end, e.g. whether a given key opens each backup. */
     static void table(PrintWriter out, List<Manifest> manifests, String extraHeader,
                       java.util.function.Function<Manifest, String> extra) {
         String format = "%-23s %-16s %-11s %-20s %7s %12s %10s %10s  " + (extraHeader.isEmpty() ? "%s%s%n"
-                : "%-10s %s%n");
+                : "%-22s %s%n");
         out.printf(Locale.ROOT, format, "ID", "NAME", "KIND", "STARTED", "TABLES", "ROWS", "SIZE", "STORED",
                 "ENCRYPTION", extraHeader);
         for (Manifest m : manifests) {
