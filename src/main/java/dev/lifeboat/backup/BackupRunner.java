@@ -74,7 +74,7 @@ public final class BackupRunner {
             removeLeftovers(d);
         }
         scratch.removeLeftovers();
-        Optional<Manifest> lastGood = lastGood(destinations, name);
+        Optional<Manifest> lastGood = lastGood(destinations, name, source.identity());
         Instant now = clock.instant();
         if (!guards.minInterval().isZero() && lastGood.isPresent()
                 && lastGood.get().startedAt().isAfter(now.minus(guards.minInterval()))) {
@@ -123,7 +123,8 @@ public final class BackupRunner {
             Instant started = clock.instant();
             BackupResult result;
             try (Snapshot snapshot = source.snapshot(scratch)) {
-                result = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location()), name,
+                result = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location(),
+                                source.identity()), name,
                         Manifest.PURPOSE_BACKUP, form, destinations, alarms);
             }
             boolean nothingStored = result.repositories().stream().noneMatch(RepositoryOutcome::stored);
@@ -168,14 +169,19 @@ public final class BackupRunner {
         }
     }
 
-    /** The newest backup of this name that raised no alarm, from the first repository that answers. */
-    private static Optional<Manifest> lastGood(List<Destination> destinations, String name) throws IOException {
+    /**
+     * The newest backup of this name and source that raised no alarm, from the first repository
+     * that answers: --min-interval and the shrink alarm never compare with another database.
+     */
+    private static Optional<Manifest> lastGood(List<Destination> destinations, String name, String identity)
+            throws IOException {
         List<Destination> requiredFirst = new ArrayList<>(destinations);
         requiredFirst.sort(Comparator.comparing(d -> !d.required()));
         for (Destination d : requiredFirst) {
             try {
                 return d.repository().manifests().stream()
-                        .filter(m -> m.name().equals(name) && !m.isPreRestore() && !m.isSuspicious())
+                        .filter(m -> m.name().equals(name) && !m.isPreRestore() && !m.isSuspicious()
+                                && m.source().mayBelongTo(identity))
                         .max(Comparator.comparing(Manifest::startedAt));
             } catch (LifeboatException e) {
                 if (e.exitCode() == ExitCode.NOT_FOUND) {

@@ -49,6 +49,15 @@ public final class BackupSelector {
 
     public static Selection choose(Repository repository, String idOrLatest, String name, String fallbackName)
             throws IOException {
+        return choose(repository, idOrLatest, name, fallbackName, Optional.empty());
+    }
+
+    /**
+     * @param identity the identity of the target's place: without --name, {@code latest} means the
+     *                 latest backup of the database that lives there, whatever its backups are named
+     */
+    public static Selection choose(Repository repository, String idOrLatest, String name, String fallbackName,
+                                   Optional<String> identity) throws IOException {
         if (!LATEST.equals(idOrLatest)) {
             Optional<Manifest> found = repository.manifest(idOrLatest);
             if (found.isEmpty()) {
@@ -59,7 +68,9 @@ public final class BackupSelector {
             return new Selection(BackupStanding.of(repository, found.get()), List.of());
         }
         List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
-        String chosen = name != null ? name : chooseName(backups, fallbackName, repository);
+        Optional<String> owned = name != null ? Optional.empty() : identity.flatMap(id -> backups.stream()
+                .filter(m -> id.equals(m.source().identity())).reduce((a, b) -> b).map(Manifest::name));
+        String chosen = name != null ? name : owned.orElseGet(() -> chooseName(backups, fallbackName, repository));
         List<Manifest> named = backups.stream().filter(m -> m.name().equals(chosen)).toList();
         if (named.isEmpty()) {
             throw new LifeboatException(ExitCode.NOT_FOUND, "no backup named '" + chosen + "' in "
@@ -73,7 +84,7 @@ public final class BackupSelector {
             }
             passedBy.add(named.get(i).id() + ": " + standing.distrust().orElseThrow());
         }
-        throw new LifeboatException(ExitCode.NOT_FOUND, "no trustworthy backup of '" + chosen + "' in "
+        throw new LifeboatException(ExitCode.INTEGRITY, "no trustworthy backup of '" + chosen + "' in "
                 + repository.location() + ": " + String.join("; ", passedBy) + "; to restore one anyway, give its"
                 + " id and --allow-suspicious");
     }

@@ -55,12 +55,15 @@ public final class BackupService {
         return new BackupReport(items);
     }
 
-    private BackupReport.Item backUp(BackupRequest request, Source source, String name) throws Exception {
+    private BackupReport.Item backUp(BackupRequest request, Source source, String wanted) throws Exception {
         List<Destination> destinations = new ArrayList<>();
         try {
             for (BackupRequest.Target target : request.targets()) {
                 destinations.add(new Destination(repositories.apply(target.spec()), target.required()));
             }
+            NameClaims.Claim claim = NameClaims.claim(destinations.stream().map(Destination::repository).toList(),
+                    source.identity(), wanted, request.name().isPresent());
+            String name = claim.name();
             String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));
             BackupRunner.Outcome outcome = tracker.track("backup", request.trigger(), name, where, () -> {
                 source.preflight();
@@ -70,6 +73,7 @@ public final class BackupService {
                 return runner.run(source, name, form, destinations, request.guards());
             }, BackupService::ending);
             List<String> warnings = new ArrayList<>(outcome.warnings());
+            claim.note().ifPresent(warnings::add);
             if (outcome.skipped().isPresent()) {
                 return new BackupReport.Item(source.location(), name, BackupReport.Status.SKIPPED, Optional.empty(),
                         outcome.skipped(), warnings, List.of(), Optional.empty());

@@ -95,8 +95,10 @@ final class RestoreCommand implements Callable<Integer> {
     private int run(Repository repository, Optional<JobConfig> chosen, String targetSpec) throws Exception {
         dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(targetSpec);
         RestoreTarget target = engine.target(targetSpec);
-        Manifest manifest = BackupSelector.select(repository, backup, name != null ? name : job,
-                target.defaultName());
+        BackupSelector.Selection selection = BackupSelector.choose(repository, backup, name != null ? name : job,
+                target.defaultName(), target.identity());
+        selection.note().ifPresent(spec.commandLine().getErr()::println);
+        Manifest manifest = selection.manifest();
         target.checkRestorable(manifest.facts());
         if (!engine.kind().equals(manifest.source().kind())) {
             throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "

@@ -32,7 +32,19 @@ public record Manifest(
     public static final String PURPOSE_BACKUP = "backup";
     public static final String PURPOSE_PRE_RESTORE = "pre-restore";
 
-    public record SourceInfo(String kind, String location) {
+    /**
+     * @param identity what {@code Source.identity()} said; null in manifests written before it was
+     *                 recorded (and in pre-restore backups), which belong to no one in particular
+     */
+    public record SourceInfo(String kind, String location, String identity) {
+        public SourceInfo(String kind, String location) {
+            this(kind, location, null);
+        }
+
+        /** True unless the backup records another identity: older manifests match any source of their name. */
+        public boolean mayBelongTo(String sourceIdentity) {
+            return identity == null || identity.equals(sourceIdentity);
+        }
     }
 
     public record CompressionInfo(String algorithm, int level) {

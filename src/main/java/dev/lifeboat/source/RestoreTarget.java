@@ -9,6 +9,11 @@ public interface RestoreTarget {
     /** A name to look backups up by when the user gives none. */
     String defaultName();
 
+    /** The identity a source at this place has (see {@code Source.identity()}), to find its backups by. */
+    default java.util.Optional<String> identity() {
+        return java.util.Optional.empty();
+    }
+
     boolean exists() throws IOException;
 
     /** Refuses targets that must not be replaced (not a database of this kind, folder missing). */

@@ -15,6 +15,15 @@ public interface Source {
     String defaultName();
 
     /**
+     * What this source is, stably across runs and spellings: the canonical path of a file, the
+     * server and database (and scope) of PostgreSQL. A backup name belongs to one identity in a
+     * repository, so two databases that share a base name are never confused.
+     */
+    default String identity() {
+        return kind() + ":" + location();
+    }
+
+    /**
      * True when the snapshot itself is encrypted (SQLCipher): it then needs no outer encryption
      * to leave the machine safely, though age or OpenPGP may still be added.
      */

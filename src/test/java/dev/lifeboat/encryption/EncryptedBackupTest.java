@@ -235,7 +235,7 @@ class EncryptedBackupTest {
         assertEquals(ExitCode.INTEGRITY.code(), verify.exit(), verify.toString());
         assertTrue(verify.err().contains("corrupted or tampered"), verify.err());
         Files.write(object(m), java.util.Arrays.copyOf(bytes, bytes.length - 1000));
-        Cli.Result cat = cli.run("cat", "latest", "--repo", repo.toString(), "--identity-file", key.file().toString());
+        Cli.Result cat = cli.run("cat", m.id(), "--repo", repo.toString(), "--identity-file", key.file().toString());
         assertEquals(ExitCode.INTEGRITY.code(), cat.exit(), cat.toString());
         Path target = dir.resolve("new.db");
         assertEquals(ExitCode.INTEGRITY.code(), cli.run("restore", "latest", "--repo", repo.toString(), "--to",

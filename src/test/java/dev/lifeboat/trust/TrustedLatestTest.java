@@ -107,7 +107,7 @@ class TrustedLatestTest {
             repository.delete(repository.manifest(good).orElseThrow());
         }
         LifeboatException e = assertThrows(LifeboatException.class, this::latest);
-        assertEquals(ExitCode.NOT_FOUND, e.exitCode());
+        assertEquals(ExitCode.INTEGRITY, e.exitCode());
         assertTrue(e.getMessage().contains("no trustworthy backup of 'shop'") && e.getMessage().contains(suspicious)
                 && e.getMessage().contains("--allow-suspicious"), e.getMessage());
     }

@@ -29,6 +29,15 @@ final class PgSource implements Source {
         return PgCatalog.KIND;
     }
 
+    /** Server and database, not the user: the same database reached as another role is the same source. */
+    @Override
+    public String identity() {
+        PgUrl url = client.url();
+        String scope = options.scope().describe();
+        return "postgresql://" + url.host() + ":" + url.port() + "/" + url.database()
+                + (scope.equals("database") ? "" : " (" + scope + ")");
+    }
+
     @Override
     public String location() {
         return client.url().location();

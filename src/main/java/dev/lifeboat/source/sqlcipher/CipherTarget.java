@@ -47,6 +47,11 @@ final class CipherTarget implements RestoreTarget {
     }
 
     @Override
+    public java.util.Optional<String> identity() {
+        return java.util.Optional.of(dev.lifeboat.source.Canonical.fileIdentity(SqlcipherEngine.KIND, spec.file()));
+    }
+
+    @Override
     public boolean exists() {
         return Files.exists(spec.file());
     }

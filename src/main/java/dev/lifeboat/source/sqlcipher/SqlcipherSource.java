@@ -45,6 +45,11 @@ final class SqlcipherSource implements Source {
     }
 
     @Override
+    public String identity() {
+        return dev.lifeboat.source.Canonical.fileIdentity(kind(), spec.file());
+    }
+
+    @Override
     public java.util.Optional<Duration> lockWait() {
         return spec.lockWait();
     }

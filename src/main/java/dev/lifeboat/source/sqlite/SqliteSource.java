@@ -32,6 +32,11 @@ final class SqliteSource implements Source {
     }
 
     @Override
+    public String identity() {
+        return dev.lifeboat.source.Canonical.fileIdentity(kind(), file);
+    }
+
+    @Override
     public boolean snapshotIsEncrypted() {
         return false;
     }

@@ -32,6 +32,11 @@ final class SqliteTarget implements RestoreTarget {
     }
 
     @Override
+    public java.util.Optional<String> identity() {
+        return java.util.Optional.of(dev.lifeboat.source.Canonical.fileIdentity(SqliteEngine.KIND, file));
+    }
+
+    @Override
     public boolean exists() {
         return Files.exists(file);
     }

@@ -1,0 +1,74 @@
+package dev.lifeboat.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** alice/data.db and bob/data.db in one repository are two databases, never one. */
+class SourceIdentityTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoFilesWithOneBaseNameAreBothBackedUpAndEachRestoresItsOwn() throws Exception {
+        Path alice = Files.createDirectories(dir.resolve("alice")).resolve("data.db");
+        Path bob = Files.createDirectories(dir.resolve("bob")).resolve("data.db");
+        TestDatabases.walWithUncheckpointedRows(alice, 100).close();
+        TestDatabases.walWithUncheckpointedRows(bob, 7).close();
+        Path repo = dir.resolve("repo");
+        Cli cli = new Cli(dir.resolve("scratch"));
+
+        Cli.Result first = cli.run("backup", "--no-encrypt", alice.toString(), "--repo", repo.toString(),
+                "--min-interval", "1d");
+        assertEquals(0, first.exit(), first.toString());
+        Cli.Result second = cli.run("backup", "--no-encrypt", bob.toString(), "--repo", repo.toString(),
+                "--min-interval", "1d");
+        assertEquals(0, second.exit(), second.toString());
+        assertTrue(second.out().startsWith("backup "), "not skipped: " + second);
+        assertTrue(second.err().contains("backups named 'data' belong to sqlite:" + alice.toRealPath()
+                + "; this database's backups are named 'bob-data'"), second.err());
+
+        Map<String, String> names = manifests(repo).stream().collect(Collectors.toMap(Manifest::name,
+                m -> m.source().identity()));
+        assertEquals(Map.of("data", "sqlite:" + alice.toRealPath(), "bob-data", "sqlite:" + bob.toRealPath()), names);
+
+        // The next run of each is skipped by its own --min-interval, not by the other's backup.
+        Cli.Result again = cli.run("backup", "--no-encrypt", bob.toString(), "--repo", repo.toString(),
+                "--min-interval", "1d");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().startsWith("skipped: backup "), again.toString());
+        assertEquals(2, manifests(repo).size());
+
+        // latest for bob's place is bob's backup, though its file is called data.db too.
+        Files.delete(bob);
+        Cli.Result restore = cli.run("restore", "latest", "--repo", repo.toString(), "--to", bob.toString());
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(7L, TestDatabases.counts(bob).get("customers"));
+
+        // An explicit name that another database holds is refused with both named.
+        Cli.Result clash = cli.run("backup", "--no-encrypt", bob.toString(), "--repo", repo.toString(), "--name",
+                "data");
+        Cli.assertOneLineFailure(clash, ExitCode.USAGE, "the backup name 'data' already belongs to sqlite:"
+                + alice.toRealPath(), "this source is sqlite:" + bob.toRealPath(), "--name");
+        assertEquals(2, manifests(repo).size(), "nothing was stored");
+    }
+
+    private static List<Manifest> manifests(Path repo) throws Exception {
+        try (Repository repository = Repositories.open(repo.toString(), Map.of())) {
+            return repository.manifests();
+        }
+    }
+}
