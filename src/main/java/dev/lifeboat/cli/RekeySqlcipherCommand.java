@@ -47,8 +47,26 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the outcome of each backup as JSON.")
     boolean json;
 
+    @Option(names = "--retire-unopenable", description = "The old key is lost: take a fresh backup under the new key,"
+            + " verify it, then delete every backup of --name the new key cannot open (listed first; needs --yes).")
+    boolean retire;
+
+    @Option(names = "--source", paramLabel = "SPEC", description = "With --retire-unopenable: the database, e.g."
+            + " sqlcipher:PATH?key-env=VAR (default: the path recorded with its newest backup, opened with the new"
+            + " key).")
+    String source;
+
+    @Option(names = "--yes", description = "With --retire-unopenable: delete without asking again.")
+    boolean yes;
+
+    @picocli.CommandLine.Mixin
+    KeyOptions keyOptions;
+
     @Override
     public Integer call() throws Exception {
+        if (retire) {
+            return retire();
+        }
         Map<String, String> oldKey = key("old", oldKeyEnv, oldKeyFile);
         Map<String, String> newKey = key("new", newKeyEnv, newKeyFile);
         KeyRotation rotation = new KeyRotation(services.engines, services.backups(), services.scratch,
@@ -73,6 +91,48 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
         }
         if (outcomes.isEmpty()) {
             out.println("no SQLCipher backups" + (name == null ? "" : " named " + name) + " in " + repo);
+        }
+        return ExitCode.OK.code();
+    }
+
+    private int retire() throws Exception {
+        if (oldKeyEnv != null || oldKeyFile != null) {
+            throw new LifeboatException(ExitCode.USAGE, "--retire-unopenable is for a lost old key; to re-key backups"
+                    + " the old key still opens, leave --retire-unopenable out");
+        }
+        Map<String, String> newKey = key("new", newKeyEnv, newKeyFile);
+        dev.lifeboat.secret.DatabaseKey key = newKeyEnv != null
+                ? dev.lifeboat.secret.DatabaseKey.fromEnvironment(services.env, newKeyEnv)
+                : dev.lifeboat.secret.DatabaseKey.fromFile(java.nio.file.Path.of(newKeyFile));
+        PrintWriter out = spec.commandLine().getOut();
+        try (var repository = services.repository(repo)) {
+            dev.lifeboat.manifest.Manifest newest = dev.lifeboat.backup.BackupSelector.select(repository,
+                    dev.lifeboat.backup.BackupSelector.LATEST, name, null);
+            String backupName = newest.name();
+            List<dev.lifeboat.manifest.Manifest> doomed = dev.lifeboat.rekey.KeyRetirement.unopenable(repository,
+                    backupName, key);
+            if (doomed.isEmpty()) {
+                out.println("the new key opens every backup of " + backupName + "; nothing to retire");
+                return ExitCode.OK.code();
+            }
+            doomed.forEach(m -> out.println("unopenable " + m.id() + " " + backupName + " ("
+                    + Output.TIME.format(m.startedAt()) + ")"));
+            if (!yes) {
+                throw new LifeboatException(ExitCode.NOT_CONFIRMED, doomed.size() + " backup(s) of " + backupName
+                        + " cannot be opened with the new key (listed above); nothing was deleted; run again with --yes"
+                        + " to back up under the new key, verify, and delete them");
+            }
+            dev.lifeboat.source.Source database = source != null ? services.engines.forSpec(source).source(source)
+                    : services.engines.forKind(newest.source().kind()).source(newest.source().location(), newKey);
+            KeyOptions.Keys keys = keyOptions.load(services);
+            dev.lifeboat.rekey.KeyRetirement.Result result = new dev.lifeboat.rekey.KeyRetirement(
+                    services.backupService(services.tracker(spec.commandLine().getErr())), services.verifier())
+                    .retire(repository, repo, database, backupName, key, newKey, keys::decryption);
+            out.println("fresh backup " + result.fresh().id() + " of " + database.location() + " under the new key,"
+                    + " verified");
+            result.purge().deleted().forEach(m -> out.println("deleted " + m.id()));
+            result.purge().keptInUse().forEach(id -> out.println("kept " + id + ": a restore or verification is"
+                    + " reading it; run again when it is done"));
         }
         return ExitCode.OK.code();
     }

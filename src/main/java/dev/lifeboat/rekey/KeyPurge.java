@@ -36,12 +36,21 @@ public final class KeyPurge {
         Manifest fresh = backups.run(source, name, form, List.of(Destination.required(repository)),
                 BackupRunner.Guards.NONE).result().orElseThrow().requireStored();
         repository.pinEncryption(fresh.encryption());
+        return deleteUnlessInUse(repository, fresh, name, m -> Rekeyer.opensWith(m, newKey), "rekey --purge");
+    }
+
+    /**
+     * Holding the database's lock, deletes every backup of {@code name} but {@code fresh} that
+     * {@code opens} says the new key cannot open; one being read right now is kept and named.
+     */
+    static Result deleteUnlessInUse(Repository repository, Manifest fresh, String name,
+                                    java.util.function.Predicate<Manifest> opens, String purpose) throws IOException {
         List<Manifest> deleted = new ArrayList<>();
         List<String> keptInUse = new ArrayList<>();
-        try (RepositoryLock lock = repository.lock(BackupRunner.lockScope(name), "rekey --purge")) {
+        try (RepositoryLock lock = repository.lock(BackupRunner.lockScope(name), purpose)) {
             Set<String> inUse = repository.backupsInUse();
             for (Manifest m : repository.manifests()) {
-                if (!m.name().equals(name) || m.id().equals(fresh.id()) || Rekeyer.opensWith(m, newKey)) {
+                if (!m.name().equals(name) || m.isPreRestore() || m.id().equals(fresh.id()) || opens.test(m)) {
                     continue;
                 }
                 if (inUse.contains(m.id())) {

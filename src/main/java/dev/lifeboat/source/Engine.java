@@ -18,6 +18,14 @@ public interface Engine {
         return java.util.List.of(source(spec));
     }
 
+    /**
+     * The source recorded as {@code location} in a manifest, with parts replaced by {@code access}
+     * (e.g. a new {@code key-env=VAR}), as {@link #inspector(String, java.util.Map)} opens it.
+     */
+    default Source source(String location, java.util.Map<String, String> access) {
+        return source(location);
+    }
+
     RestoreTarget target(String spec);
 
     Inspector inspector();

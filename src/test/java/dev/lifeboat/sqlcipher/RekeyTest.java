@@ -88,14 +88,14 @@ class RekeyTest {
         assertEquals(List.of("opens"), keyColumn(cli, repo, "A"));
     }
 
-    private static List<String> keyColumn(Cli cli, Path repo, String variable) {
+    static List<String> keyColumn(Cli cli, Path repo, String variable) {
         Cli.Result list = cli.run("list", "--repo", repo.toString(), "--key-env", variable);
         assertEquals(0, list.exit(), list.toString());
         return list.out().lines().skip(1)
                 .map(l -> l.endsWith("other key") ? "other key" : l.substring(l.lastIndexOf(' ') + 1)).toList();
     }
 
-    private static List<String> ids(Cli cli, Path repo) {
+    static List<String> ids(Cli cli, Path repo) {
         return cli.run("list", "--repo", repo.toString()).out().lines().skip(1).map(l -> l.split(" ")[0]).toList();
     }
 }

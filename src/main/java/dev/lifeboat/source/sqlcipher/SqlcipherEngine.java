@@ -59,6 +59,11 @@ public final class SqlcipherEngine implements Engine {
     }
 
     @Override
+    public Source source(String location, Map<String, String> access) {
+        return new SqlcipherSource(SqlcipherSpec.parse(location, access), files, env, busy, lockWait, clock);
+    }
+
+    @Override
     public RestoreTarget target(String spec) {
         SqlcipherSpec parsed = SqlcipherSpec.parse(spec);
         return new CipherTarget(parsed, files, parsed.key().read(env), busy);

@@ -1,0 +1,79 @@
+package dev.lifeboat.rekey;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.BackupReport;
+import dev.lifeboat.backup.BackupRequest;
+import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.BackupService;
+import dev.lifeboat.backup.EncryptionRequest;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Decryption;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.secret.DatabaseKey;
+import dev.lifeboat.secret.KeyCheck;
+import dev.lifeboat.source.Source;
+import dev.lifeboat.verify.Verifier;
+import java.io.IOException;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * After an SQLCipher key was reset and the old key is gone: a fresh backup under the new key,
+ * verified by a real restore, and then every other backup of that database the new key cannot
+ * open is deleted. Nothing is deleted before the fresh backup is proven.
+ */
+public final class KeyRetirement {
+    private final BackupService backups;
+    private final Verifier verifier;
+
+    public KeyRetirement(BackupService backups, Verifier verifier) {
+        this.backups = backups;
+        this.verifier = verifier;
+    }
+
+    /** The backups of {@code name} the new key cannot open, from the key check recorded with each. */
+    public static List<Manifest> unopenable(Repository repository, String name, DatabaseKey newKey)
+            throws IOException {
+        return repository.manifests().stream().filter(m -> m.name().equals(name) && !m.isPreRestore()
+                && m.source().kind().equals("sqlcipher") && !opens(m, newKey)).toList();
+    }
+
+    private static boolean opens(Manifest m, DatabaseKey key) {
+        String check = m.facts().properties().get("key_check");
+        return check != null && KeyCheck.matches(check, key);
+    }
+
+    /** The proven fresh backup, its verification, and what was deleted or kept because it is being read. */
+    public record Result(Manifest fresh, VerificationRecord verified, KeyPurge.Result purge) {
+    }
+
+    /**
+     * @param source the database, opened with the new key
+     * @param newKeyAccess how the verification opens the fresh backup, e.g. {@code key-env=VAR}
+     */
+    public Result retire(Repository repository, String repositorySpec, Source source, String name, DatabaseKey newKey,
+                         Map<String, String> newKeyAccess, java.util.function.Function<Manifest, Decryption> decryption)
+            throws Exception {
+        BackupRequest request = new BackupRequest(List.of(source), Optional.of(name), Compression.NONE, 0,
+                new EncryptionRequest.FromPins(), List.of(new BackupRequest.Target(repositorySpec, true,
+                        Optional.empty(), ZoneOffset.UTC)), BackupRunner.Guards.NONE, true, "manual");
+        BackupReport.Item item = backups.backUp(request).items().get(0);
+        if (item.failure().isPresent()) {
+            throw item.failure().get();
+        }
+        Manifest fresh = item.manifest().orElseThrow();
+        if (!opens(fresh, newKey)) {
+            throw new LifeboatException(ExitCode.USAGE, "the new key does not open the database " + source.location()
+                    + " itself; nothing was deleted");
+        }
+        VerificationRecord verified = verifier.verify(repository, fresh, decryption.apply(fresh), newKeyAccess);
+        KeyPurge.Result purge = KeyPurge.deleteUnlessInUse(repository, fresh, name, m -> opens(m, newKey),
+                "rekey-sqlcipher --retire-unopenable");
+        return new Result(fresh, verified, purge);
+    }
+}
