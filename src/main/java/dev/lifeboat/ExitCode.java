@@ -12,7 +12,9 @@ public enum ExitCode {
     NOT_CONFIRMED(7),
     TARGET(8),
     LOCKED(9),
-    SUSPICIOUS(10);
+    SUSPICIOUS(10),
+    /** A wrong or missing key: an identity, passphrase or database key that does not open what it must. */
+    KEY(11);
 
     private final int code;
 

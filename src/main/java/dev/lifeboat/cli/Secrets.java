@@ -14,7 +14,7 @@ final class Secrets {
     static char[] fromEnv(Map<String, String> env, String variable, String what) {
         String value = env.get(variable);
         if (value == null || value.isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "environment variable " + variable + " is not set; put the "
+            throw new LifeboatException(ExitCode.KEY, "environment variable " + variable + " is not set; put the "
                     + what + " in it (never on the command line)");
         }
         return value.toCharArray();

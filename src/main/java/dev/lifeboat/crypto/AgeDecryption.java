@@ -54,7 +54,7 @@ final class AgeDecryption implements Decryption {
             throw Schemes.wrongKind(scheme, recipients, described());
         }
         if (!isPassphrase() && recipients.stream().map(r -> r.toLowerCase(Locale.ROOT)).noneMatch(publicKeys::contains)) {
-            throw new LifeboatException(ExitCode.USAGE, "this backup is encrypted for " + Schemes.list(recipients)
+            throw new LifeboatException(ExitCode.KEY, "this backup is encrypted for " + Schemes.list(recipients)
                     + "; the identity you gave is " + Schemes.list(publicKeys)
                     + "; give the identity file of one of the backup's recipients");
         }
@@ -67,7 +67,7 @@ final class AgeDecryption implements Decryption {
         try {
             plain = new StandardDecryptingChannelFactory().newDecryptingChannel(in, readers);
         } catch (ScryptStanza.WrongPassphraseException e) {
-            throw new LifeboatException(ExitCode.USAGE, "the passphrase does not open this backup; check it"
+            throw new LifeboatException(ExitCode.KEY, "the passphrase does not open this backup; check it"
                     + " (if it is right, the object's header is damaged: run 'lifeboat verify')");
         } catch (SignatureException e) {
             throw new IOException("the age header's MAC does not verify", e);

@@ -31,7 +31,7 @@ public final class Decryptions {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new LifeboatException(ExitCode.USAGE, "identity file " + file + " does not exist; give the file"
+            throw new LifeboatException(ExitCode.KEY, "identity file " + file + " does not exist; give the file"
                     + " that `age-keygen -o key.txt` wrote");
         } catch (IOException e) {
             throw new LifeboatException(ExitCode.USAGE, "cannot read identity file " + file + " ("

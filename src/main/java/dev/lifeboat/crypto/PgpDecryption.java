@@ -40,7 +40,7 @@ final class PgpDecryption implements Decryption {
         }
         boolean match = recipients.stream().anyMatch(r -> keys.stream().anyMatch(k -> names(k, r)));
         if (!match) {
-            throw new LifeboatException(ExitCode.USAGE, "this backup is encrypted for OpenPGP key "
+            throw new LifeboatException(ExitCode.KEY, "this backup is encrypted for OpenPGP key "
                     + Schemes.list(recipients) + "; the private key you gave holds " + Schemes.list(fingerprints())
                     + "; give the private key of one of the backup's recipients");
         }

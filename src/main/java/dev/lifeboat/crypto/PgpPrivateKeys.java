@@ -88,7 +88,7 @@ final class PgpPrivateKeys {
             return privateKey;
         } catch (PGPException | RuntimeException e) {
             // No cause attached: the library's message is about the checksum, and we want no stack trace.
-            throw new LifeboatException(ExitCode.USAGE, "the passphrase does not unlock OpenPGP private key "
+            throw new LifeboatException(ExitCode.KEY, "the passphrase does not unlock OpenPGP private key "
                     + fingerprint(key) + "; check the passphrase");
         }
     }

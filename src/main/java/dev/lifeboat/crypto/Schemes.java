@@ -37,7 +37,8 @@ final class Schemes {
             default -> "this backup uses encryption '" + scheme
                     + "', which this version of Lifeboat cannot open; upgrade Lifeboat";
         };
-        return new LifeboatException(ExitCode.USAGE, needed);
+        boolean known = AGE.equals(scheme) || OPENPGP.equals(scheme);
+        return new LifeboatException(known ? ExitCode.KEY : ExitCode.USAGE, needed);
     }
 
     static String list(List<String> names) {

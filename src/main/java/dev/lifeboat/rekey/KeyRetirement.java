@@ -68,7 +68,7 @@ public final class KeyRetirement {
         }
         Manifest fresh = item.manifest().orElseThrow();
         if (!opens(fresh, newKey)) {
-            throw new LifeboatException(ExitCode.USAGE, "the new key does not open the database " + source.location()
+            throw new LifeboatException(ExitCode.KEY, "the new key does not open the database " + source.location()
                     + " itself; nothing was deleted");
         }
         VerificationRecord verified = verifier.verify(repository, fresh, decryption.apply(fresh), newKeyAccess);

@@ -30,7 +30,7 @@ public final class DatabaseKey {
         String value = env.get(variable);
         String origin = "the variable " + variable;
         if (value == null || value.isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "the database key variable " + variable + " is not set;"
+            throw new LifeboatException(ExitCode.KEY, "the database key variable " + variable + " is not set;"
                     + " export the key in it, or give the key another way (key-file=PATH, or --key-env/--key-file)");
         }
         return parse(value, origin);

@@ -31,7 +31,7 @@ class AgeFailureTest {
         LifeboatException e = assertThrows(LifeboatException.class,
                 () -> decryption.checkCanOpen("age", List.of(owner.publicKey())));
 
-        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(ExitCode.KEY, e.exitCode());
         assertEquals("this backup is encrypted for " + owner.publicKey() + "; the identity you gave is "
                 + stranger.publicKey() + "; give the identity file of one of the backup's recipients", e.getMessage());
         Streams.assertNoSecret(e, secretLine(stranger));
@@ -59,7 +59,7 @@ class AgeFailureTest {
         LifeboatException e = assertThrows(LifeboatException.class,
                 () -> Streams.decrypt(Decryptions.agePassphrase(wrong.toCharArray()), stored));
 
-        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(ExitCode.KEY, e.exitCode());
         assertTrue(e.getMessage().startsWith("the passphrase does not open this backup"), e.getMessage());
         Streams.assertNoSecret(e, wrong);
         Streams.assertNoSecret(e, "right passphrase");
@@ -160,7 +160,9 @@ class AgeFailureTest {
         Streams.assertNoSecret(bad, damaged.substring(15));
         assertUsage(() -> Decryptions.ageIdentities("-----BEGIN OPENSSH PRIVATE KEY-----"),
                 "line 1 of the age identity is not an age X25519 identity");
-        assertUsage(() -> Decryptions.ageIdentityFile(dir.resolve("missing.txt")), "identity file ");
+        LifeboatException missing = assertThrows(LifeboatException.class,
+                () -> Decryptions.ageIdentityFile(dir.resolve("missing.txt")));
+        assertEquals(ExitCode.KEY, missing.exitCode(), "a missing key is a key failure, not bad usage");
         assertUsage(() -> Decryptions.agePassphrase(new char[0]), "the passphrase is empty");
     }
 

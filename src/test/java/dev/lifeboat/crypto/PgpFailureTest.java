@@ -65,13 +65,13 @@ class PgpFailureTest {
         byte[] key = ownerSecret;
         String wrong = "not the passphrase 987";
 
-        LifeboatException e = assertUsage(() -> Decryptions.pgp(new ByteArrayInputStream(key), wrong.toCharArray()),
-                "the passphrase does not unlock OpenPGP private key ");
+        LifeboatException e = assertFailure(ExitCode.KEY, () -> Decryptions.pgp(new ByteArrayInputStream(key),
+                wrong.toCharArray()), "the passphrase does not unlock OpenPGP private key ");
 
         assertTrue(e.getMessage().endsWith("; check the passphrase"), e.getMessage());
         Streams.assertNoSecret(e, wrong);
         Streams.assertNoSecret(e, PASSPHRASE);
-        assertUsage(() -> Decryptions.pgp(new ByteArrayInputStream(key), new char[0]),
+        assertFailure(ExitCode.KEY, () -> Decryptions.pgp(new ByteArrayInputStream(key), new char[0]),
                 "OpenPGP private key ");
     }
 
@@ -79,7 +79,8 @@ class PgpFailureTest {
     void wrongKeyIsRefusedBeforeReadingNamingBothFingerprints() {
         List<String> recipients = gpg.encryptionSubkeys(owner);
 
-        LifeboatException e = assertUsage(() -> decryption(stranger).checkCanOpen("openpgp", recipients),
+        LifeboatException e = assertFailure(ExitCode.KEY, () -> decryption(stranger).checkCanOpen("openpgp",
+                recipients),
                 "this backup is encrypted for OpenPGP key " + recipients.get(0) + "; the private key you gave holds ");
 
         assertTrue(e.getMessage().contains(gpg.encryptionSubkeys(stranger).get(0)), e.getMessage());
@@ -194,8 +195,12 @@ class PgpFailureTest {
     }
 
     private static LifeboatException assertUsage(Executable call, String start) {
+        return assertFailure(ExitCode.USAGE, call, start);
+    }
+
+    private static LifeboatException assertFailure(ExitCode code, Executable call, String start) {
         LifeboatException e = assertThrows(LifeboatException.class, call);
-        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(code, e.exitCode());
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e;

@@ -106,7 +106,7 @@ class EncryptedBackupTest {
 
         Cli.Result wrongKey = cli.run("restore", "latest", "--repo", repo.toString(), "--to", target.toString(),
                 "--name", "app", "--yes", "--identity-file", wrong.file().toString());
-        assertEquals(ExitCode.USAGE.code(), wrongKey.exit(), wrongKey.toString());
+        assertEquals(ExitCode.KEY.code(), wrongKey.exit(), wrongKey.toString());
         assertTrue(wrongKey.err().contains("this backup is encrypted for " + right.publicKey()
                 + "; the identity you gave is " + wrong.publicKey()), wrongKey.err());
         Cli.Result noKey = cli.run("verify", "latest", "--repo", repo.toString());
@@ -177,7 +177,7 @@ class EncryptedBackupTest {
         assertEquals(COUNTS, TestDatabases.counts(restored));
 
         Cli.Result wrong = cli.run("verify", "latest", "--repo", repo.toString(), "--passphrase-env", "OTHER_PASSPHRASE");
-        assertEquals(ExitCode.USAGE.code(), wrong.exit(), wrong.toString());
+        assertEquals(ExitCode.KEY.code(), wrong.exit(), wrong.toString());
         assertTrue(wrong.err().contains("the passphrase does not open this backup"), wrong.err());
         Cli.Result unset = cli.run("verify", "latest", "--repo", repo.toString(), "--passphrase-env", "NOT_SET_VAR");
         assertEquals(ExitCode.USAGE.code(), unset.exit());
@@ -275,7 +275,7 @@ class EncryptedBackupTest {
             assertEquals(m.encryption(), safety.encryption(), "the safety backup is readable by the same key");
             Cli.Result wrongPassphrase = cli.env("KEY_PASSPHRASE", "not it").runWithStdin(secretKey, "verify",
                     safetyId, "--repo", repo.toString(), "--pgp-private-key-stdin", "--passphrase-env", "KEY_PASSPHRASE");
-            assertEquals(ExitCode.USAGE.code(), wrongPassphrase.exit());
+            assertEquals(ExitCode.KEY.code(), wrongPassphrase.exit());
             assertTrue(wrongPassphrase.err().contains("the passphrase does not unlock"), wrongPassphrase.err());
         }
     }

@@ -65,12 +65,12 @@ class SqlcipherFailuresTest {
     void wrongKeyNoKeyPlainAsSqlcipherAndSqlcipherAsPlainAreClearAndWriteNothing() throws Exception {
         byte[] before = Files.readAllBytes(encrypted);
         assertFailure(cli.run("backup", "sqlcipher:" + encrypted + "?key-env=WRONG", "--repo", repo.toString()),
-                ExitCode.SOURCE, "the key from the variable WRONG does not open database", "legacy=4",
+                ExitCode.KEY, "the key from the variable WRONG does not open database", "legacy=4",
                 "e.g. legacy=3");
         assertFailure(cli.run("backup", "sqlcipher:" + encrypted, "--repo", repo.toString()),
                 ExitCode.USAGE, "no key given", "key-env=VAR");
         assertFailure(cli.run("backup", "sqlcipher:" + encrypted + "?key-env=UNSET_VARIABLE", "--repo",
-                repo.toString()), ExitCode.USAGE, "UNSET_VARIABLE is not set");
+                repo.toString()), ExitCode.KEY, "UNSET_VARIABLE is not set");
         assertFailure(cli.run("backup", "sqlcipher:" + encrypted + "?key=" + KEY.replace(' ', '+'), "--repo",
                 repo.toString()), ExitCode.USAGE, "never put a database key on the command line");
         assertFailure(cli.run("backup", encrypted.toString(), "--repo", repo.toString()),
@@ -91,7 +91,7 @@ class SqlcipherFailuresTest {
         assertEquals(0, cli.run("backup", "sqlcipher:" + encrypted + "?key-env=KEY", "--repo", repo.toString()).exit());
 
         assertFailure(cli.run("verify", "latest", "--repo", repo.toString(), "--key-env", "WRONG"),
-                ExitCode.USAGE, "the key from the variable WRONG does not open this backup", "rekey-sqlcipher");
+                ExitCode.KEY, "the key from the variable WRONG does not open this backup", "rekey-sqlcipher");
         try (Stream<Path> files = Files.walk(repo)) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("verify-")),
                     "a wrong key is no verdict on the backup");

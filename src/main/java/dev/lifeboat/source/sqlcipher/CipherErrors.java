@@ -20,7 +20,7 @@ final class CipherErrors {
             return new LifeboatException(exit, role + " " + file + " is a plain SQLite database, not"
                     + " SQLCipher-encrypted; use sqlite:" + file + " for it");
         }
-        return new LifeboatException(exit, "the key from " + key.origin() + " does not open " + role + " " + file
+        return new LifeboatException(ExitCode.KEY, "the key from " + key.origin() + " does not open " + role + " " + file
                 + " with the SQLCipher settings " + settings.describe() + " (or it is not an SQLCipher database); "
                 + fix);
     }
