@@ -3,7 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupSelector;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
@@ -123,8 +123,8 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
                 () -> hooks.run(phases -> services.restorer(phases).restore(repository, manifest, target,
                         keys.decryption(manifest), confirmation(), safetyForm, services.progress)),
-                done -> new RunTracker.Ending(Run.COMPLETED, null));
-        result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));
+                done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+        result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), RunStatus.COMPLETED, null));
         if (json) {
             out.println(Json.writeString(result));
             return ExitCode.OK.code();

@@ -3,7 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupSelector;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
@@ -118,12 +118,12 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             VerificationRecord record = tracker.track("verify", "manual", manifest.name(), repository.location(),
                     () -> verifier.verify(repository, manifest, decryption, access),
-                    done -> new RunTracker.Ending(Run.COMPLETED, null));
-            tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
+                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            tracker.backup(manifest, repository.location(), RunStatus.VERIFIED, record.verifiedAt());
             return record;
         } catch (LifeboatException e) {
             if (e.exitCode() == ExitCode.INTEGRITY) {
-                tracker.backup(manifest, repository.location(), Run.FAILED, null);
+                tracker.backup(manifest, repository.location(), RunStatus.FAILED, null);
             }
             throw e;
         }

@@ -2,6 +2,7 @@ package dev.lifeboat.job;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.source.RestoreTarget;
@@ -47,12 +48,12 @@ public final class RestoreHooks {
         try {
             result = restore.run(phases);
         } catch (Exception failure) {
-            hooks.after(HookPoint.AFTER_RESTORE, "FAILED", List.of(backupId), failure.getMessage(), env)
+            hooks.after(HookPoint.AFTER_RESTORE, RunStatus.FAILED, List.of(backupId), failure.getMessage(), env)
                     .ifPresent(hookFailure -> failure.addSuppressed(new LifeboatException(ExitCode.FAILURE,
                             hookFailure)));
             throw failure;
         }
-        Optional<String> hookFailure = hooks.after(HookPoint.AFTER_RESTORE, "COMPLETED", List.of(backupId), null, env);
+        Optional<String> hookFailure = hooks.after(HookPoint.AFTER_RESTORE, RunStatus.COMPLETED, List.of(backupId), null, env);
         if (hookFailure.isPresent()) {
             throw new LifeboatException(ExitCode.FAILURE, "the restore succeeded, but " + hookFailure.get()
                     + "; start what the hook should have started by hand");

@@ -2,7 +2,7 @@ package dev.lifeboat.job;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.RepositoryConfig;
@@ -43,9 +43,9 @@ final class VerifyTask {
             }
         }
         return failures.isEmpty()
-                ? new TaskResult(Run.COMPLETED, "verified " + String.join(", ", verified), verified, 0, warnings,
+                ? new TaskResult(RunStatus.COMPLETED, "verified " + String.join(", ", verified), verified, 0, warnings,
                         List.of())
-                : new TaskResult(Run.FAILED, String.join("; ", failures), verified, 0, warnings, List.of());
+                : new TaskResult(RunStatus.FAILED, String.join("; ", failures), verified, 0, warnings, List.of());
     }
 
     private void verify(String trigger, Repository repository, Manifest manifest,
@@ -55,11 +55,11 @@ final class VerifyTask {
             VerificationRecord record = tracker.track("verify", trigger, manifest.name(), repository.location(),
                     () -> parts.verifier().verify(repository, manifest, dev.lifeboat.crypto.Decryptions.forScheme(
                             manifest.encryption().scheme(), decryption), java.util.Map.of()),
-                    done -> new RunTracker.Ending(Run.COMPLETED, null));
-            tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
+                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            tracker.backup(manifest, repository.location(), RunStatus.VERIFIED, record.verifiedAt());
         } catch (LifeboatException e) {
             if (e.exitCode() == ExitCode.INTEGRITY) {
-                tracker.backup(manifest, repository.location(), Run.FAILED, null);
+                tracker.backup(manifest, repository.location(), RunStatus.FAILED, null);
             }
             throw e;
         }
