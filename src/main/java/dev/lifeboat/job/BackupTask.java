@@ -8,6 +8,7 @@ import dev.lifeboat.backup.BackupService;
 import dev.lifeboat.backup.RepositoryOutcome;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.source.Source;
 import java.util.List;

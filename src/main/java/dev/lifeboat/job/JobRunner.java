@@ -3,6 +3,7 @@ package dev.lifeboat.job;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.notify.Event;
 import dev.lifeboat.notify.Notifier;
 import java.time.Duration;

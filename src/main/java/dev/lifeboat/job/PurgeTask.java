@@ -6,6 +6,7 @@ import dev.lifeboat.catalog.PurgeAudit;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.purge.PurgeDatabase;
 import dev.lifeboat.purge.PurgeResult;

@@ -1,12 +1,8 @@
-package dev.lifeboat.job;
+package dev.lifeboat.hooks;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.catalog.RunStatus;
-import dev.lifeboat.hooks.Hook;
-import dev.lifeboat.hooks.HookPoint;
-import dev.lifeboat.hooks.HookRunner;
-import dev.lifeboat.hooks.Hooks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
