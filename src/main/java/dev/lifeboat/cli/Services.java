@@ -14,6 +14,7 @@ import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.verify.Verifier;
+import dev.lifeboat.verify.VerifyService;
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.RunTracker;
 import java.io.InputStream;
@@ -148,8 +149,9 @@ final class Services implements AutoCloseable {
         return new Copier(progress, retries);
     }
 
-    Verifier verifier(Engines configured) {
-        return new Verifier(configured, scratch, progress, clock);
+    /** Verifies snapshots of these engines. */
+    VerifyService verifyService(Engines configured, RunTracker tracker) {
+        return new VerifyService(new Verifier(configured, scratch, progress, clock), tracker);
     }
 
     /** Restores into targets of these engines; hook output goes to {@code err}. */

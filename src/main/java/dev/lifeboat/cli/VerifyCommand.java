@@ -54,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
-            VerifyService service = new VerifyService(services.verifier(services.engines(postgres.options())),
+            VerifyService service = services.verifyService(services.engines(postgres.options()),
                     services.tracker(spec.commandLine().getErr()));
             return render(service.verify(new VerifyRequest(repository, VerifyRequest.Which.parse(backup),
                     Optional.ofNullable(name), keyOptions.load(services), key.access(), "manual")));

@@ -27,20 +27,26 @@ public final class VerifyService {
         this.tracker = tracker;
     }
 
+    /**
+     * Verifies what the request selects. A request that selects nothing verifiable (an unknown or
+     * damaged id, several names and none chosen) is refused with its exit code; everything after
+     * selection is in the report.
+     */
     public VerifyReport verify(VerifyRequest request) throws Exception {
-        Repository repository = request.repository();
-        Manifest manifest;
         if (request.which() instanceof VerifyRequest.Which.All) {
             return verifyAll(request);
-        } else if (request.which() instanceof VerifyRequest.Which.One one) {
-            manifest = BackupSelector.select(repository, one.id(), null, null);
-        } else {
-            BackupSelector.Newest newest = BackupSelector.newest(repository, request.name().orElse(null), null);
-            if (newest.backup().isEmpty()) {
-                return new VerifyReport(request.which(), List.of(), List.of(), List.of(), Optional.of(newest));
-            }
-            manifest = newest.backup().get();
         }
+        if (request.which() instanceof VerifyRequest.Which.One one) {
+            return verifyOnly(request, BackupSelector.select(request.repository(), one.id(), null, null));
+        }
+        BackupSelector.Newest newest = BackupSelector.newest(request.repository(), request.name().orElse(null), null);
+        if (newest.backup().isEmpty()) {
+            return new VerifyReport(request.which(), List.of(), List.of(), List.of(), Optional.of(newest));
+        }
+        return verifyOnly(request, newest.backup().get());
+    }
+
+    private VerifyReport verifyOnly(VerifyRequest request, Manifest manifest) throws Exception {
         return new VerifyReport(request.which(), List.of(verifyOne(request, manifest)), List.of(), List.of(),
                 Optional.empty());
     }
