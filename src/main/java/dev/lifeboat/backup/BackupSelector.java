@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -35,6 +36,30 @@ public final class BackupSelector {
         public Optional<String> note() {
             return passedBy.isEmpty() ? Optional.empty() : Optional.of("latest: passed by " + String.join("; ",
                     passedBy) + "; chose " + manifest().id() + ", the newest trustworthy backup");
+        }
+    }
+
+    /**
+     * What {@code latest} found: the newest backup of the chosen name, or none yet (a value, not a
+     * failure: a scheduled verification before the first backup has simply nothing to do).
+     *
+     * @param name the name looked for; empty when the repository holds no backups and none was given
+     * @param names the names the repository holds backups of
+     */
+    public record Newest(Optional<Manifest> backup, String repository, Optional<String> name,
+                         SortedSet<String> names) {
+        public Newest {
+            names = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(names));
+        }
+
+        /** The failure a command ends with when there is none: exit 5, saying what there is. */
+        public LifeboatException notFound() {
+            if (name.isEmpty()) {
+                return new LifeboatException(ExitCode.NOT_FOUND, "the repository " + repository
+                        + " holds no backups yet; run 'lifeboat backup' first");
+            }
+            return new LifeboatException(ExitCode.NOT_FOUND, "no backup named '" + name.get() + "' in " + repository
+                    + "; names there: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
         }
     }
 
@@ -68,13 +93,14 @@ public final class BackupSelector {
             return new Selection(BackupStanding.of(repository, found.get()), List.of());
         }
         List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
+        TreeSet<String> names = new TreeSet<>(backups.stream().map(Manifest::name).toList());
         Optional<String> owned = name != null ? Optional.empty() : identity.flatMap(id -> backups.stream()
                 .filter(m -> id.equals(m.source().identity())).reduce((a, b) -> b).map(Manifest::name));
-        String chosen = name != null ? name : owned.orElseGet(() -> chooseName(backups, fallbackName, repository));
+        String chosen = name != null ? name : owned.or(() -> chooseName(names, fallbackName)).orElseThrow(() ->
+                new Newest(Optional.empty(), repository.location(), Optional.empty(), names).notFound());
         List<Manifest> named = backups.stream().filter(m -> m.name().equals(chosen)).toList();
         if (named.isEmpty()) {
-            throw new LifeboatException(ExitCode.NOT_FOUND, "no backup named '" + chosen + "' in "
-                    + repository.location() + "; names there: " + names(backups));
+            throw new Newest(Optional.empty(), repository.location(), Optional.of(chosen), names).notFound();
         }
         List<String> passedBy = new ArrayList<>();
         for (int i = named.size() - 1; i >= 0; i--) {
@@ -89,24 +115,28 @@ public final class BackupSelector {
                 + " id and --allow-suspicious");
     }
 
-    private static String chooseName(List<Manifest> backups, String fallbackName, Repository repository) {
+    /**
+     * The newest backup (pre-restore safety backups aside) of {@code name}, else of
+     * {@code fallbackName} if the repository has it, else of the only name there is; a repository
+     * holding several names and none chosen is a usage error.
+     */
+    public static Newest newest(Repository repository, String name, String fallbackName) throws IOException {
+        List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
         TreeSet<String> names = new TreeSet<>(backups.stream().map(Manifest::name).toList());
+        Optional<String> chosen = Optional.ofNullable(name).or(() -> chooseName(names, fallbackName));
+        Optional<Manifest> found = chosen.flatMap(c -> backups.stream().filter(m -> m.name().equals(c))
+                .reduce((a, b) -> b));
+        return new Newest(found, repository.location(), chosen, names);
+    }
+
+    private static Optional<String> chooseName(SortedSet<String> names, String fallbackName) {
         if (fallbackName != null && names.contains(fallbackName)) {
-            return fallbackName;
+            return Optional.of(fallbackName);
         }
-        if (names.size() == 1) {
-            return names.first();
-        }
-        if (names.isEmpty()) {
-            throw new LifeboatException(ExitCode.NOT_FOUND, "the repository " + repository.location()
-                    + " holds no backups yet; run 'lifeboat backup' first");
+        if (names.size() <= 1) {
+            return names.isEmpty() ? Optional.empty() : Optional.of(names.first());
         }
         throw new LifeboatException(ExitCode.USAGE, "the repository holds backups of several databases ("
                 + String.join(", ", names) + "); say which with --name");
-    }
-
-    private static String names(List<Manifest> backups) {
-        TreeSet<String> names = new TreeSet<>(backups.stream().map(Manifest::name).toList());
-        return names.isEmpty() ? "(none)" : String.join(", ", names);
     }
 }

@@ -2,7 +2,7 @@ package dev.lifeboat.backup;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.StoredForm;
@@ -103,7 +103,7 @@ public final class BackupService {
     private void keep(BackupRequest request, String name, Manifest manifest, Repository repository,
                       BackupRequest.Target target, List<String> notes, List<String> retentionFailures)
             throws java.io.IOException {
-        tracker.backup(manifest, repository.location(), manifest.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+        tracker.backup(manifest, repository.location(), manifest.isSuspicious() ? RunStatus.SUSPICIOUS : RunStatus.COMPLETED,
                 null);
         EncryptionPolicy.pinAfterBackup(repository, manifest).ifPresent(notes::add);
         if (target.retention().isEmpty()) {
@@ -115,7 +115,7 @@ public final class BackupService {
             tracker.track("prune", request.trigger(), name, repository.location(),
                     () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name),
                             waiting -> notes.add("retention: " + waiting)),
-                    done -> new RunTracker.Ending(Run.COMPLETED, null));
+                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
         } catch (Exception e) {
             retentionFailures.add(repository.location() + ": retention failed: " + (e instanceof LifeboatException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));
@@ -161,13 +161,13 @@ public final class BackupService {
 
     private static RunTracker.Ending ending(BackupRunner.Outcome done) {
         if (done.skipped().isPresent()) {
-            return new RunTracker.Ending(Run.SKIPPED, null);
+            return new RunTracker.Ending(RunStatus.SKIPPED, null);
         }
         BackupResult result = done.result().orElseThrow();
         if (!result.succeeded()) {
-            return new RunTracker.Ending(Run.FAILED, result.manifest());
+            return new RunTracker.Ending(RunStatus.FAILED, result.manifest());
         }
-        return new RunTracker.Ending(result.manifest().isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED,
+        return new RunTracker.Ending(result.manifest().isSuspicious() ? RunStatus.SUSPICIOUS : RunStatus.COMPLETED,
                 result.manifest());
     }
 }

@@ -4,5 +4,5 @@ import java.time.Instant;
 
 /** A backup as the catalog knows it. */
 public record BackupEntry(String backupId, String repository, String name, String purpose, Instant startedAt,
-                          String status, Long plainSize, Long storedSize, Long totalRows, Instant verifiedAt) {
+                          RunStatus status, Long plainSize, Long storedSize, Long totalRows, Instant verifiedAt) {
 }

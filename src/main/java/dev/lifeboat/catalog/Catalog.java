@@ -86,7 +86,7 @@ public final class Catalog implements AutoCloseable {
     private void markInterrupted() throws SQLException {
         List<Long> dead = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement("SELECT id, owner FROM runs WHERE status = ?")) {
-            st.setString(1, Run.RUNNING);
+            st.setString(1, RunStatus.RUNNING.name());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     if (ProcessOwner.parse(rs.getString(2)).map(ProcessOwner::isDeadOnThisHost).orElse(false)) {
@@ -96,23 +96,23 @@ public final class Catalog implements AutoCloseable {
             }
         }
         for (long id : dead) {
-            finish(id, Run.FAILED, null, "interrupted: the process ended before the run finished");
+            finish(id, RunStatus.FAILED, null, "interrupted: the process ended before the run finished");
         }
     }
 
     /** Records the start of a run and returns its id. */
     public synchronized long start(String kind, String trigger, String name, String repository) {
         return update("INSERT INTO runs(kind, trigger, status, name, repository, started_at, owner)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", kind, trigger, Run.RUNNING, name, repository,
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", kind, trigger, RunStatus.RUNNING.name(), name, repository,
                 clock.instant().toString(), ProcessOwner.current().token());
     }
 
     /** Ends a run; a backup's manifest fills in its id and sizes and enters the backup index. */
-    public synchronized void finish(long run, String status, Manifest backup, String error) {
+    public synchronized void finish(long run, RunStatus status, Manifest backup, String error) {
         Instant now = clock.instant();
         update("UPDATE runs SET status = ?, finished_at = ?, error = ?,"
                 + " duration_ms = CAST((julianday(?) - julianday(started_at)) * 86400000 AS INTEGER) WHERE id = ?",
-                status, now.toString(), error, now.toString(), run);
+                status.name(), now.toString(), error, now.toString(), run);
         if (backup != null) {
             update("UPDATE runs SET backup_id = ?, plain_size = ?, stored_size = ? WHERE id = ?", backup.id(),
                     backup.seal().plainSize(), backup.seal().storedSize(), run);
@@ -123,18 +123,18 @@ public final class Catalog implements AutoCloseable {
     public synchronized void putFinishedRun(Run run) {
         update("INSERT INTO runs(kind, trigger, status, name, repository, backup_id, started_at, finished_at,"
                 + " duration_ms, plain_size, stored_size, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                run.kind(), run.trigger(), run.status(), run.name(), run.repository(), run.backupId(),
+                run.kind(), run.trigger(), run.status().name(), run.name(), run.repository(), run.backupId(),
                 run.startedAt().toString(), run.finishedAt() == null ? null : run.finishedAt().toString(),
                 run.durationMillis(), run.plainSize(), run.storedSize(), run.error());
     }
 
     /** Enters or refreshes a backup in the index. */
-    public synchronized void putBackup(Manifest m, String repository, String status, Instant verifiedAt) {
+    public synchronized void putBackup(Manifest m, String repository, RunStatus status, Instant verifiedAt) {
         update("INSERT INTO backups(backup_id, repository, name, purpose, started_at, status, plain_size,"
                 + " stored_size, total_rows, verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(backup_id, repository) DO UPDATE SET status = excluded.status,"
                 + " verified_at = coalesce(excluded.verified_at, verified_at)", m.id(), repository, m.name(), m.purpose(),
-                m.startedAt().toString(), status, m.seal().plainSize(), m.seal().storedSize(), m.facts().totalRows(),
+                m.startedAt().toString(), status.name(), m.seal().plainSize(), m.seal().storedSize(), m.facts().totalRows(),
                 verifiedAt == null ? null : verifiedAt.toString());
     }
 
@@ -150,7 +150,7 @@ public final class Catalog implements AutoCloseable {
             List<Run> runs = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    runs.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), RunStatus.stored(rs.getString(4)), rs.getString(5),
                             rs.getString(6), rs.getString(7), Instant.parse(rs.getString(8)), instant(rs.getString(9)),
                             nullableLong(rs, 10), nullableLong(rs, 11), nullableLong(rs, 12), rs.getString(13)));
                 }
@@ -194,7 +194,7 @@ public final class Catalog implements AutoCloseable {
 
     synchronized void clear() {
         update("DELETE FROM backups");
-        update("DELETE FROM runs WHERE status <> ?", Run.RUNNING);
+        update("DELETE FROM runs WHERE status <> ?", RunStatus.RUNNING.name());
     }
 
     /** Reads one row of a query. */

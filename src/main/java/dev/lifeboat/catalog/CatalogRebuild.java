@@ -18,7 +18,7 @@ public final class CatalogRebuild {
         for (Repository repository : repositories) {
             String location = repository.location();
             for (Manifest m : repository.manifests()) {
-                String status = m.isSuspicious() ? Run.SUSPICIOUS : Run.COMPLETED;
+                RunStatus status = m.isSuspicious() ? RunStatus.SUSPICIOUS : RunStatus.COMPLETED;
                 catalog.putFinishedRun(new Run(0, "backup", m.isPreRestore() ? "pre-restore" : "manual", status,
                         m.name(), location, m.id(), m.startedAt(), m.finishedAt(), m.durationMillis(),
                         m.seal().plainSize(), m.seal().storedSize(), null));
@@ -29,11 +29,11 @@ public final class CatalogRebuild {
                         continue;
                     }
                     last = read.get();
-                    catalog.putFinishedRun(new Run(0, "verify", "manual", last.passed() ? Run.COMPLETED : Run.FAILED,
+                    catalog.putFinishedRun(new Run(0, "verify", "manual", last.passed() ? RunStatus.COMPLETED : RunStatus.FAILED,
                             m.name(), location, m.id(), last.verifiedAt(), last.verifiedAt(), null, null, null,
                             last.error()));
                 }
-                catalog.putBackup(m, location, last == null ? status : last.passed() ? Run.VERIFIED : Run.FAILED,
+                catalog.putBackup(m, location, last == null ? status : last.passed() ? RunStatus.VERIFIED : RunStatus.FAILED,
                         last == null ? null : last.verifiedAt());
                 count++;
             }

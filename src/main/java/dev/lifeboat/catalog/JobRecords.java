@@ -23,37 +23,38 @@ public final class JobRecords {
     }
 
     /** The newest finished run with one of these statuses. */
-    public Optional<Run> lastRunWithStatus(String kind, String name, List<String> statuses) {
+    public Optional<Run> lastRunWithStatus(String kind, String name, List<RunStatus> statuses) {
         String marks = String.join(", ", statuses.stream().map(s -> "?").toList());
         Object[] values = new Object[2 + statuses.size()];
         values[0] = kind;
         values[1] = name;
         for (int i = 0; i < statuses.size(); i++) {
-            values[2 + i] = statuses.get(i);
+            values[2 + i] = statuses.get(i).name();
         }
         return catalog.select("SELECT " + RUN_COLUMNS + " FROM runs WHERE kind = ? AND name = ? AND status IN ("
                 + marks + ") ORDER BY julianday(started_at) DESC, id DESC LIMIT 1", JobRecords::run, values).stream().findFirst();
     }
 
     /** Finished runs of this kind and name, counted by status. */
-    public Map<String, Long> runCounts(String kind, String name) {
-        Map<String, Long> counts = new TreeMap<>();
-        catalog.select("SELECT status, count(*) FROM runs WHERE kind = ? AND name = ? AND status <> 'RUNNING'"
-                + " GROUP BY status", rs -> counts.put(rs.getString(1), rs.getLong(2)), kind, name);
+    public Map<RunStatus, Long> runCounts(String kind, String name) {
+        Map<RunStatus, Long> counts = new TreeMap<>();
+        catalog.select("SELECT status, count(*) FROM runs WHERE kind = ? AND name = ? AND status <> ?"
+                + " GROUP BY status", rs -> counts.put(RunStatus.stored(rs.getString(1)), rs.getLong(2)), kind, name,
+                RunStatus.RUNNING.name());
         return counts;
     }
 
     /** When a backup of this name last passed verification, in any repository. */
     public Optional<Instant> lastVerified(String name) {
-        return catalog.select("SELECT max(verified_at) FROM backups WHERE name = ? AND status = 'VERIFIED'",
-                rs -> Optional.ofNullable(Catalog.instant(rs.getString(1))), name).get(0);
+        return catalog.select("SELECT max(verified_at) FROM backups WHERE name = ? AND status = ?",
+                rs -> Optional.ofNullable(Catalog.instant(rs.getString(1))), name, RunStatus.VERIFIED.name()).get(0);
     }
 
     public List<BackupEntry> backups(String name) {
         return catalog.select("SELECT backup_id, repository, name, purpose, started_at, status, plain_size,"
                 + " stored_size, total_rows, verified_at FROM backups WHERE name = ? ORDER BY julianday(started_at), backup_id",
                 rs -> new BackupEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        Instant.parse(rs.getString(5)), rs.getString(6), Catalog.nullableLong(rs, 7),
+                        Instant.parse(rs.getString(5)), RunStatus.stored(rs.getString(6)), Catalog.nullableLong(rs, 7),
                         Catalog.nullableLong(rs, 8), Catalog.nullableLong(rs, 9), Catalog.instant(rs.getString(10))),
                 name);
     }
@@ -73,7 +74,7 @@ public final class JobRecords {
     }
 
     private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        return new Run(rs.getLong(1), rs.getString(2), rs.getString(3), RunStatus.stored(rs.getString(4)), rs.getString(5),
                 rs.getString(6), rs.getString(7), Instant.parse(rs.getString(8)), Catalog.instant(rs.getString(9)),
                 Catalog.nullableLong(rs, 10), Catalog.nullableLong(rs, 11), Catalog.nullableLong(rs, 12),
                 rs.getString(13));

@@ -22,7 +22,7 @@ public final class RunTracker {
     }
 
     /** How a finished run is recorded: its status and, for backups, the manifest. */
-    public record Ending(String status, Manifest backup) {
+    public record Ending(RunStatus status, Manifest backup) {
     }
 
     public <T> T track(String kind, String trigger, String name, String repository, Callable<T> work,
@@ -40,7 +40,7 @@ public final class RunTracker {
             String error = e instanceof LifeboatException ? e.getMessage() : e.getClass().getSimpleName() + ": "
                     + e.getMessage();
             quietly(() -> {
-                catalog.ifPresent(c -> c.finish(run, Run.FAILED, null, error));
+                catalog.ifPresent(c -> c.finish(run, RunStatus.FAILED, null, error));
                 return null;
             }, null);
             throw e;
@@ -48,7 +48,7 @@ public final class RunTracker {
     }
 
     /** Enters a backup in the index with its status (COMPLETED, SUSPICIOUS, VERIFIED, FAILED). */
-    public void backup(Manifest manifest, String repository, String status, Instant verifiedAt) {
+    public void backup(Manifest manifest, String repository, RunStatus status, Instant verifiedAt) {
         quietly(() -> {
             catalog.ifPresent(c -> c.putBackup(manifest, repository, status, verifiedAt));
             return null;

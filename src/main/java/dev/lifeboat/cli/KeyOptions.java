@@ -2,16 +2,12 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.crypto.Decryptions;
-import dev.lifeboat.crypto.Encryptions;
-import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.pipeline.Decryption;
-import dev.lifeboat.pipeline.Encryption;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The key that opens encrypted backups, for restore, verify, cat and rekey. Held in memory only. */
@@ -41,14 +37,8 @@ final class KeyOptions {
                 || pgpPrivateKeyStdin || pgpPrivateKeyFile != null;
     }
 
-    /** The key a job's config names for reading its backups, as {@code restore --job} uses it. */
-    static Keys fromConfig(dev.lifeboat.config.EncryptionConfig encryption) {
-        return new Keys(encryption.toDecryption(), encryption.passphrase().map(String::toCharArray).orElse(null),
-                encryption.pgpPrivateKey().map(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null));
-    }
-
     /** The loaded key; reading stdin or a file happens once, here. */
-    Keys load(Services services) throws IOException {
+    BackupKey load(Services services) throws IOException {
         int kinds = (identityFile != null ? 1 : 0) + (identityEnv != null ? 1 : 0)
                 + (pgpPrivateKeyStdin || pgpPrivateKeyFile != null ? 1 : 0);
         if (kinds > 1 || (pgpPrivateKeyStdin && pgpPrivateKeyFile != null)) {
@@ -56,40 +46,19 @@ final class KeyOptions {
                     + " --pgp-private-key-stdin or --pgp-private-key-file");
         }
         if (identityFile != null) {
-            return new Keys(Decryptions.ageIdentityFile(identityFile), null, null);
+            return new BackupKey(Decryptions.ageIdentityFile(identityFile), null, null);
         }
         if (identityEnv != null) {
-            return new Keys(Decryptions.ageIdentities(new String(Secrets.fromEnv(services.env, identityEnv,
+            return new BackupKey(Decryptions.ageIdentities(new String(Secrets.fromEnv(services.env, identityEnv,
                     "age identity"))), null, null);
         }
         char[] passphrase = passphraseEnv != null ? Secrets.fromEnv(services.env, passphraseEnv, "passphrase")
                 : askPassphrase ? Secrets.prompt("passphrase", false) : null;
         if (pgpPrivateKeyStdin || pgpPrivateKeyFile != null) {
             byte[] key = pgpPrivateKeyStdin ? services.stdin.readNBytes(4 << 20) : Files.readAllBytes(pgpPrivateKeyFile);
-            return new Keys(Decryptions.pgp(new ByteArrayInputStream(key), passphrase), null, key);
+            return new BackupKey(Decryptions.pgp(new ByteArrayInputStream(key), passphrase), null, key);
         }
-        return passphrase == null ? new Keys(Decryption.NONE, null, null)
-                : new Keys(Decryptions.agePassphrase(passphrase), passphrase, null);
-    }
-
-    /** A loaded key: what decrypts, and what re-encrypts a restore's safety backup for the same key. */
-    record Keys(Decryption given, char[] passphrase, byte[] pgpPrivateKey) {
-
-        /** The decryption for one backup: none for an unencrypted one, whatever key was given. */
-        Decryption decryption(Manifest manifest) {
-            return Decryptions.forScheme(manifest.encryption().scheme(), given);
-        }
-
-        /** Encryption that the holder of this key can open again, matching {@code manifest}'s scheme. */
-        Encryption sameKeyEncryption(Manifest manifest) {
-            Manifest.EncryptionInfo info = manifest.encryption();
-            List<String> recipients = info.recipients();
-            return switch (info.scheme()) {
-                case "none" -> Encryption.NONE;
-                case "age" -> recipients.contains("scrypt") ? Encryptions.agePassphrase(passphrase)
-                        : Encryptions.age(recipients);
-                default -> Encryptions.pgpForPrivateKey(new ByteArrayInputStream(pgpPrivateKey));
-            };
-        }
+        return passphrase == null ? BackupKey.NONE
+                : new BackupKey(Decryptions.agePassphrase(passphrase), passphrase, null);
     }
 }

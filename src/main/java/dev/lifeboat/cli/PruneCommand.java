@@ -1,7 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.prune.Pruner;
@@ -96,7 +96,7 @@ final class PruneCommand implements Callable<Integer> {
         Pruner.Result result = dryRun ? pruner.plan(repository, policy, safety, only)
                 : services.tracker(spec.commandLine().getErr()).track("prune", "manual", name, repository.location(),
                         () -> pruner.prune(repository, policy, safety, only),
-                        done -> new RunTracker.Ending(Run.COMPLETED, null));
+                        done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.writeString(result));

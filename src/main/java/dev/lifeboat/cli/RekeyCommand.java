@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.backup.EncryptionPolicy;
+import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
@@ -82,7 +83,7 @@ final class RekeyCommand implements Callable<Integer> {
 
     private int rekey(Repository repository, Encryption newKey) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        KeyOptions.Keys keys = oldKey.load(services);
+        BackupKey keys = oldKey.load(services);
         Rekeyer.Result result = new Rekeyer(services.clock).rekey(repository, Optional.ofNullable(name),
                 keys::decryption, newKey);
         result.rekeyed().forEach(id -> out.println("re-encrypted " + id));

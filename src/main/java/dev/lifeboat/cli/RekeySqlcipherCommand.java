@@ -124,10 +124,10 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             }
             dev.lifeboat.source.Source database = source != null ? services.engines.forSpec(source).source(source)
                     : services.engines.forKind(newest.source().kind()).source(newest.source().location(), newKey);
-            KeyOptions.Keys keys = keyOptions.load(services);
+            dev.lifeboat.catalog.RunTracker tracker = services.tracker(spec.commandLine().getErr());
             dev.lifeboat.rekey.KeyRetirement.Result result = new dev.lifeboat.rekey.KeyRetirement(
-                    services.backupService(services.tracker(spec.commandLine().getErr())), services.verifier())
-                    .retire(repository, repo, database, backupName, key, newKey, keys::decryption);
+                    services.backupService(tracker), services.verifyService(services.engines, tracker))
+                    .retire(repository, repo, database, backupName, key, newKey, keyOptions.load(services));
             out.println("fresh backup " + result.fresh().id() + " of " + database.location() + " under the new key,"
                     + " verified");
             result.purge().deleted().forEach(m -> out.println("deleted " + m.id()));

@@ -2,29 +2,23 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.backup.BackupSelector;
-import dev.lifeboat.catalog.Run;
-import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.crypto.BackupKey;
+import dev.lifeboat.hooks.Hooks;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
+import dev.lifeboat.restore.RestoreReport;
+import dev.lifeboat.restore.RestoreRequest;
 import dev.lifeboat.restore.RestoreRunner;
-import dev.lifeboat.source.RestoreTarget;
-import dev.lifeboat.config.JobConfig;
-import dev.lifeboat.hooks.HookRunner;
-import dev.lifeboat.hooks.Hooks;
-import dev.lifeboat.job.HookCalls;
-import dev.lifeboat.job.RestoreHooks;
+import dev.lifeboat.restore.RestoreService;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -68,6 +62,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Replace an existing target without asking.")
     boolean yes;
 
+    @Option(names = "--allow-suspicious", description = "Restore a backup given by id although it is SUSPICIOUS or"
+            + " its last verification failed ('latest' never chooses such a backup).")
+    boolean allowSuspicious;
+
     @Mixin
     KeyOptions keyOptions;
 
@@ -87,55 +85,36 @@ final class RestoreCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "give --repo REPO and --to TARGET, or --job NAME"
                     + " with --config FILE");
         }
+        // Keys given on the command line win; otherwise a job's backups open with the key its config names.
+        BackupKey key = chosen.isPresent() && !keyOptions.given() ? chosen.get().encryption().toKey()
+                : keyOptions.load(services);
+        PrintWriter err = spec.commandLine().getErr();
+        RestoreService service = services.restoreService(services.engines(postgres.options()), services.tracker(err),
+                err);
         try (Repository repository = services.repository(repoSpec)) {
-            return run(repository, chosen, targetSpec);
+            return render(service.restore(new RestoreRequest(repository, backup, Optional.ofNullable(name != null
+                    ? name : job), targetSpec, key, !noSafetyBackup, confirmation(),
+                    chosen.map(JobConfig::hooks).orElse(Hooks.NONE), "manual", allowSuspicious)));
         }
     }
 
-    private int run(Repository repository, Optional<JobConfig> chosen, String targetSpec) throws Exception {
-        dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(targetSpec);
-        RestoreTarget target = engine.target(targetSpec);
-        BackupSelector.Selection selection = BackupSelector.choose(repository, backup, name != null ? name : job,
-                target.defaultName(), target.identity());
-        selection.note().ifPresent(spec.commandLine().getErr()::println);
-        Manifest manifest = selection.manifest();
-        target.checkRestorable(manifest.facts());
-        if (!engine.kind().equals(manifest.source().kind())) {
-            throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
-                    + manifest.source().kind() + " database, and " + targetSpec + " names a " + engine.kind()
-                    + " target; restore it to a " + manifest.source().kind() + " target, e.g. "
-                    + manifest.source().location());
-        }
+    private int render(RestoreReport report) {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (noSafetyBackup && target.exists()) {
-            err.println("warning: --no-safety-backup: the current content of " + target.location()
-                    + " will not be kept in the repository");
+        report.warnings().forEach(warning -> spec.commandLine().getErr().println("warning: " + warning));
+        if (report.failure().isPresent()) {
+            throw report.failure().get();
         }
-        // Keys given on the command line win; otherwise a job's backups open with the key its config names.
-        KeyOptions.Keys keys = chosen.isPresent() && !keyOptions.given()
-                ? KeyOptions.fromConfig(chosen.get().encryption()) : keyOptions.load(services);
-        Optional<StoredForm> safetyForm = noSafetyBackup ? Optional.empty()
-                : Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
-                        keys.sameKeyEncryption(manifest)));
-        RunTracker tracker = services.tracker(err);
-        RestoreHooks hooks = new RestoreHooks(new HookCalls(new HookRunner(err::println, services.env),
-                chosen.map(JobConfig::hooks).orElse(Hooks.NONE), manifest.name(), "restore", "manual"), manifest.id(),
-                target.location());
-        RestoreRunner.Result result = tracker.track("restore", "manual", manifest.name(), repository.location(),
-                () -> hooks.run(phases -> services.restorer(phases).restore(repository, manifest, target,
-                        keys.decryption(manifest), confirmation(), safetyForm, services.progress)),
-                done -> new RunTracker.Ending(Run.COMPLETED, null));
-        result.safetyBackup().ifPresent(safety -> tracker.backup(safety, repository.location(), Run.COMPLETED, null));
+        RestoreRunner.Result result = report.result().orElseThrow();
         if (json) {
             out.println(Json.writeString(result));
             return ExitCode.OK.code();
         }
-        out.println("restored " + manifest.id() + " of " + manifest.name() + " to " + target.location()
+        Manifest manifest = report.backup();
+        out.println("restored " + manifest.id() + " of " + manifest.name() + " to " + report.target()
                 + (result.replaced() ? " (replaced the previous content)" : " (new file)"));
         result.checks().forEach(check -> out.println("  ok  " + check));
         result.safetyBackup().ifPresent(safety -> out.println("  previous content kept as pre-restore backup "
-                + safety.id() + " in " + repository.location()));
+                + safety.id() + " in " + report.repository()));
         return ExitCode.OK.code();
     }
 

@@ -9,11 +9,12 @@ import dev.lifeboat.backup.Copier;
 import dev.lifeboat.backup.Retries;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
-import dev.lifeboat.restore.RestoreRunner;
+import dev.lifeboat.restore.RestoreService;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.verify.Verifier;
+import dev.lifeboat.verify.VerifyService;
 import dev.lifeboat.catalog.Catalog;
 import dev.lifeboat.catalog.RunTracker;
 import java.io.InputStream;
@@ -153,20 +154,14 @@ final class Services implements AutoCloseable {
         return new Copier(progress, retries);
     }
 
-    Verifier verifier() {
-        return verifier(engines);
+    /** Verifies snapshots of these engines. */
+    VerifyService verifyService(Engines configured, RunTracker tracker) {
+        return new VerifyService(new Verifier(configured, scratch, progress, clock), tracker);
     }
 
-    Verifier verifier(Engines configured) {
-        return new Verifier(configured, scratch, progress, clock);
-    }
-
-    RestoreRunner restorer() {
-        return restorer(RestoreRunner.Phases.NONE);
-    }
-
-    RestoreRunner restorer(RestoreRunner.Phases phases) {
-        return new RestoreRunner(clock, backups(), phases);
+    /** Restores into targets of these engines; hook output goes to {@code err}. */
+    RestoreService restoreService(Engines configured, RunTracker tracker, PrintWriter err) {
+        return new RestoreService(configured, backups(), tracker, new HookRunner(err::println, env), progress, clock);
     }
 
     /** The config file, validated; a bad file is a usage error naming the first problem. */

@@ -1,25 +1,19 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
-import dev.lifeboat.backup.BackupSelector;
-import dev.lifeboat.catalog.Run;
-import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
-import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.repository.Repository;
-import dev.lifeboat.repository.RepositoryContents;
-import dev.lifeboat.verify.Verifier;
+import dev.lifeboat.verify.VerifyReport;
+import dev.lifeboat.verify.VerifyRequest;
+import dev.lifeboat.verify.VerifyService;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -60,77 +54,40 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
-            return run(repository);
+            VerifyService service = services.verifyService(services.engines(postgres.options()),
+                    services.tracker(spec.commandLine().getErr()));
+            return render(service.verify(new VerifyRequest(repository, VerifyRequest.Which.parse(backup),
+                    Optional.ofNullable(name), keyOptions.load(services), key.access(), "manual")));
         }
     }
 
-    private int run(Repository repository) throws Exception {
-        Verifier verifier = services.verifier(services.engines(postgres.options()));
-        KeyOptions.Keys keys = keyOptions.load(services);
+    private int render(VerifyReport report) {
         PrintWriter out = spec.commandLine().getOut();
-        RunTracker tracker = services.tracker(spec.commandLine().getErr());
-        if (!"all".equals(backup)) {
-            Manifest manifest = BackupSelector.select(repository, backup, name, null);
-            VerificationRecord record = verify(tracker, verifier, repository, manifest, keys.decryption(manifest),
-                    key.access());
-            print(out, manifest, record);
-            return ExitCode.OK.code();
-        }
-        List<VerificationRecord> records = new ArrayList<>();
-        RepositoryContents contents = repository.contents();
-        int failed = contents.damaged().size();
-        contents.damaged().forEach(d -> out.println(Output.damaged(d)));
-        for (Manifest manifest : contents.backups()) {
-            if (name != null && !manifest.name().equals(name)) {
-                continue;
-            }
-            try {
-                VerificationRecord record = verify(tracker, verifier, repository, manifest,
-                        keys.decryption(manifest), key.access());
-                records.add(record);
-                print(out, manifest, record);
-            } catch (LifeboatException e) {
-                if (e.exitCode() != ExitCode.INTEGRITY) {
-                    throw e;
-                }
-                failed++;
-                out.println("FAILED " + manifest.id() + " " + manifest.name() + ": " + e.getMessage());
+        boolean all = report.which() instanceof VerifyRequest.Which.All;
+        report.damaged().forEach(d -> out.println(Output.damaged(d)));
+        for (VerifyReport.Item item : report.items()) {
+            item.record().ifPresent(record -> print(out, item.manifest(), record, all));
+            if (all && item.contentFailed()) {
+                out.println("FAILED " + item.manifest().id() + " " + item.manifest().name() + ": "
+                        + item.failure().orElseThrow().getMessage());
             }
         }
-        for (String incomplete : repository.incompleteBackups()) {
-            out.println("INCOMPLETE " + incomplete + ": data without a manifest (an interrupted backup); it is"
-                    + " never listed or restored, and the next backup on its host removes it");
+        if (all && report.stopped().isEmpty()) {
+            report.incomplete().forEach(incomplete -> out.println("INCOMPLETE " + incomplete + ": data without a"
+                    + " manifest (an interrupted backup); it is never listed or restored, and the next backup on its"
+                    + " host removes it"));
+            if (json) {
+                out.println(Json.writeString(report.records()));
+            }
         }
-        if (json) {
-            out.println(Json.writeString(records));
-        }
-        if (failed > 0) {
-            throw new LifeboatException(ExitCode.INTEGRITY, failed + " backup(s) failed verification; see above,"
-                    + " and take a fresh backup");
+        if (report.failure().isPresent()) {
+            throw report.failure().get();
         }
         return ExitCode.OK.code();
     }
 
-    /** Verifies one backup, recording the run and the backup's new status in the catalog. */
-    private static VerificationRecord verify(RunTracker tracker, Verifier verifier, Repository repository,
-                                             Manifest manifest, Decryption decryption,
-                                             java.util.Map<String, String> access) throws Exception {
-        try {
-            VerificationRecord record = tracker.track("verify", "manual", manifest.name(), repository.location(),
-                    () -> verifier.verify(repository, manifest, decryption, access),
-                    done -> new RunTracker.Ending(Run.COMPLETED, null));
-            tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
-            return record;
-        } catch (LifeboatException e) {
-            if (e.exitCode() == ExitCode.INTEGRITY) {
-                tracker.backup(manifest, repository.location(), Run.FAILED, null);
-            }
-            throw e;
-        }
-    }
-
-    private void print(PrintWriter out, Manifest manifest, VerificationRecord record) {
-        if (json && !"all".equals(backup)) {
+    private void print(PrintWriter out, Manifest manifest, VerificationRecord record, boolean all) {
+        if (json && !all) {
             out.println(Json.writeString(record));
             return;
         }

@@ -1,6 +1,7 @@
 package dev.lifeboat.config;
 
 import dev.lifeboat.backup.EncryptionRequest;
+import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.crypto.Decryptions;
 import dev.lifeboat.pipeline.Decryption;
 import java.io.ByteArrayInputStream;
@@ -41,8 +42,17 @@ public record EncryptionConfig(List<String> recipients, Optional<String> passphr
         return isNone() ? new EncryptionRequest.None() : new EncryptionRequest.Age(recipients);
     }
 
-    /** The read side: the key that opens this job's backups, or nothing (which opens unencrypted ones). */
-    public Decryption toDecryption() {
+    /**
+     * The read side, as scheduled verification and {@code restore --job} use it: the key that opens
+     * this job's backups and re-seals a restore's safety backup for the same key.
+     */
+    public BackupKey toKey() {
+        return new BackupKey(toDecryption(), passphrase.map(String::toCharArray).orElse(null),
+                pgpPrivateKey.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null));
+    }
+
+    /** The key that opens this job's backups, or nothing (which opens unencrypted ones). */
+    private Decryption toDecryption() {
         if (identity.isPresent()) {
             return Decryptions.ageIdentities(identity.get());
         }

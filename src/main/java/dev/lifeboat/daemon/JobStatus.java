@@ -1,5 +1,6 @@
 package dev.lifeboat.daemon;
 
+import dev.lifeboat.catalog.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -10,9 +11,9 @@ import java.util.Optional;
  * /metrics, /health and /api/jobs. Holds no secrets.
  */
 public record JobStatus(String job, String kind, Optional<String> schedule, Optional<Instant> nextRun,
-                        boolean running, Optional<Instant> lastSuccess, Optional<String> lastStatus,
+                        boolean running, Optional<Instant> lastSuccess, Optional<RunStatus> lastStatus,
                         Optional<String> lastError, Optional<Long> lastDurationMillis, Optional<Long> lastPlainBytes,
-                        Optional<Long> lastStoredBytes, Map<String, Map<String, Long>> runsByTaskAndStatus,
+                        Optional<Long> lastStoredBytes, Map<String, Map<RunStatus, Long>> runsByTaskAndStatus,
                         Optional<Instant> lastVerified, Optional<Duration> allowedAge, boolean stale) {
     public JobStatus {
         runsByTaskAndStatus = Map.copyOf(runsByTaskAndStatus);

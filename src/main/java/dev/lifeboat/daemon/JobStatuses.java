@@ -2,6 +2,7 @@ package dev.lifeboat.daemon;
 
 import dev.lifeboat.catalog.JobRecords;
 import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.job.Task;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * succeeded, the daemon's start) is older than its allowed age.
  */
 public final class JobStatuses {
-    private static final List<String> SUCCESS = List.of(Run.COMPLETED, Run.SKIPPED);
+    private static final List<RunStatus> SUCCESS = List.of(RunStatus.COMPLETED, RunStatus.SKIPPED);
     private final Clock clock;
     private final Optional<JobRecords> records;
     private final Scheduler scheduler;
@@ -47,9 +48,9 @@ public final class JobStatuses {
         Task main = job.kind() == JobConfig.Kind.PURGE ? Task.PURGE : Task.BACKUP;
         String kind = main.key();
         Optional<Run> success = records.flatMap(r -> r.lastRunWithStatus(kind, job.name(), SUCCESS));
-        Optional<Run> completed = records.flatMap(r -> r.lastRunWithStatus(kind, job.name(), List.of(Run.COMPLETED)));
+        Optional<Run> completed = records.flatMap(r -> r.lastRunWithStatus(kind, job.name(), List.of(RunStatus.COMPLETED)));
         Optional<Run> last = records.flatMap(r -> r.lastRun(kind, job.name()));
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        Map<String, Map<RunStatus, Long>> counts = new TreeMap<>();
         for (Task task : job.kind() == JobConfig.Kind.PURGE ? List.of(Task.PURGE) : List.of(Task.BACKUP, Task.VERIFY)) {
             counts.put(task.key(), records.map(r -> r.runCounts(task.key(), job.name())).orElse(Map.of()));
         }

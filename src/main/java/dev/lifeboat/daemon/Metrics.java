@@ -1,6 +1,7 @@
 package dev.lifeboat.daemon;
 
 import dev.lifeboat.Version;
+import dev.lifeboat.catalog.RunStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +31,10 @@ public final class Metrics {
         header(out, "lifeboat_job_runs_total", "counter", "Finished runs by task and status, from the catalog.");
         jobs.forEach(j -> j.runsByTaskAndStatus().forEach((task, counts) -> counts.forEach((status, n) ->
                 line(out, "lifeboat_job_runs_total", labels(j) + ",task=\"" + task + "\",status=\""
-                        + status.toLowerCase(Locale.ROOT) + "\"", n))));
+                        + status.name().toLowerCase(Locale.ROOT) + "\"", n))));
         header(out, "lifeboat_job_failures_total", "counter", "Failed runs by task, from the catalog.");
         jobs.forEach(j -> j.runsByTaskAndStatus().forEach((task, counts) -> line(out, "lifeboat_job_failures_total",
-                labels(j) + ",task=\"" + task + "\"", counts.getOrDefault("FAILED", 0L))));
+                labels(j) + ",task=\"" + task + "\"", counts.getOrDefault(RunStatus.FAILED, 0L))));
         header(out, "lifeboat_job_verification_age_seconds", "gauge", "Time since a backup of the job last passed"
                 + " verification.");
         jobs.forEach(j -> j.lastVerified().ifPresent(t -> line(out, "lifeboat_job_verification_age_seconds", labels(j),

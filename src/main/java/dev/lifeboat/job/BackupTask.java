@@ -6,8 +6,9 @@ import dev.lifeboat.backup.BackupReport;
 import dev.lifeboat.backup.BackupRequest;
 import dev.lifeboat.backup.BackupService;
 import dev.lifeboat.backup.RepositoryOutcome;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.source.Source;
 import java.util.List;
@@ -33,13 +34,13 @@ final class BackupTask {
             result = result(job, backUp(job, trigger, source));
         } catch (LifeboatException e) {
             JobRunner.recordFailure(parts.tracker(), "backup", trigger, job.name(), e.getMessage());
-            result = new TaskResult(Run.FAILED, e.getMessage(), List.of(), 0, List.of(), List.of(), e.exitCode());
+            result = new TaskResult(RunStatus.FAILED, e.getMessage(), List.of(), 0, List.of(), List.of(), e.exitCode());
         }
         Optional<String> hookFailure = hooks.after(HookPoint.AFTER_BACKUP, result.status(), result.backupIds(),
-                Run.FAILED.equals(result.status()) ? result.message() : null,
+                result.status() == RunStatus.FAILED ? result.message() : null,
                 Map.of("LIFEBOAT_SOURCE", source.location()));
         if (hookFailure.isPresent()) {
-            return new TaskResult(Run.FAILED, result.message() + "; " + hookFailure.get(), result.backupIds(),
+            return new TaskResult(RunStatus.FAILED, result.message() + "; " + hookFailure.get(), result.backupIds(),
                     result.storedBytes(), result.warnings(), result.alarms(), ExitCode.FAILURE);
         }
         return result;
@@ -67,25 +68,25 @@ final class BackupTask {
         long stored = item.result().map(r -> r.repositories().stream().mapToLong(RepositoryOutcome::bytes).sum())
                 .orElse(0L);
         List<String> alarms = item.manifest().map(m -> m.alarms()).orElse(List.of());
-        String status;
+        RunStatus status;
         String message;
         switch (item.status()) {
             case SKIPPED -> {
-                status = Run.SKIPPED;
+                status = RunStatus.SKIPPED;
                 message = "skipped: " + item.skipped().orElseThrow();
             }
             case FAILED -> {
-                status = Run.FAILED;
+                status = RunStatus.FAILED;
                 message = item.failure().orElseThrow().getMessage();
             }
             case SUSPICIOUS -> {
-                status = job.guards().failOnShrink() ? Run.SUSPICIOUS : Run.COMPLETED;
+                status = job.guards().failOnShrink() ? RunStatus.SUSPICIOUS : RunStatus.COMPLETED;
                 message = "backup is SUSPICIOUS: " + String.join("; ", alarms);
             }
             default -> {
                 long count = item.result().orElseThrow().repositories().stream().filter(RepositoryOutcome::stored)
                         .count();
-                status = Run.COMPLETED;
+                status = RunStatus.COMPLETED;
                 message = "backed up " + ids + " to " + count + " repositor" + (count == 1 ? "y" : "ies");
             }
         }

@@ -1,8 +1,9 @@
 package dev.lifeboat.job;
 
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.notify.Event;
 import dev.lifeboat.notify.Notifier;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class JobRunner {
         } catch (Exception e) {
             String message = BackupTask.message(e);
             recordFailure(parts.tracker(), task.key(), trigger, job.name(), message);
-            result = new TaskResult(Run.FAILED, message, List.of(), 0, List.of(), List.of(),
+            result = new TaskResult(RunStatus.FAILED, message, List.of(), 0, List.of(), List.of(),
                     e instanceof dev.lifeboat.LifeboatException l ? l.exitCode() : dev.lifeboat.ExitCode.FAILURE);
         }
         JobOutcome outcome = new JobOutcome(job.name(), task, trigger, result.status(), result.message(), started,

@@ -3,9 +3,10 @@ package dev.lifeboat.job;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.catalog.PurgeAudit;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.purge.PurgeDatabase;
 import dev.lifeboat.purge.PurgeResult;
@@ -31,7 +32,7 @@ final class PurgeTask {
                    Function<String, JobOutcome> backupFirst) {
         PurgeDatabase database = parts.purgeDatabases().forSource(job.source());
         List<String> backupIds = new java.util.ArrayList<>();
-        String status = Run.COMPLETED;
+        RunStatus status = RunStatus.COMPLETED;
         String message;
         boolean tracked = false;
         try {
@@ -41,10 +42,10 @@ final class PurgeTask {
             }
             tracked = true;
             PurgeResult result = parts.tracker().track("purge", trigger, job.name(), database.location(),
-                    () -> purge(job, database, dryRun), done -> new RunTracker.Ending(Run.COMPLETED, null));
+                    () -> purge(job, database, dryRun), done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
             message = (dryRun ? "dry run, nothing deleted; would delete " : "deleted ") + describe(result);
         } catch (Exception e) {
-            status = Run.FAILED;
+            status = RunStatus.FAILED;
             message = BackupTask.message(e);
             if (!tracked) {
                 JobRunner.recordFailure(parts.tracker(), "purge", trigger, job.name(), message);
@@ -52,9 +53,9 @@ final class PurgeTask {
         }
         if (!dryRun) {
             Optional<String> hookFailure = hooks.after(HookPoint.AFTER_PURGE, status, backupIds,
-                    Run.FAILED.equals(status) ? message : null, Map.of("LIFEBOAT_SOURCE", database.location()));
+                    status == RunStatus.FAILED ? message : null, Map.of("LIFEBOAT_SOURCE", database.location()));
             if (hookFailure.isPresent()) {
-                status = Run.FAILED;
+                status = RunStatus.FAILED;
                 message = message + "; " + hookFailure.get();
             }
         }

@@ -1,11 +1,11 @@
 package dev.lifeboat.job;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import java.util.List;
 
 /** What a task reports to the envelope in {@link JobRunner}. */
-record TaskResult(String status, String message, List<String> backupIds, long storedBytes, List<String> warnings,
+record TaskResult(RunStatus status, String message, List<String> backupIds, long storedBytes, List<String> warnings,
                   List<String> alarms, ExitCode exit) {
     TaskResult {
         backupIds = List.copyOf(backupIds);
@@ -14,9 +14,9 @@ record TaskResult(String status, String message, List<String> backupIds, long st
     }
 
     /** A result whose exit code follows from its status alone. */
-    TaskResult(String status, String message, List<String> backupIds, long storedBytes, List<String> warnings,
+    TaskResult(RunStatus status, String message, List<String> backupIds, long storedBytes, List<String> warnings,
                List<String> alarms) {
-        this(status, message, backupIds, storedBytes, warnings, alarms, Run.FAILED.equals(status) ? ExitCode.FAILURE
-                : Run.SUSPICIOUS.equals(status) ? ExitCode.SUSPICIOUS : ExitCode.OK);
+        this(status, message, backupIds, storedBytes, warnings, alarms, status == RunStatus.FAILED ? ExitCode.FAILURE
+                : status == RunStatus.SUSPICIOUS ? ExitCode.SUSPICIOUS : ExitCode.OK);
     }
 }

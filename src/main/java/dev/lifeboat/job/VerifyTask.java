@@ -2,19 +2,24 @@ package dev.lifeboat.job;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.catalog.Run;
-import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.RepositoryConfig;
-import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.verify.VerifyReport;
+import dev.lifeboat.verify.VerifyRequest;
+import dev.lifeboat.verify.VerifyService;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Verifies the newest backup of a job in each repository by really restoring it into scratch space. */
+/**
+ * A job's verification: the newest backup of the job in each repository, as {@code verify latest
+ * --name JOB} would ask for it, run by the same {@link VerifyService}, ending with the exit code
+ * that command gives; a failing optional repository is a warning.
+ */
 final class VerifyTask {
     private final JobParts parts;
 
@@ -23,45 +28,40 @@ final class VerifyTask {
     }
 
     TaskResult run(JobConfig job, String trigger) {
+        VerifyService service = new VerifyService(parts.verifier(), parts.tracker());
         List<String> verified = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        ExitCode exit = ExitCode.OK;
         for (RepositoryConfig repo : job.repositories()) {
-            try (Repository repository = parts.repository(repo.spec())) {
-                Optional<Manifest> newest = repository.manifests().stream()
-                        .filter(m -> m.name().equals(job.name()) && !m.isPreRestore())
-                        .max(Comparator.comparing(Manifest::startedAt));
-                if (newest.isEmpty()) {
-                    throw new LifeboatException(ExitCode.NOT_FOUND, "no backup of " + job.name() + " yet; run"
-                            + " 'lifeboat run " + job.name() + "' first");
-                }
-                verify(trigger, repository, newest.get(), job.encryption().toDecryption());
-                verified.add(newest.get().id());
-            } catch (Exception e) {
-                String why = repo.spec() + ": " + BackupTask.message(e);
-                (repo.optional() ? warnings : failures).add(why);
+            Optional<LifeboatException> problem = verifyIn(service, job, repo.spec(), trigger, verified);
+            if (problem.isPresent()) {
+                (repo.optional() ? warnings : failures).add(repo.spec() + ": " + problem.get().getMessage());
+                exit = repo.optional() || exit != ExitCode.OK ? exit : problem.get().exitCode();
             }
         }
         return failures.isEmpty()
-                ? new TaskResult(Run.COMPLETED, "verified " + String.join(", ", verified), verified, 0, warnings,
+                ? new TaskResult(RunStatus.COMPLETED, "verified " + String.join(", ", verified), verified, 0, warnings,
                         List.of())
-                : new TaskResult(Run.FAILED, String.join("; ", failures), verified, 0, warnings, List.of());
+                : new TaskResult(RunStatus.FAILED, String.join("; ", failures), verified, 0, warnings, List.of(), exit);
     }
 
-    private void verify(String trigger, Repository repository, Manifest manifest,
-                        dev.lifeboat.pipeline.Decryption decryption) throws Exception {
-        RunTracker tracker = parts.tracker();
-        try {
-            VerificationRecord record = tracker.track("verify", trigger, manifest.name(), repository.location(),
-                    () -> parts.verifier().verify(repository, manifest, dev.lifeboat.crypto.Decryptions.forScheme(
-                            manifest.encryption().scheme(), decryption), java.util.Map.of()),
-                    done -> new RunTracker.Ending(Run.COMPLETED, null));
-            tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());
-        } catch (LifeboatException e) {
-            if (e.exitCode() == ExitCode.INTEGRITY) {
-                tracker.backup(manifest, repository.location(), Run.FAILED, null);
+    /** Verifies the job's newest backup in one repository; returns why not, if it did not pass. */
+    private Optional<LifeboatException> verifyIn(VerifyService service, JobConfig job, String spec, String trigger,
+                                                 List<String> verified) {
+        try (Repository repository = parts.repository(spec)) {
+            VerifyReport report = service.verify(new VerifyRequest(repository, new VerifyRequest.Which.Latest(),
+                    Optional.of(job.name()), job.encryption().toKey(), Map.of(), trigger));
+            verified.addAll(report.records().stream().map(VerificationRecord::backupId).toList());
+            if (report.nothingYet().isPresent()) {
+                return Optional.of(new LifeboatException(ExitCode.NOT_FOUND, "no backup of " + job.name() + " yet;"
+                        + " run 'lifeboat run " + job.name() + "' first"));
             }
-            throw e;
+            return report.failure();
+        } catch (LifeboatException e) {
+            return Optional.of(e);
+        } catch (Exception e) {
+            return Optional.of(new LifeboatException(ExitCode.FAILURE, BackupTask.message(e), e));
         }
     }
 }

@@ -18,7 +18,7 @@ public interface Decryption {
         @Override
         public void checkCanOpen(String scheme, List<String> recipients) {
             if (!"none".equals(scheme)) {
-                throw new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.USAGE,
+                throw new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.KEY,
                         "this backup is encrypted with " + scheme + "; give the key to open it"
                                 + " (--identity-file FILE, --passphrase-env VAR or --pgp-private-key-stdin)");
             }

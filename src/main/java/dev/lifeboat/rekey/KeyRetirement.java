@@ -10,12 +10,14 @@ import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.KeyCheck;
 import dev.lifeboat.source.Source;
-import dev.lifeboat.verify.Verifier;
+import dev.lifeboat.crypto.BackupKey;
+import dev.lifeboat.verify.VerifyReport;
+import dev.lifeboat.verify.VerifyRequest;
+import dev.lifeboat.verify.VerifyService;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -29,9 +31,9 @@ import java.util.Optional;
  */
 public final class KeyRetirement {
     private final BackupService backups;
-    private final Verifier verifier;
+    private final VerifyService verifier;
 
-    public KeyRetirement(BackupService backups, Verifier verifier) {
+    public KeyRetirement(BackupService backups, VerifyService verifier) {
         this.backups = backups;
         this.verifier = verifier;
     }
@@ -57,8 +59,7 @@ public final class KeyRetirement {
      * @param newKeyAccess how the verification opens the fresh backup, e.g. {@code key-env=VAR}
      */
     public Result retire(Repository repository, String repositorySpec, Source source, String name, DatabaseKey newKey,
-                         Map<String, String> newKeyAccess, java.util.function.Function<Manifest, Decryption> decryption)
-            throws Exception {
+                         Map<String, String> newKeyAccess, BackupKey key) throws Exception {
         BackupRequest request = new BackupRequest(List.of(source), Optional.of(name), Compression.NONE, 0,
                 new EncryptionRequest.FromPins(), List.of(new BackupRequest.Target(repositorySpec, true,
                         Optional.empty(), ZoneOffset.UTC)), BackupRunner.Guards.NONE, true, "manual");
@@ -71,7 +72,12 @@ public final class KeyRetirement {
             throw new LifeboatException(ExitCode.KEY, "the new key does not open the database " + source.location()
                     + " itself; nothing was deleted");
         }
-        VerificationRecord verified = verifier.verify(repository, fresh, decryption.apply(fresh), newKeyAccess);
+        VerifyReport report = verifier.verify(new VerifyRequest(repository, new VerifyRequest.Which.One(fresh.id()),
+                Optional.empty(), key, newKeyAccess, "manual"));
+        if (report.failure().isPresent()) {
+            throw report.failure().get();
+        }
+        VerificationRecord verified = report.records().get(0);
         KeyPurge.Result purge = KeyPurge.deleteUnlessInUse(repository, fresh, name, m -> opens(m, newKey),
                 "rekey-sqlcipher --retire-unopenable");
         return new Result(fresh, verified, purge);

@@ -49,15 +49,16 @@ public final class RestoreRunner {
     }
 
     /**
+     * Restores into a target its caller has checked (see {@code RestoreService}): the target is
+     * not asked again here.
+     *
+     * @param replacing whether the target exists, as the caller found it
      * @param safetyForm how to store the safety backup, or empty to skip it
      */
-    public Result restore(Repository repository, Manifest manifest, RestoreTarget target, Decryption decryption,
-                          Confirmation confirmation, Optional<StoredForm> safetyForm,
+    public Result restore(Repository repository, Manifest manifest, RestoreTarget target, boolean replacing,
+                          Decryption decryption, Confirmation confirmation, Optional<StoredForm> safetyForm,
                           dev.lifeboat.Progress progress) throws IOException {
         repository.tryRemoveLeftovers();
-        boolean replacing = target.exists();
-        target.checkReplaceable();
-        target.checkRestorable(manifest.facts());
         if (replacing && !confirmation.canConfirm()) {
             throw new LifeboatException(ExitCode.NOT_CONFIRMED, target.location() + " exists and there is no"
                     + " terminal to confirm replacing it; pass --yes (a safety backup is taken first)");

@@ -45,11 +45,6 @@ public final class Verifier {
         this.clock = clock;
     }
 
-    public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
-            throws IOException {
-        return verify(repository, manifest, decryption, java.util.Map.of());
-    }
-
     /**
      * @param access how to open the snapshot where the engine needs more than the recorded source,
      *               e.g. {@code key-env=VAR} for SQLCipher; empty to use what was recorded

@@ -76,7 +76,7 @@ class OnePathTest {
         Path restored = dir.resolve("restored.db");
         Cli.Result restore = cli.run("restore", "latest", "--job", "shop", "--config", config.toString(), "--to",
                 restored.toString());
-        assertEquals(ExitCode.USAGE.code(), restore.exit(), "without a key in the job, restore --job asks for one: "
+        assertEquals(ExitCode.KEY.code(), restore.exit(), "without a key in the job, restore --job asks for one: "
                 + restore);
     }
 
@@ -109,6 +109,50 @@ class OnePathTest {
                 restored.toString(), "--yes");
         assertEquals(0, restore.exit(), "restore --job decrypts with the job's identity: " + restore);
         assertEquals(50L, TestDatabases.counts(restored).get("customers"));
+
+        Cli.Result overSource = cli.run("restore", "latest", "--job", "shop", "--config", encrypted.toString(), "--yes");
+        assertEquals(0, overSource.exit(), "the job's source is the default target: " + overSource);
+        assertTrue(overSource.out().contains("restored ") && overSource.out().contains(" to " + db)
+                && overSource.out().contains("pre-restore backup"), overSource.out());
+        JsonNode safety = preRestore(repo);
+        assertEquals(key.publicKey(), safety.get("encryption").get("recipients").get(0).asText(),
+                "the safety backup is sealed for the job's key, so its identity opens it again");
+    }
+
+    @Test
+    void verifyOnTheCommandLineAndAsAJobGiveTheSameVerdictExitCodeAndRecords() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path config = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: { recipients: [ \"" + key.publicKey() + "\" ], identity: file:" + key.file() + " }\n");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 80)) {
+            assertEquals(0, cli.run("run", "shop", "--config", config.toString()).exit());
+        }
+        String[] byHand = {"verify", "latest", "--repo", repo.toString(), "--name", "shop", "--identity-file",
+                key.file().toString()};
+        assertEquals(0, cli.run(byHand).exit());
+        assertEquals(0, cli.run("run", "shop", "--config", config.toString(), "--verify").exit());
+
+        Path object = repo.resolve("backups").resolve(onlyBackup(repo)).resolve(objectName(repo));
+        byte[] bytes = Files.readAllBytes(object);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(object, bytes);
+        Cli.Result hand = cli.run(byHand);
+        Cli.Result job = cli.run("run", "shop", "--config", config.toString(), "--verify");
+        assertEquals(ExitCode.INTEGRITY.code(), hand.exit(), hand.toString());
+        assertEquals(hand.exit(), job.exit(), "run --verify exits as verify does: " + job);
+        assertTrue(job.err().contains("backup is corrupted or tampered"), job.toString());
+
+        List<String> verifies = new java.util.ArrayList<>();
+        for (JsonNode run : JSON.readTree(cli.run("history", "--json").out())) {
+            if ("verify".equals(run.path("kind").asText())) {
+                verifies.add(run.path("trigger").asText() + " " + run.path("status").asText());
+            }
+        }
+        assertEquals(List.of("manual FAILED", "manual FAILED", "manual COMPLETED", "manual COMPLETED"), verifies,
+                "each path records the same runs, newest first");
     }
 
     @Test
@@ -144,8 +188,20 @@ class OnePathTest {
                     restored.toString());
             assertEquals(0, restore.exit(), restore.toString());
             assertEquals(120L, TestDatabases.counts(restored).get("customers"));
+            Cli.Result overSource = cli.run("restore", "latest", "--job", "shop", "--config", config.toString(),
+                    "--yes");
+            assertEquals(0, overSource.exit(), "over the job's source, with a safety backup: " + overSource);
+            JsonNode safetyBackup = preRestore(repo);
+            assertEquals("openpgp", safetyBackup.get("encryption").get("scheme").asText(),
+                    "sealed for the public part of the job's private key");
+            Path previous = dir.resolve("previous.db");
+            Cli.Result safety = cli.run("restore", safetyBackup.get("id").asText(), "--job", "shop", "--config", config.toString(),
+                    "--to", previous.toString());
+            assertEquals(0, safety.exit(), "the job's private key opens its safety backup: " + safety);
+            assertEquals(120L, TestDatabases.counts(previous).get("customers"));
             Path plain = dir.resolve("by-gpg.db.zst");
-            var stock = gpg.decrypt(repo.resolve("backups").resolve(onlyBackup(repo)).resolve(objectName(repo)),
+            String id = safetyBackup.get("id").asText();
+            var stock = gpg.decrypt(repo.resolve("backups").resolve(id).resolve(objectName(repo, id)),
                     plain, "correct horse");
             assertEquals(0, stock.exit(), "stock gpg opens what the job stored: " + stock);
         }
@@ -186,6 +242,21 @@ class OnePathTest {
         }
     }
 
+    /** The manifest of the one pre-restore safety backup in a repository. */
+    private static JsonNode preRestore(Path repo) throws Exception {
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            List<JsonNode> safety = new java.util.ArrayList<>();
+            for (Path backup : backups.toList()) {
+                JsonNode manifest = JSON.readTree(backup.resolve("manifest.json").toFile());
+                if ("pre-restore".equals(manifest.get("purpose").asText())) {
+                    safety.add(manifest);
+                }
+            }
+            assertEquals(1, safety.size(), safety.toString());
+            return safety.get(0);
+        }
+    }
+
     private static long backupCount(Path repo) throws Exception {
         try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
             return backups.count();
@@ -193,7 +264,11 @@ class OnePathTest {
     }
 
     private static String objectName(Path repo) throws Exception {
-        try (Stream<Path> files = Files.list(repo.resolve("backups").resolve(onlyBackup(repo)))) {
+        return objectName(repo, onlyBackup(repo));
+    }
+
+    private static String objectName(Path repo, String id) throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("backups").resolve(id))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("snapshot.")).findFirst()
                     .orElseThrow();
         }

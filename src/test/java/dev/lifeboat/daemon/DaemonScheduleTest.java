@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.catalog.Run;
+import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.config.ServerConfig;
 import dev.lifeboat.job.Task;
@@ -99,7 +100,7 @@ class DaemonScheduleTest {
             List<Run> runs = harness.catalog.history(Optional.of("shop"), 10).stream()
                     .sorted(Comparator.comparing(Run::id)).toList();
             assertEquals(List.of("backup", "verify"), runs.stream().map(Run::kind).toList(), runs.toString());
-            assertEquals(Run.COMPLETED, runs.get(1).status(), "the verify ran after the backup and found it");
+            assertEquals(RunStatus.COMPLETED, runs.get(1).status(), "the verify ran after the backup and found it");
             long skipped = harness.logText().lines().filter(l -> l.contains("\"event\":\"skipped\"")).count();
             assertEquals(4, skipped, harness.logText());
         }

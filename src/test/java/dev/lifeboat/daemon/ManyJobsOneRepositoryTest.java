@@ -58,12 +58,12 @@ class ManyJobsOneRepositoryTest {
                 clock.advance(Duration.ofSeconds(2));
                 daemon.tick();
                 assertTrue(lanes.shutdown(Duration.ofSeconds(120)).isEmpty(), "every run finished");
-                Map<String, Long> statuses = harness.catalog.history(Optional.empty(), 1000).stream()
+                Map<dev.lifeboat.catalog.RunStatus, Long> statuses = harness.catalog.history(Optional.empty(), 1000).stream()
                         .filter(r -> r.kind().equals("backup") && !r.startedAt().isBefore(clock.instant()
                                 .minus(Duration.ofMinutes(1))))
                         .collect(Collectors.groupingBy(Run::status, Collectors.counting()));
-                assertEquals(Map.of(Run.COMPLETED, (long) JOBS), statuses, "round " + round + ": "
-                        + failures(harness));
+                assertEquals(Map.of(dev.lifeboat.catalog.RunStatus.COMPLETED, (long) JOBS), statuses,
+                        "round " + round + ": " + failures(harness));
                 clock.advance(Duration.ofDays(1));
             }
             try (dev.lifeboat.repository.Repository repository = dev.lifeboat.repository.Repositories.open(

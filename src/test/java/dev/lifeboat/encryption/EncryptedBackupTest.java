@@ -180,7 +180,7 @@ class EncryptedBackupTest {
         assertEquals(ExitCode.KEY.code(), wrong.exit(), wrong.toString());
         assertTrue(wrong.err().contains("the passphrase does not open this backup"), wrong.err());
         Cli.Result unset = cli.run("verify", "latest", "--repo", repo.toString(), "--passphrase-env", "NOT_SET_VAR");
-        assertEquals(ExitCode.USAGE.code(), unset.exit());
+        assertEquals(ExitCode.KEY.code(), unset.exit());
         assertTrue(unset.err().contains("environment variable NOT_SET_VAR is not set"), unset.err());
         Cli.Result pinned = cli.run("backup", db.toString(), "--repo", repo.toString());
         assertEquals(ExitCode.USAGE.code(), pinned.exit());

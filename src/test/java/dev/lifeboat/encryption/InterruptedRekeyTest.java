@@ -91,7 +91,7 @@ class InterruptedRekeyTest {
         assertEquals(30, rekeyed(repository, newKey));
         Cli.Result oldFails = cli.run("verify", "latest", "--repo", repo.toString(), "--identity-file",
                 oldKey.file().toString());
-        assertEquals(ExitCode.KEY.code(), oldFails.exit(), "the old key opens nothing any more: " + oldFails);
+        assertEquals(dev.lifeboat.ExitCode.KEY.code(), oldFails.exit(), "the old key opens nothing any more: " + oldFails);
         assertEquals(0, cli.run("verify", "all", "--repo", repo.toString(), "--identity-file",
                 newKey.file().toString()).exit());
     }

@@ -152,7 +152,7 @@ class RestoreTest {
             RestoreTarget restoreTarget = Engines.standard(Duration.ofSeconds(5)).forSpec(target.toString())
                     .target(target.toString());
             LifeboatException failure = assertThrows(LifeboatException.class, () -> failingAfterInstall.restore(
-                    new FileRepository(repo), manifest, restoreTarget, Decryption.NONE, Confirmation.YES,
+                    new FileRepository(repo), manifest, restoreTarget, true, Decryption.NONE, Confirmation.YES,
                     Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE));
             assertEquals(ExitCode.TARGET, failure.exitCode());
             assertTrue(failure.getMessage().contains("the previous content was put back"), failure.getMessage());

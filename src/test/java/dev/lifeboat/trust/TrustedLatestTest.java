@@ -102,6 +102,30 @@ class TrustedLatestTest {
     }
 
     @Test
+    void restoreLatestRestoresTheGoodOneAndASuspiciousOneNeedsItsIdAndAllowSuspicious() throws Exception {
+        Path target = dir.resolve("restored.db");
+        Cli.Result latest = cli.run("restore", "latest", "--repo", repo.toString(), "--to", target.toString(),
+                "--name", "shop");
+        assertEquals(0, latest.exit(), latest.toString());
+        assertTrue(latest.out().contains("restored " + good), latest.out());
+        assertTrue(latest.err().contains("passed by " + suspicious + ": SUSPICIOUS"), latest.err());
+        assertEquals(100L, TestDatabases.counts(target).get("orders"), "the good backup's orders are back");
+
+        byte[] before = Files.readAllBytes(target);
+        Cli.Result refused = cli.run("restore", suspicious, "--repo", repo.toString(), "--to", target.toString(),
+                "--yes");
+        Cli.assertOneLineFailure(refused, ExitCode.NOT_CONFIRMED, "backup " + suspicious + " is SUSPICIOUS",
+                "nothing was changed", "--allow-suspicious");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(target));
+
+        Cli.Result allowed = cli.run("restore", suspicious, "--repo", repo.toString(), "--to", target.toString(),
+                "--yes", "--allow-suspicious");
+        assertEquals(0, allowed.exit(), allowed.toString());
+        assertTrue(allowed.err().contains("--allow-suspicious: restoring backup " + suspicious), allowed.err());
+        assertEquals(0L, TestDatabases.counts(target).get("orders"));
+    }
+
+    @Test
     void withNoTrustworthyBackupLatestNamesEachAndTheWayOut() throws Exception {
         try (Repository repository = Repositories.open(repo.toString(), Map.of())) {
             repository.delete(repository.manifest(good).orElseThrow());

@@ -1,11 +1,8 @@
-package dev.lifeboat.job;
+package dev.lifeboat.hooks;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.hooks.Hook;
-import dev.lifeboat.hooks.HookPoint;
-import dev.lifeboat.hooks.HookRunner;
-import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.catalog.RunStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,7 @@ public final class HookCalls {
     }
 
     /** Runs an {@code after} hook and returns its failure, if any; it never throws for a failing command. */
-    public Optional<String> after(HookPoint point, String status, List<String> backupIds, String error,
+    public Optional<String> after(HookPoint point, RunStatus status, List<String> backupIds, String error,
                                   Map<String, String> extra) {
         Optional<Hook> hook = hooks.at(point);
         if (hook.isEmpty()) {
@@ -51,7 +48,7 @@ public final class HookCalls {
         }
         Map<String, String> all = new HashMap<>(env);
         all.putAll(extra);
-        all.put("LIFEBOAT_STATUS", status);
+        all.put("LIFEBOAT_STATUS", status.name());
         all.put("LIFEBOAT_BACKUP_ID", backupIds.isEmpty() ? "" : backupIds.get(0));
         all.put("LIFEBOAT_BACKUP_IDS", String.join(",", backupIds));
         all.put("LIFEBOAT_ERROR", error == null ? "" : error);

@@ -1,0 +1,22 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Manifest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a restore that was attempted ended, for a front end to render. (A request refused before
+ * anything was attempted, such as an unknown backup or a target that must not be replaced, is
+ * thrown instead.)
+ *
+ * @param result what the restore did; empty when it failed
+ * @param warnings lines to show as warnings whatever the outcome (no safety backup taken)
+ * @param failure the failure, with its exit code; empty when the restore succeeded
+ */
+public record RestoreReport(Manifest backup, String target, String repository, Optional<RestoreRunner.Result> result,
+                            List<String> warnings, Optional<LifeboatException> failure) {
+    public RestoreReport {
+        warnings = List.copyOf(warnings);
+    }
+}

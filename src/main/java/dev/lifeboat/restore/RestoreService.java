@@ -1,0 +1,127 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.Progress;
+import dev.lifeboat.backup.BackupRunner;
+import dev.lifeboat.backup.BackupSelector;
+import dev.lifeboat.backup.BackupStanding;
+import dev.lifeboat.catalog.RunStatus;
+import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.hooks.HookCalls;
+import dev.lifeboat.hooks.HookRunner;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.RestoreTarget;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one implementation of a restore, used by {@code restore} and {@code restore --job} alike:
+ * which backup, the target's checks (each asked once), the safety-backup policy, the restore
+ * hooks, the run in {@link RestoreRunner}, and the catalog records of the run and the safety backup.
+ */
+public final class RestoreService {
+    private final Engines engines;
+    private final BackupRunner backups;
+    private final RunTracker tracker;
+    private final HookRunner hooks;
+    private final Progress progress;
+    private final Clock clock;
+
+    public RestoreService(Engines engines, BackupRunner backups, RunTracker tracker, HookRunner hooks,
+                          Progress progress, Clock clock) {
+        this.engines = engines;
+        this.backups = backups;
+        this.tracker = tracker;
+        this.hooks = hooks;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    public RestoreReport restore(RestoreRequest request) throws Exception {
+        Repository repository = request.repository();
+        Engine engine = engines.forSpec(request.target());
+        RestoreTarget target = engine.target(request.target());
+        BackupSelector.Selection selection = BackupSelector.choose(repository, request.backup(),
+                request.name().orElse(null), target.defaultName(), target.identity());
+        Manifest manifest = selection.manifest();
+        List<String> warnings = new ArrayList<>(selection.note().stream().toList());
+        requireTrusted(selection.standing(), request.allowSuspicious()).ifPresent(warnings::add);
+        boolean replacing = check(engine, target, manifest, request.target());
+        if (replacing && !request.safetyBackup()) {
+            warnings.add("--no-safety-backup: the current content of " + target.location() + " will not be kept in"
+                    + " the repository");
+        }
+        RestoreHooks around = new RestoreHooks(new HookCalls(hooks, request.hooks(), manifest.name(), "restore",
+                request.trigger()), manifest.id(), target.location());
+        try {
+            RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
+                    repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
+                            new RestoreRunner(clock, backups, phases))),
+                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            return new RestoreReport(manifest, target.location(), repository.location(), Optional.of(result),
+                    warnings, Optional.empty());
+        } catch (LifeboatException e) {
+            return new RestoreReport(manifest, target.location(), repository.location(), Optional.empty(),
+                    warnings, Optional.of(e));
+        }
+    }
+
+    /**
+     * A backup that {@code latest} would pass by is restored only when the user says so; the
+     * warning then says what is restored.
+     */
+    private static Optional<String> requireTrusted(BackupStanding standing, boolean allowSuspicious) {
+        Optional<String> distrust = standing.distrust();
+        if (distrust.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = standing.backup().id();
+        if (!allowSuspicious) {
+            throw new LifeboatException(ExitCode.NOT_CONFIRMED, "backup " + id + " is " + distrust.get()
+                    + "; nothing was changed; restore an earlier backup, or pass --allow-suspicious to restore this"
+                    + " one anyway");
+        }
+        return Optional.of("--allow-suspicious: restoring backup " + id + ", which is " + distrust.get());
+    }
+
+    /**
+     * Asks the target, once each, whether it can take this backup, whether it exists and whether it
+     * may be replaced; returns whether it exists.
+     */
+    private static boolean check(Engine engine, RestoreTarget target, Manifest manifest, String spec)
+            throws IOException {
+        target.checkRestorable(manifest.facts());
+        if (!engine.kind().equals(manifest.source().kind())) {
+            throw new LifeboatException(ExitCode.USAGE, "backup " + manifest.id() + " is of a "
+                    + manifest.source().kind() + " database, and " + spec + " names a " + engine.kind()
+                    + " target; restore it to a " + manifest.source().kind() + " target, e.g. "
+                    + manifest.source().location());
+        }
+        boolean exists = target.exists();
+        target.checkReplaceable();
+        return exists;
+    }
+
+    /** The restore itself, with a safety backup of a replaced target sealed for the same key. */
+    private RestoreRunner.Result run(RestoreRequest request, Manifest manifest, RestoreTarget target,
+                                     boolean replacing, RestoreRunner runner) throws IOException {
+        Optional<StoredForm> safetyForm = replacing && request.safetyBackup()
+                ? Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
+                        request.key().sameKeyEncryption(manifest))) : Optional.empty();
+        RestoreRunner.Result result = runner.restore(request.repository(), manifest, target, replacing,
+                request.key().decryption(manifest), request.confirmation(), safetyForm, progress);
+        // Indexed before the after-restore hook runs: the safety backup exists whatever the hook does.
+        result.safetyBackup().ifPresent(safety -> tracker.backup(safety, request.repository().location(),
+                RunStatus.COMPLETED, null));
+        return result;
+    }
+}
