@@ -97,10 +97,38 @@ public final class Main implements Runnable {
             debug(err, e);
             return failure.exitCode().code();
         }
+        if (e instanceof java.io.IOException io) {
+            err.println("lifeboat: " + ioFailure(io));
+            debug(err, e);
+            return ExitCode.FAILURE.code();
+        }
         err.println("lifeboat: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                 + "; rerun with LIFEBOAT_DEBUG=1 and report it");
         debug(err, e);
         return ExitCode.FAILURE.code();
+    }
+
+    /**
+     * An I/O failure no layer turned into its own line is still the machine's, not a bug: say which
+     * file and what the system said, and what to check.
+     */
+    static String ioFailure(java.io.IOException e) {
+        if (dev.lifeboat.NoSpace.isCause(e)) {
+            return "no space left on the device (" + e.getMessage() + "); free some space and try again";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return missing.getFile() + " does not exist; check the path";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException denied) {
+            return "permission denied on " + denied.getFile() + "; run as a user who may use it, or fix its"
+                    + " permissions";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return "cannot use " + fs.getFile() + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")")
+                    + "; check the path, its permissions and the disk";
+        }
+        return "input/output failed (" + e.getMessage() + "); check the paths, permissions and disks involved,"
+                + " and rerun with LIFEBOAT_DEBUG=1 for details";
     }
 
     private static void debug(PrintWriter err, Exception e) {

@@ -16,7 +16,12 @@ final class Output {
     }
 
     static String encryption(Manifest m) {
-        return dev.lifeboat.backup.EncryptionPolicy.describe(m.encryption());
+        String outer = dev.lifeboat.backup.EncryptionPolicy.describe(m.encryption());
+        if (!"sqlcipher".equals(m.source().kind())) {
+            return outer;
+        }
+        return "none".equals(m.encryption().scheme()) ? "sqlcipher: the database's own encryption"
+                : "sqlcipher, then " + outer;
     }
 
     static String summary(Manifest m) {
@@ -42,7 +47,7 @@ final class Output {
         for (Manifest m : manifests) {
             out.printf(Locale.ROOT, format, m.id(), m.name(), m.purpose(), TIME.format(m.startedAt()),
                     m.facts().tableRows().size(), m.facts().totalRows(), Sizes.human(m.seal().plainSize()),
-                    Sizes.human(m.seal().storedSize()), m.encryption().scheme()
+                    Sizes.human(m.seal().storedSize()), m.encryptedWith()
                             + (m.isSuspicious() ? "  SUSPICIOUS" : ""), extra.apply(m));
         }
     }

@@ -75,6 +75,19 @@ public record Manifest(
                 newSeal, compression, newEncryption, facts, lifeboatVersion, host, alarms);
     }
 
+    /**
+     * What protects the stored bytes, for people and scripts: {@code sqlcipher} for an SQLCipher
+     * snapshot (the database's own encryption), the outer scheme ({@code age}, {@code openpgp}),
+     * both joined by {@code +}, or {@code none}. Written into new manifests; derived, never read.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "encryptedWith",
+            access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public String encryptedWith() {
+        boolean own = "sqlcipher".equals(source.kind());
+        boolean outer = !"none".equals(encryption.scheme());
+        return own && outer ? "sqlcipher+" + encryption.scheme() : own ? "sqlcipher" : encryption.scheme();
+    }
+
     /** A backup that shrank suspiciously against the one before it (see {@link #alarms}). */
     public boolean isSuspicious() {
         return !alarms.isEmpty();

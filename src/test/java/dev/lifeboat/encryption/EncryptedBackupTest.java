@@ -110,7 +110,7 @@ class EncryptedBackupTest {
         assertTrue(wrongKey.err().contains("this backup is encrypted for " + right.publicKey()
                 + "; the identity you gave is " + wrong.publicKey()), wrongKey.err());
         Cli.Result noKey = cli.run("verify", "latest", "--repo", repo.toString());
-        assertEquals(ExitCode.USAGE.code(), noKey.exit());
+        assertEquals(ExitCode.KEY.code(), noKey.exit());
         assertTrue(noKey.err().contains("encrypted with age; give the key"), noKey.err());
         assertArrayEquals(before, Files.readAllBytes(target));
         assertEquals(1, cli.run("list", "--repo", repo.toString()).out().lines().count() - 1, "no safety backup");
