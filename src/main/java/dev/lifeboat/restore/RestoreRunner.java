@@ -102,6 +102,9 @@ public final class RestoreRunner {
         try {
             staged.install();
             phases.installed(target);
+        } catch (dev.lifeboat.source.TargetUnchanged unchanged) {
+            throw new LifeboatException(ExitCode.TARGET, "restore failed before " + target.location() + " was changed ("
+                    + unchanged.getMessage() + "); it is exactly as it was", unchanged);
         } catch (IOException | RuntimeException failure) {
             String cause = failure.getMessage();
             try {

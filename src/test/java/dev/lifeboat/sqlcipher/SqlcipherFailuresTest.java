@@ -192,7 +192,7 @@ class SqlcipherFailuresTest {
             writer.run("BEGIN IMMEDIATE; INSERT INTO t VALUES (4);");
             Cli.Result restore = cli.env("LIFEBOAT_LOCK_TIMEOUT", "1").run("restore", "latest", "--repo",
                     repo.toString(), "--to", spec, "--yes");
-            assertFailure(restore, ExitCode.TARGET, "locked", "1 s retry budget", "the previous content was put back");
+            assertFailure(restore, ExitCode.TARGET, "locked", "1 s retry budget", "restore failed before", "it is exactly as it was");
             writer.run("ROLLBACK;");
         }
         assertEquals("3", SqlcipherShell.query(live, keyed, "SELECT count(*) FROM t;"), "the target is as it was");

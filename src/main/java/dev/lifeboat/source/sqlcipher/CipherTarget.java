@@ -129,9 +129,7 @@ final class CipherTarget implements RestoreTarget {
             if (Files.exists(target)) {
                 untouched = !replace(file, wal);
                 if (untouched) {
-                    throw new LifeboatException(ExitCode.TARGET, "cannot replace " + target + ": another connection"
-                            + " kept it locked beyond the " + busy.toSeconds() + " s retry budget; stop its writers"
-                            + " and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
+                    throw dev.lifeboat.source.TargetUnchanged.notReplaced(target, file, busy.toSeconds() + " s");
                 }
                 return;
             }

@@ -69,9 +69,7 @@ final class SqliteCopier {
             into.getDatabase().restore("main", from.toString(), observer, SLEEP_MILLIS, NO_EXTRA_RETRIES,
                     WHOLE_DATABASE);
             if (!observer.completed) {
-                throw new LifeboatException(ExitCode.TARGET, "cannot replace " + intoFile + ": another connection"
-                        + " kept it locked beyond the " + budget.describe()
-                        + " retry budget; stop its writers and retry (or raise LIFEBOAT_LOCK_TIMEOUT)");
+                throw dev.lifeboat.source.TargetUnchanged.notReplaced(intoFile, from, budget.describe());
             }
         } catch (SQLException e) {
             throw SqliteFiles.failure("replace", intoFile, e, budget);
