@@ -107,7 +107,7 @@ class SqlcipherFailuresTest {
         Path fresh = dir.resolve("fresh.db");
         messages.clear(); // the same cause as for verify, so the same message
         assertFailure(cli.run("restore", "latest", "--repo", repo.toString(), "--to",
-                "sqlcipher:" + fresh + "?key-env=WRONG"), ExitCode.USAGE, "WRONG does not open this backup");
+                "sqlcipher:" + fresh + "?key-env=WRONG"), ExitCode.KEY, "WRONG does not open this backup");
         assertFalse(Files.exists(fresh), "no target was created");
 
         byte[] before = Files.readAllBytes(encrypted);
