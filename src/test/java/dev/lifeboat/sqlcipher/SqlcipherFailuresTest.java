@@ -112,7 +112,7 @@ class SqlcipherFailuresTest {
 
         byte[] before = Files.readAllBytes(encrypted);
         assertFailure(cli.run("restore", "latest", "--repo", repo.toString(), "--to",
-                "sqlcipher:" + encrypted + "?key-env=WRONG", "--yes"), ExitCode.TARGET,
+                "sqlcipher:" + encrypted + "?key-env=WRONG", "--yes"), ExitCode.KEY,
                 "does not open the restore target", "legacy=4");
         assertArrayEquals(before, Files.readAllBytes(encrypted), "the target is untouched");
         try (Stream<Path> files = Files.list(dir)) {
