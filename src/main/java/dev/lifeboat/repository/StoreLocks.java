@@ -25,6 +25,8 @@ import java.util.Set;
 final class StoreLocks {
     static final String IN_USE = "in-use-";
     private static final int LIMIT = 64 << 10;
+    /** Longer than a racing writer takes from looking to writing. */
+    static final java.time.Duration SETTLE = java.time.Duration.ofMillis(300);
     private final Store store;
     private final Liveness liveness;
     private final SecureRandom random = new SecureRandom();
@@ -43,7 +45,7 @@ final class StoreLocks {
         byte[] nonce = new byte[4];
         random.nextBytes(nonce);
         return acquire(Layout.LOCKS + IN_USE + backupId + "-" + HexFormat.of().formatHex(nonce) + "-"
-                + ProcessHandle.current().pid() + ".lock", backupId, purpose);
+                + ProcessHandle.current().pid() + ".lock", backupId, purpose, false);
     }
 
     Set<String> inUse() throws IOException {
@@ -79,29 +81,63 @@ final class StoreLocks {
     }
 
     private RepositoryLock acquire(String key, String scope, String purpose) throws IOException {
+        return acquire(key, scope, purpose, true);
+    }
+
+    /**
+     * @param contended whether others may race for the same key (a scope's lock); an in-use mark's
+     *                  key is this reader's alone
+     */
+    private RepositoryLock acquire(String key, String scope, String purpose, boolean contended) throws IOException {
+        boolean lookFirst = contended && !store.createsAtomically();
         Optional<String> tookOver = Optional.empty();
         for (int attempt = 0; attempt < 3; attempt++) {
-            byte[] mine = Json.write(new LockInfo(scope, purpose, ProcessOwner.current().token(),
-                    liveness.clock().instant()));
-            if (store.putIfAbsent(key, mine)) {
-                Optional<byte[]> readBack = read(key);
-                if (readBack.isEmpty() || !Arrays.equals(readBack.get(), mine)) {
-                    throw locked(key, scope, readBack.map(b -> new Holder(b, liveness.clock().instant(), liveness)));
+            Optional<Holder> holder = lookFirst ? holder(key) : Optional.empty();
+            if (holder.isEmpty()) {
+                byte[] mine = Json.write(new LockInfo(scope, purpose, ProcessOwner.current().token(),
+                        liveness.clock().instant()));
+                if (store.putIfAbsent(key, mine)) {
+                    confirm(key, scope, mine, lookFirst);
+                    return new HeldLock(store, key, mine, tookOver, liveness);
                 }
-                return new HeldLock(store, key, mine, tookOver, liveness);
+                holder = holder(key);
             }
-            Optional<Holder> holder = holder(key);
             if (holder.isEmpty()) {
                 continue;   // released meanwhile
             }
             if (!holder.get().stale()) {
-                throw locked(key, scope, holder);
+                throw locked(scope, holder);
             }
             tookOver = Optional.of(holder.get().describe());
             deleteIfStill(key, holder.get().bytes());
         }
         throw new LifeboatException(ExitCode.LOCKED, "'" + scope + "' in " + store.location()
                 + " was locked again while a stale lock was taken over; retry");
+    }
+
+    /**
+     * Reads a new lock back; on a store whose create may not be atomic, again after a pause, so
+     * that of two racing writers the one that was overwritten sees it and yields.
+     */
+    private void confirm(String key, String scope, byte[] mine, boolean settle) throws IOException {
+        for (int read = 0; read < (settle ? 2 : 1); read++) {
+            if (read > 0) {
+                pause();
+            }
+            Optional<byte[]> readBack = read(key);
+            if (readBack.isEmpty() || !Arrays.equals(readBack.get(), mine)) {
+                throw locked(scope, readBack.map(b -> new Holder(b, liveness.clock().instant(), liveness)));
+            }
+        }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while taking a lock");
+        }
     }
 
     /** Deletes {@code key} if it still holds what was judged; false when someone rewrote or removed it. */
@@ -113,7 +149,7 @@ final class StoreLocks {
         return true;
     }
 
-    private LifeboatException locked(String key, String scope, Optional<Holder> holder) {
+    private LifeboatException locked(String scope, Optional<Holder> holder) {
         String by = holder.map(Holder::describe).orElse("another run");
         return new LifeboatException(ExitCode.LOCKED, "'" + scope + "' in " + store.location() + " is locked by "
                 + by + "; wait for it to finish, or run 'lifeboat unlock --repo " + store.location()

@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <li>a put is one PUT (small objects of known length) or a multipart upload of unknown length
  *     whose parts each carry their MD5; the object becomes visible whole when the PUT or the
  *     CompleteMultipartUpload succeeds, and an upload closed without commit is aborted;</li>
- * <li>{@link #putIfAbsent} is a conditional PUT ({@code If-None-Match: *}); a store that answers 501
- *     to it gets a plain PUT, so the layer above reads a lock back to catch a race there;</li>
+ * <li>{@link #putIfAbsent} is a conditional PUT ({@code If-None-Match: *}), atomic where the service
+ *     honours it (AWS S3, R2, B2, MinIO, GCS); one that answers 501 gets a plain PUT, and some
+ *     (S3Proxy) ignore the header, so {@link #createsAtomically} is false and the lock protocol
+ *     looks first and reads its lock back;</li>
  * <li>read-after-write as S3 gives it (strong since 2020; most compatible stores too);</li>
  * <li>reads are ranged GETs that resume from the same byte of the same object version (If-Match
  *     on its ETag) when a connection breaks;</li>
@@ -106,6 +108,11 @@ public final class S3Store implements Store {
     @Override
     public void abort(Unfinished put) {
         objects.abort(Keys.require(put.key()), put.id());
+    }
+
+    @Override
+    public boolean createsAtomically() {
+        return false;
     }
 
     @Override

@@ -46,7 +46,7 @@ public interface Store extends AutoCloseable {
 
     /**
      * Creates {@code key} with {@code content} unless it exists; true when this call created it.
-     * Two racing callers never both get true.
+     * Two racing callers never both get true, where {@link #createsAtomically} holds.
      */
     boolean putIfAbsent(String key, byte[] content) throws IOException;
 
@@ -102,6 +102,15 @@ public interface Store extends AutoCloseable {
      * write created), so that a failed first backup leaves the place as it was.
      */
     default void removeIfEmpty() throws IOException {
+    }
+
+    /**
+     * True when {@link #putIfAbsent} is a true conditional create. A store that cannot promise it
+     * (an S3-compatible server may silently ignore {@code If-None-Match}) says false, and the lock
+     * protocol then looks before it writes and reads its lock back after a pause.
+     */
+    default boolean createsAtomically() {
+        return true;
     }
 
     /** How many reads the store serves well at once; listings of many backups read this many manifests together. */
