@@ -64,6 +64,9 @@ public final class S3Store implements Store {
 
     @Override
     public InputStream open(String key, long offset) throws IOException {
+        if (offset > 0 && stat(key).orElseThrow(() -> new NoSuchFileException(key)).size() <= offset) {
+            return InputStream.nullInputStream();   // a ranged GET from the end is refused (416)
+        }
         var first = objects.open(Keys.require(key), offset, null).orElseThrow(() -> new NoSuchFileException(key));
         return new ResumingObjectStream(objects, key, first, first.response().eTag(), offset);
     }
