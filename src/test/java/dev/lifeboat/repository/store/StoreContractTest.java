@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.lifeboat.repository.store.StoreTesting.bytes;
+import static dev.lifeboat.repository.store.StoreTesting.keys;
+import static dev.lifeboat.repository.store.StoreTesting.random;
+import static dev.lifeboat.repository.store.StoreTesting.together;
 
 import dev.lifeboat.LifeboatException;
 import java.io.InputStream;
@@ -221,47 +225,5 @@ class StoreContractTest {
             throw new AssertionError("a refused write failed with " + e, e);
         }
         throw new AssertionError("the write was not refused");
-    }
-
-    static List<String> keys(Store store, String prefix) throws Exception {
-        return store.list(prefix).stream().map(Store.StoredObject::key).toList();
-    }
-
-    static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    interface Task<T> {
-        T run(int index) throws Exception;
-    }
-
-    /** Runs {@code count} tasks starting at the same moment; their results in order. */
-    static <T> List<T> together(int count, Task<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return task.run(index);
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(2, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
