@@ -6,7 +6,10 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.repository.store.ForeignObject;
 import dev.lifeboat.repository.store.Store;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -26,7 +29,7 @@ final class StoreLocks {
     static final String IN_USE = "in-use-";
     private static final int LIMIT = 64 << 10;
     /** Longer than a racing writer takes from looking to writing. */
-    static final java.time.Duration SETTLE = java.time.Duration.ofMillis(300);
+    static final Duration SETTLE = Duration.ofMillis(300);
     private final Store store;
     private final Liveness liveness;
     private final SecureRandom random = new SecureRandom();
@@ -37,7 +40,7 @@ final class StoreLocks {
     }
 
     RepositoryLock lock(String scope, String purpose) throws IOException {
-        return acquire(Layout.LOCKS + scope.replaceAll("[^A-Za-z0-9._-]", "_") + ".lock", scope, purpose);
+        return acquire(Layout.LOCKS + scope.replaceAll("[^A-Za-z0-9._-]", "_") + ".lock", scope, purpose, true);
     }
 
     /** Two readers of one backup, even in one process, each have their own mark. */
@@ -78,10 +81,6 @@ final class StoreLocks {
             }
         }
         return removed;
-    }
-
-    private RepositoryLock acquire(String key, String scope, String purpose) throws IOException {
-        return acquire(key, scope, purpose, true);
     }
 
     /**
@@ -136,7 +135,7 @@ final class StoreLocks {
             Thread.sleep(SETTLE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while taking a lock");
+            throw new InterruptedIOException("interrupted while taking a lock");
         }
     }
 
@@ -180,7 +179,7 @@ final class StoreLocks {
     }
 
     /** What a lock object says (if it can be read) and when it was last refreshed. */
-    private record Holder(byte[] bytes, java.time.Instant refreshed, Liveness liveness) {
+    private record Holder(byte[] bytes, Instant refreshed, Liveness liveness) {
         Optional<LockInfo> info() {
             try {
                 return Optional.ofNullable(Json.read(bytes, LockInfo.class)).filter(i -> i.scope() != null

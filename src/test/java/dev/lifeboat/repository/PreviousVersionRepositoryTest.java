@@ -40,7 +40,7 @@ class PreviousVersionRepositoryTest {
     void aFolderRepositoryOfThePreviousReleaseWorksUnchanged() throws Exception {
         Path repo = dir.resolve("repo");
         HostileRepositoryTest.copyTree(fixture("plain"), repo);
-        // A lock of a killed run, as FileLocks wrote it.
+        // A lock of a killed run, as the previous release wrote it in a folder.
         Files.createDirectories(repo.resolve("locks"));
         Files.write(repo.resolve("locks/database-app.lock"), Json.write(new LockInfo("database-app", "backup",
                 deadOwner().token(), Instant.parse("2026-12-02T21:40:50Z"))));
@@ -58,7 +58,7 @@ class PreviousVersionRepositoryTest {
                     server.putDirect("v1/" + plain.relativize(file), Files.readAllBytes(file));
                 }
             }
-            // A killed run's lock and a killed reader's mark, as S3Locks wrote them (a nonce after the owner).
+            // A killed run's lock and a killed reader's mark as the previous release wrote them on S3 (owner + nonce).
             String owner = deadOwner().token() + " 0a1b2c3d4e5f";
             server.putDirect("v1/locks/database-app.lock", Json.write(new LockInfo("database-app", "backup", owner,
                     Instant.parse("2026-12-02T21:40:50Z"))));
