@@ -90,6 +90,9 @@ final class Leftovers {
      * switched: at once when its owner is gone, else after {@link #REPLACED_GRACE}.
      */
     private int removeReplacedObjects(BackupScan.Backup backup, boolean ownerGone) throws IOException {
+        if (backup.entries().keySet().stream().filter(StoredNames::isObjectName).count() < 2) {
+            return 0;   // the common case, decided without reading the manifest
+        }
         Optional<Manifest> manifest = manifest(backup);
         if (manifest.isEmpty()) {
             return 0;
