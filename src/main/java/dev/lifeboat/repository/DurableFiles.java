@@ -44,11 +44,6 @@ public final class DurableFiles {
                 + HexFormat.of().formatHex(random) + "-" + target.getFileName());
     }
 
-    /** The pid in a temp name made by {@link #tempSibling}, or -1. */
-    public static long tempOwnerPid(Path temp) {
-        return ProcessOwner.pidInName(temp.getFileName().toString(), TEMP_PREFIX);
-    }
-
     /** Creates {@code dir} and missing parents as private folders, durably. */
     public static void createPrivateDirectories(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
@@ -68,24 +63,6 @@ public final class DurableFiles {
         }
         if (parent != null) {
             syncDirectory(parent);
-        }
-    }
-
-    /** Writes {@code content} so that {@code target} holds either the old or the whole new bytes. */
-    public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = tempSibling(target);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), privateFile())) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            moveDurably(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 

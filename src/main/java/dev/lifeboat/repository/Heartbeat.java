@@ -15,8 +15,14 @@ public final class Heartbeat implements AutoCloseable {
         executor.scheduleAtFixedRate(beat, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops beating and waits for a beat under way, so that none lands after what the caller does next. */
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -48,9 +48,13 @@ public record ProcessOwner(String host, long pid, String started) {
         return host + " " + pid + " " + started;
     }
 
+    /**
+     * The owner a token names. Lock objects of earlier S3 repositories carry a fourth part (a
+     * nonce), which is ignored.
+     */
     public static Optional<ProcessOwner> parse(String token) {
         String[] parts = token.trim().split(" ");
-        if (parts.length != 3) {
+        if (parts.length != 3 && parts.length != 4) {
             return Optional.empty();
         }
         try {

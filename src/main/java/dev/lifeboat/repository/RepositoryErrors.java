@@ -3,6 +3,7 @@ package dev.lifeboat.repository;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.NoSpace;
+import dev.lifeboat.repository.store.ForeignObject;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 
@@ -13,6 +14,9 @@ final class RepositoryErrors {
 
     static LifeboatException writeFailed(String location, IOException e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof ForeignObject foreign) {
+            return notOurs(location, foreign);
+        }
         if (e instanceof AccessDeniedException) {
             return new LifeboatException(ExitCode.REPOSITORY, "cannot write to repository " + location
                     + " (permission denied); fix its permissions or choose another --repo", e);
@@ -27,5 +31,12 @@ final class RepositoryErrors {
         }
         return new LifeboatException(ExitCode.REPOSITORY, "cannot write to repository " + location + " ("
                 + detail + "); check the folder and the disk", e);
+    }
+
+    /** Something Lifeboat did not write where the repository's own layout belongs. */
+    static LifeboatException notOurs(String location, ForeignObject e) {
+        return new LifeboatException(ExitCode.REPOSITORY, "in repository " + location + ", " + e.getMessage()
+                + "; Lifeboat will not use it; remove it (someone with write access to the repository may have"
+                + " planted it)", e);
     }
 }

@@ -4,13 +4,18 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Reports write failures (full disk, lost permission) as repository failures with a fix. */
+/** Reports write failures (full disk, lost permission) as repository failures with a fix, and counts what went through. */
 final class RepositoryOutputStream extends FilterOutputStream {
     private final String location;
+    private long written;
 
     RepositoryOutputStream(OutputStream out, String location) {
         super(out);
         this.location = location;
+    }
+
+    long written() {
+        return written;
     }
 
     @Override
@@ -22,6 +27,7 @@ final class RepositoryOutputStream extends FilterOutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         try {
             out.write(b, off, len);
+            written += len;
         } catch (IOException e) {
             throw RepositoryErrors.writeFailed(location, e);
         }

@@ -11,7 +11,8 @@ import dev.lifeboat.crypto.Encryptions;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.source.Snapshot;
@@ -52,7 +53,7 @@ class InterruptedRekeyTest {
         }
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
         Source source = Engines.standard(Duration.ofSeconds(5)).forSpec(db.toString()).source(db.toString());
-        FileRepository repository = new FileRepository(repo);
+        Repository repository = Repositories.folder(repo);
         StoredForm form = new StoredForm(Compression.ZSTD, 1, Encryptions.age(List.of(oldKey.publicKey())));
         for (int i = 0; i < 30; i++) {
             Instant at = Instant.parse("2026-10-01T00:00:00Z").plusSeconds(3600L * i);
@@ -96,7 +97,7 @@ class InterruptedRekeyTest {
                 newKey.file().toString()).exit());
     }
 
-    private static int rekeyed(FileRepository repository, AgeCli.Key key) throws Exception {
+    private static int rekeyed(Repository repository, AgeCli.Key key) throws Exception {
         return (int) repository.manifests().stream()
                 .filter(m -> m.encryption().recipients().contains(key.publicKey())).count();
     }

@@ -16,7 +16,8 @@ import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -137,7 +138,7 @@ class PostgresRestoreTest extends PostgresFixture {
 
     @Test
     void aFailureAfterTheSwapPutsTheNamesBack() throws Exception {
-        FileRepository repository = new FileRepository(repo);
+        Repository repository = Repositories.folder(repo);
         Manifest manifest = BackupSelector.select(repository, "latest", "shop", null);
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
         Engines engines = Engines.standard(Duration.ofSeconds(10), Duration.ZERO, System.getenv(), scratch,

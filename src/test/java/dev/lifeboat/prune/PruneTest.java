@@ -11,7 +11,8 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
@@ -59,7 +60,7 @@ class PruneTest {
         TestDatabases.walWithUncheckpointedRows(db, 200).close();
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
         Source source = Engines.standard(Duration.ofSeconds(5)).forSpec(db.toString()).source(db.toString());
-        FileRepository repository = new FileRepository(repo);
+        Repository repository = Repositories.folder(repo);
         StoredForm form = new StoredForm(Compression.ZSTD, 1, Encryption.NONE);
         for (int i = 0; i < count; i++) {
             Instant at = first.plus(step.multipliedBy(i));
@@ -129,7 +130,7 @@ class PruneTest {
         Manifest verified = backups.get(1);
         Manifest reading = backups.get(2);
         assertEquals(0, cli.run("verify", verified.id(), "--repo", repo.toString()).exit());
-        FileRepository repository = new FileRepository(repo);
+        Repository repository = Repositories.folder(repo);
         try (RepositoryLock inUse = repository.markInUse(reading.id(), "restore")) {
             Cli.Result prune = cli.run("prune", "--repo", repo.toString(), "--keep-last", "1");
             assertEquals(0, prune.exit(), prune.toString());

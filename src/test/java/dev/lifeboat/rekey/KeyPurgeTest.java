@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.crypto.AgeCli;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.TestDatabases;
@@ -35,7 +36,7 @@ class KeyPurgeTest {
                 assertEquals(0, cli.run("backup", db.toString(), "--repo", repo.toString(), "--recipient",
                         lost.publicKey()).exit());
             }
-            FileRepository repository = new FileRepository(repo);
+            Repository repository = Repositories.folder(repo);
             List<Manifest> old = repository.manifests();
             Cli.Result purge;
             try (RepositoryLock reading = repository.markInUse(old.get(0).id(), "restore")) {

@@ -18,7 +18,7 @@ import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.hooks.Hooks;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.testing.ServiceFixture;
@@ -260,7 +260,7 @@ class RestoreServiceTest {
                                   Confirmation confirmation, Hooks hooks) throws Exception {
         RestoreService service = new RestoreService(engines, parts.backups, parts.tracker,
                 new HookRunner(line -> { }, Map.of("PATH", System.getenv("PATH"))), Progress.NONE, parts.clock);
-        try (Repository repository = new FileRepository(repo)) {
+        try (Repository repository = Repositories.folder(repo)) {
             return service.restore(new RestoreRequest(repository, which, Optional.of("app"), to, backupKey, safety,
                     confirmation, hooks, "manual"));
         }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.repository.RepositoryLock;
-import dev.lifeboat.repository.s3.S3Repository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.S3Server;
 import dev.lifeboat.testing.TestDatabases;
@@ -42,13 +43,13 @@ class S3GuardsTest {
         String bucket = server.url("locks");
         Cli cli = server.cli(dir.resolve("scratch"));
         assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", bucket).exit());
-        try (S3Repository repository = S3Repository.open(bucket, server.credentials());
+        try (Repository repository = Repositories.open(bucket, server.credentials());
              RepositoryLock held = repository.lock("database-app", "backup")) {
             Cli.Result second = cli.run("backup", "--no-encrypt", db.toString(), "--repo", bucket);
             assertEquals(ExitCode.LOCKED.code(), second.exit(), second.toString());
             assertTrue(second.err().contains("is locked by backup by host") && second.err().contains("lifeboat unlock"),
                     second.err());
-            try (S3Repository other = S3Repository.open(bucket, server.credentials())) {
+            try (Repository other = Repositories.open(bucket, server.credentials())) {
                 assertEquals(ExitCode.LOCKED, assertLocked(other));
             }
         }
@@ -57,7 +58,7 @@ class S3GuardsTest {
         assertTrue(server.keys("locks/locks/").isEmpty(), "no lock object is left: " + server.keys("locks/locks/"));
     }
 
-    private static ExitCode assertLocked(S3Repository repository) {
+    private static ExitCode assertLocked(Repository repository) {
         try (RepositoryLock lock = repository.lock("database-app", "backup")) {
             throw new AssertionError("a second holder got the lock");
         } catch (dev.lifeboat.LifeboatException e) {
@@ -77,18 +78,18 @@ class S3GuardsTest {
             assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", bucket).exit());
         }
         String oldest = cli.run("list", "--repo", bucket).out().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
-        try (S3Repository repository = S3Repository.open(bucket, server.credentials());
+        try (Repository repository = Repositories.open(bucket, server.credentials());
              RepositoryLock reading = repository.markInUse(oldest, "restore")) {
             Cli.Result prune = cli.run("prune", "--repo", bucket, "--keep-last", "1");
             assertEquals(0, prune.exit(), prune.toString());
             assertTrue(prune.out().contains("in use by a running restore or verify"), prune.out());
             assertEquals(3, cli.run("list", "--repo", bucket).out().lines().count(),
                     "the newest and the one in use remain:\n" + prune.out());
-            try (S3Repository other = S3Repository.open(bucket, server.credentials())) {
+            try (Repository other = Repositories.open(bucket, server.credentials())) {
                 assertEquals(java.util.Set.of(oldest), other.backupsInUse());
             }
         }
-        try (S3Repository repository = S3Repository.open(bucket, server.credentials())) {
+        try (Repository repository = Repositories.open(bucket, server.credentials())) {
             repository.lock("database-ghost", "backup");   // left behind, as a killed process would
             assertEquals(1, repository.unlock(Optional.of("database-ghost")).size());
             assertEquals(java.util.Set.of(), repository.backupsInUse());

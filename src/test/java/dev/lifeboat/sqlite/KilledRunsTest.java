@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lifeboat.crypto.AgeCli;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.LockInfo;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -76,8 +76,8 @@ class KilledRunsTest {
         Path before = dir.resolve("before.db");
         TestDatabases.walWithUncheckpointedRows(before, 20).close();
         byte[] beforeBytes = Files.readAllBytes(before);
-        String plainId = new FileRepository(repo).manifests().get(0).id();
-        List<String> ageIds = new FileRepository(ageRepo).manifests().stream().map(Manifest::id).toList();
+        String plainId = Repositories.folder(repo).manifests().get(0).id();
+        List<String> ageIds = Repositories.folder(ageRepo).manifests().stream().map(Manifest::id).toList();
 
         Process sleeper = new ProcessBuilder("sleep", "300").start();
         try {
@@ -170,7 +170,7 @@ class KilledRunsTest {
                 assertEquals(ageIds, ids(ageRepo), trialName + ": the encrypted backups are still listed");
                 if (op.equals("rekey")) {
                     String now = keys.get(recipient).publicKey();
-                    assertTrue(new FileRepository(ageRepo).manifests().stream()
+                    assertTrue(Repositories.folder(ageRepo).manifests().stream()
                             .allMatch(m -> m.encryption().recipients().equals(List.of(now))), trialName);
                 }
             }
@@ -180,7 +180,7 @@ class KilledRunsTest {
 
             // An object a rekey replaced stays an hour, as the age guard keeps a commit under way safe.
             Path backup = ageRepo.resolve("backups").resolve(ageIds.get(0));
-            Files.copy(backup.resolve(new FileRepository(ageRepo).manifests().get(0).object()),
+            Files.copy(backup.resolve(Repositories.folder(ageRepo).manifests().get(0).object()),
                     backup.resolve("snapshot-rekeyed-20000101000000.sqlite.zst.age"));
             for (Path object : replacedObjects(ageRepo)) {
                 Files.setLastModifiedTime(object, FileTime.from(Instant.now().minusSeconds(7200)));
@@ -346,7 +346,7 @@ class KilledRunsTest {
     /** Data objects that their backup's manifest no longer names. */
     private static List<Path> replacedObjects(Path repo) throws Exception {
         List<Path> replaced = new ArrayList<>();
-        for (Manifest m : new FileRepository(repo).manifests()) {
+        for (Manifest m : Repositories.folder(repo).manifests()) {
             Path backup = repo.resolve("backups").resolve(m.id());
             list(backup).stream().filter(f -> f.getFileName().toString().startsWith("snapshot")
                     && !f.getFileName().toString().equals(m.object())).forEach(replaced::add);
@@ -355,7 +355,7 @@ class KilledRunsTest {
     }
 
     private static List<String> ids(Path repo) throws Exception {
-        return new FileRepository(repo).manifests().stream().map(Manifest::id).toList();
+        return Repositories.folder(repo).manifests().stream().map(Manifest::id).toList();
     }
 
     private static List<Path> list(Path folder) throws Exception {

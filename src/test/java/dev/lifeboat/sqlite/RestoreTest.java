@@ -16,7 +16,8 @@ import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -136,7 +137,7 @@ class RestoreTest {
         Path target = dir.resolve("live.db");
         try (Connection app = liveTarget(target)) {
             String before = TestDatabases.contentDigest(target);
-            FileRepository repository = new FileRepository(repo);
+            Repository repository = Repositories.folder(repo);
             Manifest manifest = BackupSelector.select(repository, "latest", "app", null);
             ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
             BackupRunner backups = new BackupRunner(Clock.systemUTC(), scratch, Progress.NONE,
@@ -152,7 +153,7 @@ class RestoreTest {
             RestoreTarget restoreTarget = Engines.standard(Duration.ofSeconds(5)).forSpec(target.toString())
                     .target(target.toString());
             LifeboatException failure = assertThrows(LifeboatException.class, () -> failingAfterInstall.restore(
-                    new FileRepository(repo), manifest, restoreTarget, true, Decryption.NONE, Confirmation.YES,
+                    Repositories.folder(repo), manifest, restoreTarget, true, Decryption.NONE, Confirmation.YES,
                     Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE));
             assertEquals(ExitCode.TARGET, failure.exitCode());
             assertTrue(failure.getMessage().contains("the previous content was put back"), failure.getMessage());

@@ -15,7 +15,7 @@ import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.manifest.BackupIds;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
@@ -65,7 +65,7 @@ public final class ServiceFixture implements AutoCloseable {
     }
 
     public static String location(Path repo) {
-        return new FileRepository(repo).location();
+        return Repositories.folder(repo).location();
     }
 
     /** The catalog's backup index for a repository: "ID STATUS" lines, oldest first. */

@@ -14,7 +14,7 @@ import dev.lifeboat.crypto.AgeCli;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.crypto.Decryptions;
 import dev.lifeboat.manifest.Manifest;
-import dev.lifeboat.repository.FileRepository;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.testing.ServiceFixture;
 import dev.lifeboat.testing.TestDatabases;
@@ -181,7 +181,7 @@ class VerifyServiceTest {
                                 String trigger) throws Exception {
         VerifyService service = new VerifyService(new Verifier(parts.engines, parts.scratch, Progress.NONE,
                 parts.clock), parts.tracker);
-        try (Repository repository = new FileRepository(repo)) {
+        try (Repository repository = Repositories.folder(repo)) {
             return service.verify(new VerifyRequest(repository, which, name, backupKey, Map.of(), trigger));
         }
     }

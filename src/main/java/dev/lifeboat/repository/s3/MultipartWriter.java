@@ -31,7 +31,6 @@ final class MultipartWriter extends OutputStream {
     private final S3Objects objects;
     private final String key;
     private final int partSize;
-    private final Runnable afterPart;
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
     private final List<Future<CompletedPart>> parts = new ArrayList<>();
     private final ExecutorService uploader;
@@ -42,12 +41,10 @@ final class MultipartWriter extends OutputStream {
     private long total;
     private String uploadId;
 
-    /** @param afterPart runs on the writing thread after each part is handed over (a heartbeat) */
-    MultipartWriter(S3Objects objects, String key, long partSize, Runnable afterPart) {
+    MultipartWriter(S3Objects objects, String key, long partSize) {
         this.objects = objects;
         this.key = key;
         this.partSize = Math.toIntExact(partSize);
-        this.afterPart = afterPart;
         this.uploader = Executors.newFixedThreadPool(IN_FLIGHT, DaemonThreads.named("lifeboat-s3-part"));
     }
 
@@ -141,7 +138,6 @@ final class MultipartWriter extends OutputStream {
         current = null;
         filled = 0;
         parts.add(uploader.submit(() -> upload(number, buffer, length)));
-        afterPart.run();
     }
 
     private CompletedPart upload(int number, byte[] buffer, int length) {

@@ -18,11 +18,12 @@ final class ResumingObjectStream extends InputStream {
     private long position;
     private int retriesLeft;
 
-    ResumingObjectStream(S3Objects objects, String key, InputStream first, String etag) {
+    ResumingObjectStream(S3Objects objects, String key, InputStream first, String etag, long from) {
         this.objects = objects;
         this.key = key;
         this.current = first;
         this.etag = etag;
+        this.position = from;
         this.retriesLeft = objects.location().retries();
     }
 

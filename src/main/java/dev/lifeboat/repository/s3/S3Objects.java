@@ -43,8 +43,6 @@ final class S3Objects {
     record PendingUpload(String key, String uploadId, Instant initiated) {
     }
 
-    static final int SMALL_LIMIT = 4 << 20;
-
     void put(String key, byte[] content) {
         call("writing " + key, () -> s3.putObject(b -> b.bucket(location.bucket()).key(location.key(key))
                 .contentLength((long) content.length).contentMD5(md5(content, 0, content.length)),
@@ -74,16 +72,16 @@ final class S3Objects {
     }
 
     /**
-     * A small object's bytes, at most {@link #SMALL_LIMIT} + 1 of them: everything read this way
+     * A small object's bytes, at most {@code limit} + 1 of them: everything read this way
      * (descriptor, manifests, records, markers) is far smaller, so a longer result is not ours,
      * and a planted huge object never fills the heap.
      */
-    Optional<byte[]> get(String key) {
+    Optional<byte[]> get(String key, int limit) {
         return call("reading " + key, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location.bucket())
                     .key(location.key(key)))) {
-                byte[] bytes = in.readNBytes(SMALL_LIMIT + 1);
-                if (bytes.length > SMALL_LIMIT) {
+                byte[] bytes = in.readNBytes(limit + 1);
+                if (bytes.length > limit) {
                     in.abort();
                 }
                 return Optional.of(bytes);
@@ -120,11 +118,11 @@ final class S3Objects {
         });
     }
 
-    Optional<Long> size(String key) {
+    Optional<Entry> head(String key) {
         return call("checking " + key, () -> {
             try {
-                return Optional.of(s3.headObject(b -> b.bucket(location.bucket()).key(location.key(key)))
-                        .contentLength());
+                var head = s3.headObject(b -> b.bucket(location.bucket()).key(location.key(key)));
+                return Optional.of(new Entry(key, head.contentLength(), head.lastModified()));
             } catch (SdkException e) {
                 if (S3Errors.isNotFound(e)) {
                     return Optional.empty();
@@ -150,11 +148,17 @@ final class S3Objects {
         });
     }
 
-    /** True when anything at all is stored under the repository's prefix. */
-    boolean anyUnderPrefix() {
+    /** The first segments of the keys under the prefix: one delimited listing, page by page. */
+    List<String> topLevel() {
         String prefix = location.prefix().isEmpty() ? "" : location.prefix() + "/";
-        return call("listing " + location, () -> s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(prefix)
-                .maxKeys(1)).keyCount() > 0);
+        return call("listing " + location, () -> {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix).delimiter("/"))) {
+                page.contents().forEach(o -> names.add(o.key().substring(prefix.length())));
+                page.commonPrefixes().forEach(p -> names.add(p.prefix().substring(prefix.length()).replaceAll("/$", "")));
+            }
+            return List.copyOf(names);
+        });
     }
 
     List<PendingUpload> uploads(String prefix) {

@@ -1,4 +1,4 @@
-package dev.lifeboat.repository.s3;
+package dev.lifeboat.repository;
 
 import dev.lifeboat.DaemonThreads;
 import java.util.ArrayList;
@@ -10,19 +10,20 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /** Reads many small manifests at once, a bounded number at a time: a listing of thousands stays fast. */
-final class ManifestReader {
-    static final int PARALLEL = 8;
+public final class ManifestReader {
+    /** What a remote store serves well at once. */
+    public static final int PARALLEL = 8;
 
     private ManifestReader() {
     }
 
-    /** {@code read} applied to every id, in the order of {@code ids}. */
-    static <T> List<T> readAll(List<String> ids, Function<String, T> read) {
-        if (ids.size() <= 1) {
+    /** {@code read} applied to every item, in their order, {@code parallel} at a time. */
+    static <I, T> List<T> readAll(List<I> ids, Function<I, T> read, int parallel) {
+        if (ids.size() <= 1 || parallel <= 1) {
             return ids.stream().map(read).toList();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, ids.size()),
-                DaemonThreads.named("lifeboat-s3-manifest"));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, ids.size()),
+                DaemonThreads.named("lifeboat-manifest-reader"));
         try {
             List<Future<T>> futures = new ArrayList<>();
             ids.forEach(id -> futures.add(pool.submit(() -> read.apply(id))));

@@ -1,4 +1,4 @@
-package dev.lifeboat.repository;
+package dev.lifeboat.repository.file;
 
 import dev.lifeboat.DaemonThreads;
 import java.io.FilterOutputStream;
