@@ -138,8 +138,13 @@ public final class BackupService {
                                                        boolean failOnShrink) {
         Optional<RepositoryOutcome> failed = result.failedRequired();
         if (failed.isPresent()) {
+            Optional<String> stored = result.repositories().stream().filter(RepositoryOutcome::stored).findFirst()
+                    .map(RepositoryOutcome::repository);
             return Optional.of(new LifeboatException(failed.get().failure().exitCode(), "the backup did not reach"
-                    + " required repository " + failed.get().repository() + ": " + failed.get().error()));
+                    + " required repository " + failed.get().repository() + ": " + failed.get().error()
+                    + stored.filter(s -> result.manifest() != null).map(s -> "; it is stored in " + s + ", copy it"
+                    + " there once the cause is fixed with 'lifeboat copy " + result.manifest().id() + " --from " + s
+                    + " --to " + failed.get().repository() + "'").orElse("")));
         }
         if (!result.succeeded()) {
             RepositoryOutcome first = result.repositories().get(0);
