@@ -207,6 +207,52 @@ class OnePathTest {
         }
     }
 
+    /**
+     * SQLCipher: the same backup by hand and by job (same manifest, key check included), and a
+     * restore made either way leaves the same database and the same kind of safety backup.
+     */
+    @Test
+    void anSqlcipherJobAndTheCommandLineMakeTheSameBackupAndRestoreAlike() throws Exception {
+        Path db = dir.resolve("vault.db");
+        String keyed = "PRAGMA key = 'vault key';";
+        dev.lifeboat.testing.SqlcipherShell.query(db, keyed, "CREATE TABLE notes(body TEXT);"
+                + " INSERT INTO notes VALUES ('a'), ('b'), ('c');");
+        String spec = "sqlcipher:" + db + "?key-env=VAULT_KEY&legacy=3";
+        Path byHand = dir.resolve("by-hand");
+        Path byJob = dir.resolve("by-job");
+        Path config = write("jobs:\n  vault:\n    source: \"" + spec + "\"\n    repositories: [ " + byJob + " ]\n"
+                + "    encryption: none\n");
+        Cli cli = new Cli(dir.resolve("scratch")).env("VAULT_KEY", "vault key");
+        Cli.Result hand = cli.run("backup", spec, "--repo", byHand.toString(), "--name", "vault", "--no-encrypt");
+        assertEquals(0, hand.exit(), hand.toString());
+        Cli.Result job = cli.run("run", "vault", "--config", config.toString());
+        assertEquals(0, job.exit(), job.toString());
+        // Each snapshot gets a fresh salt, so its bytes (and the key check's salt) differ run to run.
+        JsonNode handManifest = comparable(manifest(byHand));
+        ((ObjectNode) handManifest.get("facts").get("properties")).remove("key_check");
+        ((ObjectNode) handManifest.get("seal")).remove("plainSha256");
+        JsonNode jobManifest = comparable(manifest(byJob));
+        ((ObjectNode) jobManifest.get("facts").get("properties")).remove("key_check");
+        ((ObjectNode) jobManifest.get("seal")).remove("plainSha256");
+        assertEquals(handManifest, jobManifest);
+        assertEquals("sqlcipher", manifest(byJob).get("encryptedWith").asText());
+
+        dev.lifeboat.testing.SqlcipherShell.query(db, keyed, "INSERT INTO notes VALUES ('after');");
+        Cli.Result restoreHand = cli.run("restore", "latest", "--repo", byHand.toString(), "--to", spec, "--yes");
+        assertEquals(0, restoreHand.exit(), restoreHand.toString());
+        assertEquals("3", dev.lifeboat.testing.SqlcipherShell.query(db, keyed + " PRAGMA cipher_compatibility = 3;",
+                "SELECT count(*) FROM notes;"));
+        dev.lifeboat.testing.SqlcipherShell.query(db, keyed + " PRAGMA cipher_compatibility = 3;",
+                "INSERT INTO notes VALUES ('after');");
+        Cli.Result restoreJob = cli.run("restore", "latest", "--job", "vault", "--config", config.toString(), "--yes");
+        assertEquals(0, restoreJob.exit(), restoreJob.toString());
+        assertEquals("3", dev.lifeboat.testing.SqlcipherShell.query(db, keyed + " PRAGMA cipher_compatibility = 3;",
+                "SELECT count(*) FROM notes;"));
+        assertEquals(preRestore(byHand).get("encryptedWith"), preRestore(byJob).get("encryptedWith"));
+        assertEquals(preRestore(byHand).get("facts").get("tableRows"), preRestore(byJob).get("facts").get("tableRows"),
+                "each safety backup holds the content the restore replaced");
+    }
+
     /** A job run logs its run as a JSON line first; the failure is the last line, as on the command line. */
     private static void assertRefusedAfterItsLogLine(Cli.Result result, String refusal) {
         assertEquals(ExitCode.USAGE.code(), result.exit(), result.toString());
