@@ -1,0 +1,64 @@
+package dev.lifeboat.repository.sftp;
+
+import dev.lifeboat.repository.store.Store.StoredObject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * Walks the folders a prefix reaches. Each folder is read page by page (SFTP's READDIR answers in
+ * batches, OpenSSH's of 100 names), so any number of objects can be listed. Links are neither
+ * listed nor followed; temps are listed only when asked for.
+ */
+final class SftpListing {
+    private final SftpLocation location;
+    private final SftpClient sftp;
+    private final boolean temps;
+    private final List<StoredObject> found = new ArrayList<>();
+
+    /** @param temps list the temp files of unfinished puts instead of the objects */
+    SftpListing(SftpLocation location, SftpClient sftp, boolean temps) {
+        this.location = location;
+        this.sftp = sftp;
+        this.temps = temps;
+    }
+
+    /** Everything whose key starts with {@code prefix}, in key order. */
+    List<StoredObject> under(String prefix) throws IOException {
+        walk(prefix.substring(0, prefix.lastIndexOf('/') + 1), prefix);
+        found.sort(Comparator.comparing(StoredObject::key));
+        return found;
+    }
+
+    /** @param dir a folder key, empty or ending in a slash */
+    private void walk(String dir, String prefix) throws IOException {
+        Iterable<DirEntry> entries;
+        try {
+            entries = sftp.readDir(location.path(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1)));
+        } catch (SftpException e) {
+            if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+                return;
+            }
+            throw e;
+        }
+        for (DirEntry entry : entries) {
+            String name = entry.getFilename();
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            String key = dir + name;
+            Attributes attributes = entry.getAttributes();
+            if (attributes.isDirectory() && (key + "/").startsWith(prefix)) {
+                walk(key + "/", prefix);
+            } else if (attributes.isRegularFile() && key.startsWith(prefix) && SftpStore.isTemp(key) == temps) {
+                found.add(SftpStore.stored(key, attributes));
+            }
+        }
+    }
+}
