@@ -52,7 +52,7 @@ final class SftpErrors {
             return new RepositoryUnavailable("cannot connect to " + server + " while " + action + tries
                     + ": connection refused; check that the SSH server is up and the port in the repository URL", e);
         }
-        if (has(e, SocketTimeoutException.class)) {
+        if (has(e, SocketTimeoutException.class) || String.valueOf(e.getMessage()).startsWith("Timeout expired")) {
             return new RepositoryUnavailable(server + " did not answer in time while " + action + tries + ", timeout "
                     + seconds(location) + "; check the network and the server, or raise timeout= (connect-timeout="
                     + " for connecting) in the repository URL", e);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -38,27 +39,37 @@ final class SftpListing {
 
     /** @param dir a folder key, empty or ending in a slash */
     private void walk(String dir, String prefix) throws IOException {
-        Iterable<DirEntry> entries;
-        try {
-            entries = sftp.readDir(location.path(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1)));
-        } catch (SftpException e) {
-            if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
-                return;
-            }
-            throw e;
-        }
-        for (DirEntry entry : entries) {
+        List<String> folders = new ArrayList<>();
+        for (DirEntry entry : entries(dir)) {
             String name = entry.getFilename();
+            String key = dir + name;
+            Attributes attributes = entry.getAttributes();
             if (name.equals(".") || name.equals("..")) {
                 continue;
             }
-            String key = dir + name;
-            Attributes attributes = entry.getAttributes();
             if (attributes.isDirectory() && (key + "/").startsWith(prefix)) {
-                walk(key + "/", prefix);
+                folders.add(key + "/");
             } else if (attributes.isRegularFile() && key.startsWith(prefix) && SftpStore.isTemp(key) == temps) {
                 found.add(SftpStore.stored(key, attributes));
             }
         }
+        for (String folder : folders) {
+            walk(folder, prefix);
+        }
+    }
+
+    /** One folder's entries, read page by page; none when it does not exist. */
+    private List<DirEntry> entries(String dir) throws IOException {
+        List<DirEntry> entries = new ArrayList<>();
+        try (CloseableHandle handle = sftp.openDir(location.path(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1)))) {
+            for (List<DirEntry> page = sftp.readDir(handle); page != null; page = sftp.readDir(handle)) {
+                entries.addAll(page);
+            }
+        } catch (SftpException e) {
+            if (!SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+                throw e;
+            }
+        }
+        return entries;
     }
 }

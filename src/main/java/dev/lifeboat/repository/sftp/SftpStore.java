@@ -63,12 +63,17 @@ public final class SftpStore implements Store, Leftovers {
     }
 
     public static SftpStore open(String spec, Map<String, String> env, PassphrasePrompt prompt) {
+        return open(spec, env, prompt, FIRST_PAUSE);
+    }
+
+    /** @param firstPause the wait before the first retry; each further one waits twice as long */
+    static SftpStore open(String spec, Map<String, String> env, PassphrasePrompt prompt, Duration firstPause) {
         SftpLocation location = SftpLocation.parse(spec, env.getOrDefault("USER", System.getProperty("user.name")));
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         Path knownHosts = Path.of(env.getOrDefault(KNOWN_HOSTS, home + "/.ssh/known_hosts"));
         SftpIdentities identities = SftpIdentities.resolve(location, env, prompt);
         return new SftpStore(location, new SftpConnector(location, new HostKeyCheck(location, knownHosts), identities),
-                FIRST_PAUSE);
+                firstPause);
     }
 
     @Override
@@ -256,11 +261,14 @@ public final class SftpStore implements Store, Leftovers {
                 connection = connection();
                 return call.on(connection);
             } catch (IOException e) {
-                if (!SftpErrors.isTransient(e) || e.getClass() == InterruptedIOException.class
-                        || attempt >= location.retries()) {
+                if (!SftpErrors.isTransient(e)) {
                     throw SftpErrors.map(location, action, e);
                 }
+                // A request that timed out may still be answered; a new connection starts clean.
                 drop(connection);
+                if (e.getClass() == InterruptedIOException.class || attempt >= location.retries()) {
+                    throw SftpErrors.map(location, action, e);
+                }
                 pause(attempt);
             }
         }

@@ -58,6 +58,11 @@ final class SftpUpload implements Store.Pending {
         try {
             out.close();
             RemoteFiles.fsyncIfOffered(connection, handle);
+            // MINA's stream gives up silently on write acks that come too late: the size tells.
+            long stored = connection.sftp().stat(handle).getSize();
+            if (stored != stream.count) {
+                throw new IOException("the server holds " + stored + " of the " + stream.count + " bytes sent");
+            }
             handle.close();
             RemoteFiles.replace(connection, location.path(temp), location.path(key));
             committed = true;
