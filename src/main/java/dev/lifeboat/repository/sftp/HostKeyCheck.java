@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Optional;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
@@ -82,10 +83,13 @@ final class HostKeyCheck implements ServerKeyVerifier {
     private static final class KnownHosts extends KnownHostsServerKeyVerifier {
         KnownHosts(Path file) {
             super(RejectAllServerKeyVerifier.INSTANCE, file);
-            setModifiedServerKeyAcceptor((session, remote, entry, expected, actual) -> {
-                session.setAttribute(VERDICT, new Verdict(Refusal.CHANGED, actual));
-                return false;
-            });
+        }
+
+        @Override
+        public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remote, KnownHostEntry entry,
+                                               PublicKey expected, PublicKey actual) {
+            session.setAttribute(VERDICT, new Verdict(Refusal.CHANGED, actual));
+            return false;
         }
 
         @Override

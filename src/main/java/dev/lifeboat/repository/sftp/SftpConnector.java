@@ -66,8 +66,8 @@ final class SftpConnector implements AutoCloseable {
         try {
             return open(session);
         } catch (IOException | RuntimeException e) {
-            session.close(true);
             Optional<LifeboatException> refusal = hostKeys.refusal(session);
+            session.close(true);
             if (refusal.isPresent()) {
                 throw refusal.get();
             }
