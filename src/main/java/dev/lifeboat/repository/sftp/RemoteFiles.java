@@ -22,10 +22,28 @@ final class RemoteFiles {
     private RemoteFiles() {
     }
 
-    /** The attributes of {@code path} itself (a link is not followed), or empty when it does not exist. */
+    /**
+     * The attributes of {@code path} itself (a link is not followed), or empty when it does not
+     * exist. An answer without a single attribute counts as none: MINA's server gives one for a
+     * path through a file, where OpenSSH says "no such file".
+     */
     static Optional<Attributes> lstat(SftpClient sftp, String path) throws IOException {
+        return existing(() -> sftp.lstat(path));
+    }
+
+    /** As {@link #lstat}, following links: for the repository's root and the folders above it. */
+    static Optional<Attributes> stat(SftpClient sftp, String path) throws IOException {
+        return existing(() -> sftp.stat(path));
+    }
+
+    private interface AttributesCall {
+        Attributes get() throws IOException;
+    }
+
+    private static Optional<Attributes> existing(AttributesCall call) throws IOException {
         try {
-            return Optional.of(sftp.lstat(path));
+            Attributes attributes = call.get();
+            return attributes.getFlags().isEmpty() ? Optional.empty() : Optional.of(attributes);
         } catch (SftpException e) {
             if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
                 return Optional.empty();
@@ -36,45 +54,50 @@ final class RemoteFiles {
 
     /**
      * Creates {@code path} exclusively (never an existing file) with mode 0600, making missing
-     * folders (0700) on the way. The mode is set on the handle before any byte is written, as an
-     * SFTP open cannot carry it through MINA's client.
+     * folders (0700) on the way, up from {@code root} (the repository's folder, whose own links are
+     * followed). The mode is set on the handle before any byte is written, as an SFTP open cannot
+     * carry it through MINA's client.
      */
-    static CloseableHandle createNew(SftpClient sftp, String path) throws IOException {
+    static CloseableHandle createNew(SftpClient sftp, String path, String root) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 CloseableHandle handle = sftp.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive));
                 sftp.setStat(handle, new Attributes().perms(FILE_MODE));
                 return handle;
             } catch (SftpException e) {
-                if (attempt == CREATE_ATTEMPTS || !SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE,
-                        SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+                if (attempt == CREATE_ATTEMPTS || isFolder(sftp, parent(path), root)) {
                     throw e;
                 }
-                makeFolders(sftp, parent(path));
+                makeFolders(sftp, parent(path), root);
             }
         }
     }
 
-    /** {@code mkdir -p} with mode 0700 for the folders it makes. */
-    static void makeFolders(SftpClient sftp, String dir) throws IOException {
-        if (dir.isEmpty() || dir.equals("/") || dir.equals(".")) {
+    /** {@code mkdir -p} with mode 0700 for the folders it makes; a file on the way is named. */
+    static void makeFolders(SftpClient sftp, String dir, String root) throws IOException {
+        if (dir.isEmpty() || dir.equals("/") || dir.equals(".") || isFolder(sftp, dir, root)) {
             return;
         }
+        makeFolders(sftp, parent(dir), root);
         try {
             sftp.mkdir(dir);
-            sftp.setStat(dir, new Attributes().perms(DIR_MODE));
         } catch (SftpException e) {
-            if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)
-                    && !parent(dir).isEmpty()) {
-                makeFolders(sftp, parent(dir));
-                makeFolders(sftp, dir);
-                return;
+            if (isFolder(sftp, dir, root)) {
+                return; // a racing writer made it
             }
-            // OpenSSH answers a plain failure for a folder that exists; a racing writer may have made it.
-            if (!lstat(sftp, dir).map(Attributes::isDirectory).orElse(false)) {
-                throw e;
-            }
+            throw e;
         }
+        sftp.setStat(dir, new Attributes().perms(DIR_MODE));
+    }
+
+    /** True for a folder, false when nothing is there; something else there is refused. */
+    private static boolean isFolder(SftpClient sftp, String dir, String root) throws IOException {
+        boolean inside = !(root.equals(dir) || root.startsWith(dir.endsWith("/") ? dir : dir + "/"));
+        Optional<Attributes> found = inside ? lstat(sftp, dir) : stat(sftp, dir);
+        if (found.isPresent() && !found.get().isDirectory()) {
+            throw new SftpException(SftpConstants.SSH_FX_NOT_A_DIRECTORY, dir + " is not a folder");
+        }
+        return found.isPresent();
     }
 
     /** Writes all of {@code content} through an open handle, in pieces every server takes. */

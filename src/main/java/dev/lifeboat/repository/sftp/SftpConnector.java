@@ -62,12 +62,16 @@ final class SftpConnector implements AutoCloseable {
      * {@link LifeboatException}; a network failure stays an {@link IOException} (worth a retry).
      */
     SftpConnection connect() throws IOException {
-        ClientSession session = session();
+        hostKeys.reset();
+        ClientSession session = null;
         try {
+            session = session();
             return open(session);
         } catch (IOException | RuntimeException e) {
-            Optional<LifeboatException> refusal = hostKeys.refusal(session);
-            session.close(true);
+            if (session != null) {
+                session.close(true);
+            }
+            Optional<LifeboatException> refusal = hostKeys.refusal();
             if (refusal.isPresent()) {
                 throw refusal.get();
             }
@@ -107,9 +111,12 @@ final class SftpConnector implements AutoCloseable {
             connect.cancel();
             throw new SocketTimeoutException("no connection within " + location.connectTimeout().toMillis() + " ms");
         }
-        if (connect.getException() != null) {
-            Throwable cause = connect.getException();
-            throw cause instanceof IOException io ? io : new IOException(cause);
+        Throwable failure = connect.getException();
+        if (failure instanceof UnresolvedAddressException) {
+            throw new UnknownHostException(location.host());
+        }
+        if (failure != null) {
+            throw failure instanceof IOException io ? io : new IOException(failure);
         }
         return connect.getSession();
     }

@@ -61,12 +61,15 @@ final class SftpListing {
     /** One folder's entries, read page by page; none when it does not exist. */
     private List<DirEntry> entries(String dir) throws IOException {
         List<DirEntry> entries = new ArrayList<>();
-        try (CloseableHandle handle = sftp.openDir(location.path(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1)))) {
+        String path = location.path(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1));
+        try (CloseableHandle handle = sftp.openDir(path)) {
             for (List<DirEntry> page = sftp.readDir(handle); page != null; page = sftp.readDir(handle)) {
                 entries.addAll(page);
             }
         } catch (SftpException e) {
-            if (!SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+            // Servers differ in what they answer for a path through a file; nothing there is nothing to list.
+            if (!SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)
+                    && RemoteFiles.stat(sftp, path).isPresent()) {
                 throw e;
             }
         }

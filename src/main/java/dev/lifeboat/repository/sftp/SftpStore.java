@@ -106,7 +106,7 @@ public final class SftpStore implements Store, Leftovers {
         }
         String temp = location.path(tempKey(key));
         try {
-            try (CloseableHandle handle = RemoteFiles.createNew(sftp, temp)) {
+            try (CloseableHandle handle = RemoteFiles.createNew(sftp, temp, location.path(""))) {
                 RemoteFiles.writeAll(sftp, handle, content);
                 RemoteFiles.fsyncIfOffered(c, handle);
             }
@@ -177,14 +177,14 @@ public final class SftpStore implements Store, Leftovers {
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
         checkPrefix(prefix);
-        return call("listing " + (prefix.isEmpty() ? location.toString() : prefix),
+        return call("listing " + (prefix.isEmpty() ? "the repository" : prefix),
                 c -> new SftpListing(location, c.sftp(), false).under(prefix));
     }
 
     @Override
     public List<StoredObject> leftovers(String prefix) throws IOException {
         checkPrefix(prefix);
-        return call("listing leftovers under " + (prefix.isEmpty() ? location.toString() : prefix),
+        return call("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix),
                 c -> new SftpListing(location, c.sftp(), true).under(prefix));
     }
 

@@ -41,7 +41,7 @@ final class SftpUpload implements Store.Pending {
     static SftpUpload start(SftpLocation location, SftpConnection connection, String key, String temp, long length)
             throws IOException {
         return new SftpUpload(location, connection, key, temp, length,
-                RemoteFiles.createNew(connection.sftp(), location.path(temp)));
+                RemoteFiles.createNew(connection.sftp(), location.path(temp), location.path("")));
     }
 
     @Override
