@@ -35,7 +35,8 @@ final class HostKeyCheck implements ServerKeyVerifier {
     HostKeyCheck(SftpLocation location, Path knownHosts) {
         this.location = location;
         this.knownHosts = knownHosts;
-        this.delegate = location.fingerprint().isPresent() ? this::matchesFingerprint : new KnownHosts(knownHosts, verdict);
+        this.delegate = location.fingerprint().isPresent() ? this::matchesFingerprint
+                : new KnownHosts(knownHosts, verdict);
     }
 
     @Override

@@ -61,7 +61,8 @@ final class RemoteFiles {
     static CloseableHandle createNew(SftpClient sftp, String path, String root) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                CloseableHandle handle = sftp.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive));
+                CloseableHandle handle = sftp.open(path,
+                        EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive));
                 sftp.setStat(handle, new Attributes().perms(FILE_MODE));
                 return handle;
             } catch (SftpException e) {

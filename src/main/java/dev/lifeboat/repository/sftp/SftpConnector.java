@@ -27,9 +27,10 @@ import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtensio
 
 /**
  * Opens SFTP sessions to one server: public key authentication only, the host key checked,
- * SFTP version 3 (what OpenSSH speaks, so every server is used the same way). A request
- * unanswered for {@code timeout} fails; keepalives with replies keep a quiet but healthy
- * connection open and close a dead one.
+ * SFTP version 3 (what OpenSSH speaks, so every server is used the same way). Opening the
+ * connection, and then the key exchange and login, may each take {@code connect-timeout}; after
+ * that a request unanswered for {@code timeout} fails, and keepalives with replies keep a quiet
+ * but healthy connection open and close a dead one.
  */
 final class SftpConnector implements AutoCloseable {
     private final SftpLocation location;
@@ -49,8 +50,11 @@ final class SftpConnector implements AutoCloseable {
         identities.agent().ifPresent(client::setAgentFactory);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         Duration timeout = location.timeout();
-        CoreModuleProperties.IDLE_TIMEOUT.set(client, timeout);
-        CoreModuleProperties.AUTH_TIMEOUT.set(client, timeout);
+        // Until login the waits in connect() give up first; after it, a request waits for timeout.
+        Duration slack = (timeout.compareTo(location.connectTimeout()) > 0 ? timeout : location.connectTimeout())
+                .multipliedBy(2);
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, slack);
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, slack);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, timeout.dividedBy(3));
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         SftpModuleProperties.SFTP_CHANNEL_OPEN_TIMEOUT.set(client, timeout);
@@ -81,8 +85,8 @@ final class SftpConnector implements AutoCloseable {
 
     private SftpConnection open(ClientSession session) throws IOException {
         AuthFuture auth = session.auth();
-        if (!auth.await(location.timeout())) {
-            throw new SocketTimeoutException("no login within " + location.timeout().toMillis() + " ms");
+        if (!auth.await(location.connectTimeout())) {
+            throw new ConnectTimeout("no SSH login within " + location.connectTimeout().toMillis() + " ms");
         }
         Throwable failure = auth.getException();
         if (failure instanceof SshException ssh
@@ -94,6 +98,7 @@ final class SftpConnector implements AutoCloseable {
         if (failure != null) {
             throw failure instanceof IOException io ? io : new IOException(failure);
         }
+        CoreModuleProperties.IDLE_TIMEOUT.set(session, location.timeout());
         SftpClient sftp = SftpClientFactory.instance().createSftpClient(session,
                 SftpVersionSelector.fixedVersionSelector(3));
         return new SftpConnection(session, sftp, sftp.getExtension(OpenSSHPosixRenameExtension.class).isSupported(),
@@ -109,7 +114,7 @@ final class SftpConnector implements AutoCloseable {
         }
         if (!connect.await(location.connectTimeout())) {
             connect.cancel();
-            throw new SocketTimeoutException("no connection within " + location.connectTimeout().toMillis() + " ms");
+            throw new ConnectTimeout("no connection within " + location.connectTimeout().toMillis() + " ms");
         }
         Throwable failure = connect.getException();
         if (failure instanceof UnresolvedAddressException) {
@@ -119,6 +124,13 @@ final class SftpConnector implements AutoCloseable {
             throw failure instanceof IOException io ? io : new IOException(failure);
         }
         return connect.getSession();
+    }
+
+    /** Connecting or logging in took longer than connect-timeout. */
+    static final class ConnectTimeout extends SocketTimeoutException {
+        ConnectTimeout(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -52,10 +52,15 @@ final class SftpErrors {
             return new RepositoryUnavailable("cannot connect to " + server + " while " + action + tries
                     + ": connection refused; check that the SSH server is up and the port in the repository URL", e);
         }
+        if (has(e, SftpConnector.ConnectTimeout.class)) {
+            return new RepositoryUnavailable(server + " did not let us connect and log in in time while " + action
+                    + tries + ", connect-timeout " + seconds(location.connectTimeout()) + "; check the network and"
+                    + " that an SSH server listens there, or raise connect-timeout= in the repository URL", e);
+        }
         if (has(e, SocketTimeoutException.class) || String.valueOf(e.getMessage()).startsWith("Timeout expired")) {
             return new RepositoryUnavailable(server + " did not answer in time while " + action + tries + ", timeout "
-                    + seconds(location) + "; check the network and the server, or raise timeout= (connect-timeout="
-                    + " for connecting) in the repository URL", e);
+                    + seconds(location.timeout()) + "; check the network and the server, or raise timeout= in the"
+                    + " repository URL", e);
         }
         return new RepositoryUnavailable("lost the connection to " + server + " while " + action + tries + " ("
                 + firstLine(e) + "); check the network and the server, then try again", e);
@@ -64,12 +69,12 @@ final class SftpErrors {
     private static LifeboatException status(SftpLocation location, String action, SftpException e) {
         String where = location.server() + " (" + location + ")";
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (e.getStatus() == SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM || e.getStatus() == SftpConstants.SSH_FX_QUOTA_EXCEEDED
+        if (isStatus(e, SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, SftpConstants.SSH_FX_QUOTA_EXCEEDED)
                 || message.contains("no space left") || message.contains("quota")) {
             return new LifeboatException(ExitCode.REPOSITORY, "the SFTP server " + where + " is full (no space left"
                     + " or over quota) while " + action + "; free space there or choose another repository", e);
         }
-        if (e.getStatus() == SftpConstants.SSH_FX_PERMISSION_DENIED || e.getStatus() == SftpConstants.SSH_FX_WRITE_PROTECT) {
+        if (isStatus(e, SftpConstants.SSH_FX_PERMISSION_DENIED, SftpConstants.SSH_FX_WRITE_PROTECT)) {
             return new LifeboatException(ExitCode.REPOSITORY, "permission denied on " + where + " while " + action
                     + "; let user '" + location.user() + "' read and write that folder on the server (owner and"
                     + " mode), or choose another path", e);
@@ -85,9 +90,8 @@ final class SftpErrors {
                 + " server's logs", e);
     }
 
-    static String seconds(SftpLocation location) {
-        return location.timeout().toMillis() % 1000 == 0 ? location.timeout().toSeconds() + " s"
-                : location.timeout().toMillis() + " ms";
+    private static String seconds(java.time.Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private static boolean has(Throwable e, Class<? extends Throwable> type) {

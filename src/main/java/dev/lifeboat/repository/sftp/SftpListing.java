@@ -49,7 +49,7 @@ final class SftpListing {
             }
             if (attributes.isDirectory() && (key + "/").startsWith(prefix)) {
                 folders.add(key + "/");
-            } else if (attributes.isRegularFile() && key.startsWith(prefix) && SftpStore.isTemp(key) == temps) {
+            } else if (attributes.isRegularFile() && key.startsWith(prefix) && StoreKeys.isTemp(key) == temps) {
                 found.add(SftpStore.stored(key, attributes));
             }
         }

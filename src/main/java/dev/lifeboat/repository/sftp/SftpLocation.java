@@ -63,7 +63,8 @@ public record SftpLocation(String user, String host, int port, String root, Opti
         }
         Optional<String> fingerprint = Optional.ofNullable(options.get("fingerprint"));
         if (fingerprint.isPresent() && !FINGERPRINT.matcher(fingerprint.get()).matches()) {
-            throw usage("fingerprint must look like SHA256:BASE64 (as 'ssh-keygen -lf' prints it)");
+            throw usage("fingerprint= must look like SHA256:BASE64; copy it from 'ssh-keygen -lf' run on the"
+                    + " server's host key");
         }
         return new SftpLocation(user, uri.getHost().replaceAll("^\\[|]$", ""), uri.getPort() < 0 ? 22 : uri.getPort(),
                 root, fingerprint, duration("connect-timeout", options.getOrDefault("connect-timeout", "10s")),

@@ -2,19 +2,17 @@ package dev.lifeboat.repository.sftp;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.repository.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -44,20 +42,15 @@ import org.apache.sshd.sftp.common.SftpException;
 public final class SftpStore implements Store, Leftovers {
     public static final String KNOWN_HOSTS = "LIFEBOAT_SFTP_KNOWN_HOSTS";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
-    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(20);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final SftpLocation location;
-    private final SftpConnector connector;
-    private final Duration firstPause;
-    private SftpConnection current;
+    private final Reconnecting calls;
 
-    SftpStore(SftpLocation location, SftpConnector connector, Duration firstPause) {
+    SftpStore(SftpLocation location, Reconnecting calls) {
         this.location = location;
-        this.connector = connector;
-        this.firstPause = firstPause;
+        this.calls = calls;
     }
 
-    /** Opens {@code sftp://...} with keys and known_hosts from {@code env}; a passphrase may be asked on the terminal. */
+    /** Opens {@code sftp://...} with keys and known_hosts from {@code env}; a passphrase may be asked for. */
     public static SftpStore open(String spec, Map<String, String> env) {
         return open(spec, env, PassphrasePrompt.TERMINAL);
     }
@@ -72,8 +65,8 @@ public final class SftpStore implements Store, Leftovers {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         Path knownHosts = Path.of(env.getOrDefault(KNOWN_HOSTS, home + "/.ssh/known_hosts"));
         SftpIdentities identities = SftpIdentities.resolve(location, env, prompt);
-        return new SftpStore(location, new SftpConnector(location, new HostKeyCheck(location, knownHosts), identities),
-                firstPause);
+        SftpConnector connector = new SftpConnector(location, new HostKeyCheck(location, knownHosts), identities);
+        return new SftpStore(location, new Reconnecting(location, connector, firstPause));
     }
 
     @Override
@@ -83,15 +76,15 @@ public final class SftpStore implements Store, Leftovers {
 
     @Override
     public Pending put(String key, long length) throws IOException {
-        checkObjectKey(key);
-        return call("writing " + key, c -> SftpUpload.start(location, c, key, tempKey(key), length));
+        StoreKeys.checkObjectKey(key);
+        return calls.call("writing " + key, c -> SftpUpload.start(location, c, key, StoreKeys.tempKey(key), length));
     }
 
     @Override
     public boolean putIfAbsent(String key, byte[] content) throws IOException {
-        checkObjectKey(key);
+        StoreKeys.checkObjectKey(key);
         AtomicBoolean again = new AtomicBoolean();
-        return call("creating " + key, c -> createOnce(c, key, content, again.getAndSet(true)));
+        return calls.call("creating " + key, c -> createOnce(c, key, content, again.getAndSet(true)));
     }
 
     /**
@@ -104,7 +97,7 @@ public final class SftpStore implements Store, Leftovers {
         if (RemoteFiles.lstat(sftp, path).isPresent()) {
             return again && Arrays.equals(RemoteFiles.readUpTo(sftp, path, content.length + 1), content);
         }
-        String temp = location.path(tempKey(key));
+        String temp = location.path(StoreKeys.tempKey(key));
         try {
             try (CloseableHandle handle = RemoteFiles.createNew(sftp, temp, location.path(""))) {
                 RemoteFiles.writeAll(sftp, handle, content);
@@ -123,28 +116,32 @@ public final class SftpStore implements Store, Leftovers {
 
     @Override
     public InputStream open(String key, long offset) throws IOException {
-        checkKey(key);
-        return call("reading " + key, c -> openAt(c, key, offset, Optional.empty()))
+        StoreKeys.checkKey(key);
+        Opened first = calls.call("reading " + key, c -> openAt(c, key, offset, Optional.empty()))
                 .orElseThrow(() -> new NoSuchFileException(location + " " + key));
+        return new ResumingRead(location, key, first.in(), offset, position -> calls.call("reading " + key,
+                c -> openAt(c, key, position, Optional.of(first.attributes()))).map(Opened::in));
     }
 
-    /** @param same when resuming: the attributes the object must still have */
-    private Optional<InputStream> openAt(SftpConnection c, String key, long offset, Optional<Attributes> same)
+    private record Opened(InputStream in, Attributes attributes) {
+    }
+
+    /** @param same when resuming: the attributes the object must still have to be the same object */
+    private Optional<Opened> openAt(SftpConnection c, String key, long offset, Optional<Attributes> same)
             throws IOException {
         Optional<Attributes> found = plainFile(c.sftp(), key);
         if (found.isEmpty() || same.isPresent() && !sameObject(found.get(), same.get())) {
             return Optional.empty();
         }
         InputStream in = c.sftp().read(location.path(key), SftpClient.IO_BUFFER_SIZE);
-        in.skip(offset);
-        return Optional.of(new ResumingRead(location, key, in, offset, position -> call("reading " + key,
-                again -> openAt(again, key, position, found))));
+        in.skip(offset); // the first skip only moves where the pipelined reads start
+        return Optional.of(new Opened(in, found.get()));
     }
 
     @Override
     public Optional<byte[]> readSmall(String key, int limit) throws IOException {
-        checkKey(key);
-        return call("reading " + key, c -> {
+        StoreKeys.checkKey(key);
+        return calls.call("reading " + key, c -> {
             Optional<Attributes> found = plainFile(c.sftp(), key);
             if (found.isEmpty()) {
                 return Optional.empty();
@@ -170,28 +167,28 @@ public final class SftpStore implements Store, Leftovers {
 
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
-        checkKey(key);
-        return call("checking " + key, c -> plainFile(c.sftp(), key).map(a -> stored(key, a)));
+        StoreKeys.checkKey(key);
+        return calls.call("checking " + key, c -> plainFile(c.sftp(), key).map(a -> stored(key, a)));
     }
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
-        checkPrefix(prefix);
-        return call("listing " + (prefix.isEmpty() ? "the repository" : prefix),
+        StoreKeys.checkPrefix(prefix);
+        return calls.call("listing " + (prefix.isEmpty() ? "the repository" : prefix),
                 c -> new SftpListing(location, c.sftp(), false).under(prefix));
     }
 
     @Override
     public List<StoredObject> leftovers(String prefix) throws IOException {
-        checkPrefix(prefix);
-        return call("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix),
+        StoreKeys.checkPrefix(prefix);
+        return calls.call("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix),
                 c -> new SftpListing(location, c.sftp(), true).under(prefix));
     }
 
     @Override
     public void delete(String key) throws IOException {
-        checkKey(key);
-        call("deleting " + key, c -> {
+        StoreKeys.checkKey(key);
+        calls.call("deleting " + key, c -> {
             try {
                 c.sftp().remove(location.path(key));
             } catch (SftpException e) {
@@ -217,18 +214,12 @@ public final class SftpStore implements Store, Leftovers {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (current != null) {
-                current.close();
-                current = null;
-            }
-        }
-        connector.close();
+        calls.close();
     }
 
     /** A key that is a regular file: empty when missing or a folder; a link or device is refused. */
     private Optional<Attributes> plainFile(SftpClient sftp, String key) throws IOException {
-        if (isTemp(key)) {
+        if (StoreKeys.isTemp(key)) {
             return Optional.empty();
         }
         Optional<Attributes> found = RemoteFiles.lstat(sftp, location.path(key));
@@ -240,111 +231,18 @@ public final class SftpStore implements Store, Leftovers {
         return found.filter(Attributes::isRegularFile);
     }
 
+    /** A server that sends no modification time (none in common use) gives the epoch. */
     static StoredObject stored(String key, Attributes attributes) {
-        return new StoredObject(key, attributes.getSize(), attributes.getModifyTime().toInstant());
+        return new StoredObject(key, attributes.getSize(), attributes.getModifyTime() == null ? Instant.EPOCH
+                : attributes.getModifyTime().toInstant());
     }
 
     private static boolean sameObject(Attributes now, Attributes then) {
-        return now.getSize() == then.getSize() && now.getModifyTime().equals(then.getModifyTime());
+        return now.getSize() == then.getSize() && Objects.equals(now.getModifyTime(), then.getModifyTime());
     }
 
     private LifeboatException tooLarge(String key, int limit) {
         return new LifeboatException(ExitCode.REPOSITORY, key + " in " + location + " is larger than the " + limit
                 + " bytes any such file Lifeboat writes has; it is not Lifeboat's, remove it on the server");
-    }
-
-    /** One store call on the current connection; after a broken connection, a new one and again. */
-    <T> T call(String action, SftpCall<T> call) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            SftpConnection connection = null;
-            try {
-                connection = connection();
-                return call.on(connection);
-            } catch (IOException e) {
-                if (!SftpErrors.isTransient(e)) {
-                    throw SftpErrors.map(location, action, e);
-                }
-                // A request that timed out may still be answered; a new connection starts clean.
-                drop(connection);
-                if (e.getClass() == InterruptedIOException.class || attempt >= location.retries()) {
-                    throw SftpErrors.map(location, action, e);
-                }
-                pause(attempt);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    interface SftpCall<T> {
-        T on(SftpConnection connection) throws IOException;
-    }
-
-    private synchronized SftpConnection connection() throws IOException {
-        if (current == null || !current.isOpen()) {
-            if (current != null) {
-                current.close();
-            }
-            current = connector.connect();
-        }
-        return current;
-    }
-
-    private synchronized void drop(SftpConnection connection) {
-        if (connection != null) {
-            connection.close();
-            if (current == connection) {
-                current = null;
-            }
-        }
-    }
-
-    private void pause(int attempt) throws InterruptedIOException {
-        Duration pause = firstPause.multipliedBy(1L << Math.min(attempt, 10));
-        try {
-            Thread.sleep(Math.min(pause.toMillis(), LONGEST_PAUSE.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted between retries");
-        }
-    }
-
-    /** {@code dir/.tmp-PID-RANDOM-name}: whose it was and what it was for, as file repositories name temps. */
-    private static String tempKey(String key) {
-        byte[] random = new byte[4];
-        RANDOM.nextBytes(random);
-        int slash = key.lastIndexOf('/');
-        return key.substring(0, slash + 1) + DurableFiles.TEMP_PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().formatHex(random) + "-" + key.substring(slash + 1);
-    }
-
-    static boolean isTemp(String key) {
-        return key.substring(key.lastIndexOf('/') + 1).startsWith(DurableFiles.TEMP_PREFIX);
-    }
-
-    private static void checkObjectKey(String key) {
-        checkKey(key);
-        if (isTemp(key)) {
-            throw new IllegalArgumentException("a key may not be named like a temp file: " + key);
-        }
-    }
-
-    static void checkKey(String key) {
-        if (key.isEmpty() || key.endsWith("/")) {
-            throw new IllegalArgumentException("not an object key: '" + key + "'");
-        }
-        checkPrefix(key);
-    }
-
-    /** A prefix may end in a slash (a folder) or part-way into a name; it may not climb out. */
-    static void checkPrefix(String prefix) {
-        String[] segments = prefix.split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            String segment = segments[i];
-            boolean last = i == segments.length - 1;
-            if (prefix.startsWith("/") || segment.equals(".") || segment.equals("..")
-                    || segment.isEmpty() && !last || segment.indexOf('\0') >= 0 || segment.indexOf('\\') >= 0) {
-                throw new IllegalArgumentException("not a key or prefix: '" + prefix + "'");
-            }
-        }
     }
 }

@@ -187,7 +187,8 @@ public final class InJvmSftpServer implements AutoCloseable {
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));
         server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
-                && new KeySetPublickeyAuthenticator("test", List.of(clientKey.getPublic())).authenticate(user, key, session));
+                && new KeySetPublickeyAuthenticator("test", List.of(clientKey.getPublic()))
+                        .authenticate(user, key, session));
         server.setFileSystemFactory(new VirtualFileSystemFactory(files));
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(new Accessor()).build();
         sftp.addSftpEventListener(new SftpEventListener() {
@@ -250,9 +251,8 @@ public final class InJvmSftpServer implements AutoCloseable {
         }
 
         @Override
-        public java.nio.file.DirectoryStream<Path> openDirectory(SftpSubsystemProxy subsystem, DirectoryHandle dirHandle,
-                                                                 Path dir, String handle,
-                                                                 java.nio.file.LinkOption... linkOptions)
+        public java.nio.file.DirectoryStream<Path> openDirectory(SftpSubsystemProxy subsystem,
+                DirectoryHandle dirHandle, Path dir, String handle, java.nio.file.LinkOption... linkOptions)
                 throws IOException {
             requireOwner(dir, PosixFilePermission.OWNER_READ);
             return SftpFileSystemAccessor.super.openDirectory(subsystem, dirHandle, dir, handle, linkOptions);
@@ -272,7 +272,8 @@ public final class InJvmSftpServer implements AutoCloseable {
 
         /** A plain SFTP rename as OpenSSH does it: link, then unlink, so an existing target is never replaced. */
         @Override
-        public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath, Collection<java.nio.file.CopyOption> opts)
+        public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath,
+                               Collection<java.nio.file.CopyOption> opts)
                 throws IOException {
             requireOwner(oldPath.getParent(), PosixFilePermission.OWNER_WRITE);
             requireOwner(newPath.getParent(), PosixFilePermission.OWNER_WRITE);

@@ -100,7 +100,8 @@ class SftpFaultsTest {
             restart.start();
             assertEquals(1, store.list("backups/").size(), "the listing waited for the server to come back");
             restart.join();
-            assertArrayEquals("payload".getBytes(StandardCharsets.UTF_8), SftpStoreTest.readAll(store, "backups/b1/data", 0));
+            assertArrayEquals("payload".getBytes(StandardCharsets.UTF_8),
+                    SftpStoreTest.readAll(store, "backups/b1/data", 0));
         }
     }
 
@@ -151,21 +152,23 @@ class SftpFaultsTest {
     @Test
     void aServerThatNeverSpeaksTimesOut() throws Exception {
         try (ServerSocket silent = new ServerSocket(0)) {
-            String url = "sftp://lifeboat@127.0.0.1:" + silent.getLocalPort() + "/x?retries=0&connect-timeout=1s&timeout=1s";
+            String url = "sftp://lifeboat@127.0.0.1:" + silent.getLocalPort()
+                    + "/x?retries=0&connect-timeout=1s&timeout=1s";
             try (SftpStore store = SftpStore.open(url, server.env(), PassphrasePrompt.NONE)) {
                 long start = System.nanoTime();
                 LifeboatException e = assertThrows(LifeboatException.class, () -> store.list(""));
                 assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
                 assertInstanceOf(RepositoryUnavailable.class, e);
-                assertTrue(e.getMessage().contains("did not answer in time") && e.getMessage().contains("timeout 1 s")
-                        && e.getMessage().contains("raise timeout="), e.getMessage());
+                assertTrue(e.getMessage().contains("did not let us connect and log in in time while listing")
+                        && e.getMessage().contains("connect-timeout 1 s")
+                        && e.getMessage().contains("raise connect-timeout="), e.getMessage());
             }
         }
     }
 
     @Test
     void aStalledRequestTimesOutAndTheNextCallGetsAFreshConnection() throws Exception {
-        try (SftpStore store = open("stalled", "retries=0", "timeout=1s")) {
+        try (SftpStore store = open("stalled", "retries=0", "timeout=1s", "connect-timeout=20s")) {
             SftpStoreTest.putWhole(store, "a", new byte[] {7});
             server.stall(Duration.ofMillis(2500));
             long start = System.nanoTime();
@@ -180,7 +183,7 @@ class SftpFaultsTest {
 
     @Test
     void aQuietConnectionIsKeptAliveByKeepalives() throws Exception {
-        try (SftpStore store = open("quiet", "retries=0", "timeout=1s")) {
+        try (SftpStore store = open("quiet", "retries=0", "timeout=1s", "connect-timeout=20s")) {
             SftpStoreTest.putWhole(store, "a", new byte[] {7});
             Thread.sleep(2500);
             assertEquals(1, store.stat("a").orElseThrow().size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SftpStore through the Store interface against a real SFTP server in this JVM. */
 class SftpStoreTest {
@@ -111,7 +113,8 @@ class SftpStoreTest {
         assertEquals(List.of(file), serverFiles(), "no temp is left beside it");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         for (Path dir : List.of(folder, folder.resolve("backups"), folder.resolve("backups/b1"))) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), dir.toString());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)),
+                    dir.toString());
         }
     }
 
@@ -150,7 +153,8 @@ class SftpStoreTest {
     void putIfAbsentCreatesOnceAndNeverReplaces() throws Exception {
         assertTrue(store.putIfAbsent("locks/exclusive", "first".getBytes(StandardCharsets.UTF_8)));
         assertFalse(store.putIfAbsent("locks/exclusive", "second".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("first", new String(store.readSmall("locks/exclusive", 100).orElseThrow(), StandardCharsets.UTF_8));
+        assertEquals("first", new String(store.readSmall("locks/exclusive", 100).orElseThrow(),
+                StandardCharsets.UTF_8));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 folder.resolve("locks/exclusive"))));
         assertEquals(1, serverFiles().size(), "no temp is left");
@@ -222,7 +226,8 @@ class SftpStoreTest {
         Files.createSymbolicLink(folder.resolve("backups/b1/data"), Path.of("/etc/passwd"));
         LifeboatException e = assertThrows(LifeboatException.class, () -> store.readSmall("backups/b1/data", 100_000));
         assertTrue(e.getMessage().contains("link"), e.getMessage());
-        assertEquals(List.of("backups/b1/manifest.json"), store.list("backups/").stream().map(StoredObject::key).toList());
+        assertEquals(List.of("backups/b1/manifest.json"),
+                store.list("backups/").stream().map(StoredObject::key).toList());
     }
 
     @Test
@@ -265,6 +270,30 @@ class SftpStoreTest {
         store.delete("never/was");
         putWhole(store, "backups/b1/data", new byte[3]);
         assertEquals(3, store.stat("backups/b1/data").orElseThrow().size(), "a pruned folder is made again");
+    }
+
+    @Test
+    void theStockSftpClientReadsWhatTheStoreWroteAndTheStoreReadsWhatItWrote(@TempDir Path local) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/sftp")), "OpenSSH's sftp client is installed");
+        byte[] content = random(100_000, 8);
+        putWhole(store, "backups/b1/data.zst", content);
+        Path upload = Files.write(local.resolve("upload"), "by hand".getBytes(StandardCharsets.UTF_8));
+        String dir = folder.getFileName().toString();
+        String batch = "get " + dir + "/backups/b1/data.zst " + local.resolve("fetched") + "\n"
+                + "put " + upload + " " + dir + "/backups/b1/by-hand\n";
+        Process sftp = new ProcessBuilder("sftp", "-b", "-", "-P", String.valueOf(server.port()),
+                "-i", server.keyFile().toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + server.knownHosts(),
+                InJvmSftpServer.USER + "@127.0.0.1").redirectErrorStream(true).start();
+        try (OutputStream in = sftp.getOutputStream()) {
+            in.write(batch.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(sftp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(sftp.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, sftp.exitValue(), output);
+        assertArrayEquals(content, Files.readAllBytes(local.resolve("fetched")));
+        assertEquals("by hand", new String(store.readSmall("backups/b1/by-hand", 100).orElseThrow(),
+                StandardCharsets.UTF_8));
     }
 
     @Test

@@ -79,7 +79,8 @@ class SftpTrustTest {
     @Test
     void aChangedHostKeyIsRefusedAsPossibleInterception() throws Exception {
         KeyPair impostor = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-        Path knownHosts = Files.writeString(temp.resolve("known_hosts"), server.knownHostsLine(impostor.getPublic()) + "\n");
+        Path knownHosts = Files.writeString(temp.resolve("known_hosts"),
+                server.knownHostsLine(impostor.getPublic()) + "\n");
         Map<String, String> env = server.env();
         env.put(SftpStore.KNOWN_HOSTS, knownHosts.toString());
         LifeboatException e = refused(url(), env);
@@ -99,7 +100,8 @@ class SftpTrustTest {
     @Test
     void aHashedKnownHostsEntryAsOpenSshWritesItIsAccepted() throws Exception {
         Path knownHosts = Files.copy(server.knownHosts(), temp.resolve("known_hosts"));
-        Process hash = new ProcessBuilder("ssh-keygen", "-H", "-f", knownHosts.toString()).redirectErrorStream(true).start();
+        Process hash = new ProcessBuilder("ssh-keygen", "-H", "-f", knownHosts.toString()).redirectErrorStream(true)
+                .start();
         assumeTrue(hash.waitFor(30, TimeUnit.SECONDS) && hash.exitValue() == 0, "ssh-keygen hashes known_hosts");
         assertTrue(Files.readString(knownHosts).startsWith("|1|"), "the host name is hashed");
         Map<String, String> env = server.env();
@@ -141,7 +143,8 @@ class SftpTrustTest {
     void aMissingKeyFileIsNamed() {
         Map<String, String> env = server.env();
         env.put(SftpIdentities.KEY_FILE, temp.resolve("id_missing").toString());
-        LifeboatException e = assertThrows(LifeboatException.class, () -> SftpStore.open(url(), env, PassphrasePrompt.NONE));
+        LifeboatException e = assertThrows(LifeboatException.class,
+                () -> SftpStore.open(url(), env, PassphrasePrompt.NONE));
         assertTrue(e.getMessage().startsWith(temp.resolve("id_missing") + " does not exist"), e.getMessage());
     }
 
@@ -179,7 +182,8 @@ class SftpTrustTest {
         env.put("HOME", home.toString());
         LifeboatException none = assertThrows(LifeboatException.class,
                 () -> SftpStore.open(url(), env, PassphrasePrompt.NONE));
-        assertTrue(none.getMessage().startsWith("no SSH key to log in to 127.0.0.1:" + server.port()), none.getMessage());
+        assertTrue(none.getMessage().startsWith("no SSH key to log in to 127.0.0.1:" + server.port()),
+                none.getMessage());
 
         InJvmSftpServer.writeKey(Files.createDirectories(home.resolve(".ssh")).resolve("id_ed25519"),
                 server.clientKey(), null);
@@ -190,7 +194,8 @@ class SftpTrustTest {
     void theSshAgentLogsIn() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-agent")), "OpenSSH's ssh-agent is installed");
         Path socket = temp.resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .start();
         try {
             for (int i = 0; i < 100 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
