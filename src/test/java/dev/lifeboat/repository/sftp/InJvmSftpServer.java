@@ -33,6 +33,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.apache.sshd.sftp.server.DirectoryHandle;
@@ -163,6 +164,11 @@ public final class InJvmSftpServer implements AutoCloseable {
     /** READDIR answers sent so far: more than one for a folder shows its listing came in pages. */
     public int readDirPages() {
         return readDirPages.get();
+    }
+
+    /** New sessions are offered no OpenSSH extensions (no posix-rename, no fsync), as some servers do. */
+    public void withoutOpenSshExtensions() {
+        SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "limits@openssh.com=1");
     }
 
     /** fsync requests served so far. */

@@ -297,6 +297,24 @@ class SftpStoreTest {
     }
 
     @Test
+    void withoutOpenSshExtensionsACommitStillReplacesAndPutIfAbsentStillCreatesOnce() throws Exception {
+        try (InJvmSftpServer plain = new InJvmSftpServer()) {
+            plain.withoutOpenSshExtensions();
+            try (SftpStore bare = plain.freshStore()) {
+                putWhole(bare, "descriptor.json", "old".getBytes(StandardCharsets.UTF_8));
+                putWhole(bare, "descriptor.json", "new".getBytes(StandardCharsets.UTF_8));
+                assertEquals("new", new String(bare.readSmall("descriptor.json", 10).orElseThrow(),
+                        StandardCharsets.UTF_8));
+                assertTrue(bare.putIfAbsent("locks/l", new byte[] {1}));
+                assertFalse(bare.putIfAbsent("locks/l", new byte[] {2}));
+                assertEquals(List.of("descriptor.json", "locks/l"),
+                        bare.list("").stream().map(StoredObject::key).toList());
+            }
+            assertEquals(0, plain.syncs(), "no fsync was asked of a server that does not offer it");
+        }
+    }
+
+    @Test
     void keysThatClimbOutAreRefused() {
         for (String bad : List.of("", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "a/")) {
             assertThrows(IllegalArgumentException.class, () -> store.stat(bad), bad);
