@@ -1,0 +1,248 @@
+package dev.lifeboat.repository.sftp;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * Objects as files under a folder of an SFTP server ({@link SftpLocation}), one connection per
+ * store, reconnected when it breaks. Guarantees:
+ * <ul>
+ * <li>a committed put appears atomically: it is written to a private temp file beside the key,
+ *     forced to disk ({@code fsync@openssh.com}) and renamed over the key
+ *     ({@code posix-rename@openssh.com}); readers see the old object or the whole new one;</li>
+ * <li>{@link #putIfAbsent} is a true conditional create on servers whose plain SFTP rename never
+ *     replaces its target, as the protocol requires and OpenSSH does (link, then unlink): the
+ *     complete temp is renamed to the key, and of two racing callers only one rename succeeds;</li>
+ * <li>read-after-write: one server folder, so a finished put is seen by the next call;</li>
+ * <li>temp files ({@code .tmp-PID-RANDOM-NAME}) are never listed or stat'ed; a killed writer's are
+ *     found by {@link #leftovers}; files are created 0600 and folders 0700; folders left empty by a
+ *     delete are removed, so a listing never walks a tree of empty folders.</li>
+ * </ul>
+ * Reads, listings, deletes and the start of a put are retried after a broken connection; bytes
+ * already handed to a put's stream are not (the whole transfer is retried above).
+ */
+public final class SftpStore implements Store, Leftovers {
+    public static final String KNOWN_HOSTS = "LIFEBOAT_SFTP_KNOWN_HOSTS";
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+    private final SftpLocation location;
+    private final Reconnecting calls;
+
+    SftpStore(SftpLocation location, Reconnecting calls) {
+        this.location = location;
+        this.calls = calls;
+    }
+
+    /** Opens {@code sftp://...} with keys and known_hosts from {@code env}; a passphrase may be asked for. */
+    public static SftpStore open(String spec, Map<String, String> env) {
+        return open(spec, env, PassphrasePrompt.TERMINAL);
+    }
+
+    public static SftpStore open(String spec, Map<String, String> env, PassphrasePrompt prompt) {
+        return open(spec, env, prompt, FIRST_PAUSE);
+    }
+
+    /** @param firstPause the wait before the first retry; each further one waits twice as long */
+    static SftpStore open(String spec, Map<String, String> env, PassphrasePrompt prompt, Duration firstPause) {
+        SftpLocation location = SftpLocation.parse(spec, env.getOrDefault("USER", System.getProperty("user.name")));
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        Path knownHosts = Path.of(env.getOrDefault(KNOWN_HOSTS, home + "/.ssh/known_hosts"));
+        SftpIdentities identities = SftpIdentities.resolve(location, env, prompt);
+        SftpConnector connector = new SftpConnector(location, new HostKeyCheck(location, knownHosts), identities);
+        return new SftpStore(location, new Reconnecting(location, connector, firstPause));
+    }
+
+    @Override
+    public String location() {
+        return location.toString();
+    }
+
+    @Override
+    public Pending put(String key, long length) throws IOException {
+        StoreKeys.checkObjectKey(key);
+        return calls.call("writing " + key, c -> SftpUpload.start(location, c, key, StoreKeys.tempKey(key), length));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] content) throws IOException {
+        StoreKeys.checkObjectKey(key);
+        AtomicBoolean again = new AtomicBoolean();
+        return calls.call("creating " + key, c -> createOnce(c, key, content, again.getAndSet(true)));
+    }
+
+    /**
+     * @param again a retry after a broken connection: an object with exactly these bytes is then
+     *              this call's own rename whose answer was lost
+     */
+    private boolean createOnce(SftpConnection c, String key, byte[] content, boolean again) throws IOException {
+        SftpClient sftp = c.sftp();
+        String path = location.path(key);
+        if (RemoteFiles.lstat(sftp, path).isPresent()) {
+            return again && Arrays.equals(RemoteFiles.readUpTo(sftp, path, content.length + 1), content);
+        }
+        String temp = location.path(StoreKeys.tempKey(key));
+        try {
+            try (CloseableHandle handle = RemoteFiles.createNew(sftp, temp, location.path(""))) {
+                RemoteFiles.writeAll(sftp, handle, content);
+                RemoteFiles.fsyncIfOffered(c, handle);
+            }
+            sftp.rename(temp, path);
+            return true;
+        } catch (SftpException e) {
+            RemoteFiles.removeQuietly(sftp, temp);
+            if (RemoteFiles.lstat(sftp, path).isPresent()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+        StoreKeys.checkKey(key);
+        Opened first = calls.call("reading " + key, c -> openAt(c, key, offset, Optional.empty()))
+                .orElseThrow(() -> new NoSuchFileException(location + " " + key));
+        return new ResumingRead(location, key, first.in(), offset, position -> calls.call("reading " + key,
+                c -> openAt(c, key, position, Optional.of(first.attributes()))).map(Opened::in));
+    }
+
+    private record Opened(InputStream in, Attributes attributes) {
+    }
+
+    /** @param same when resuming: the attributes the object must still have to be the same object */
+    private Optional<Opened> openAt(SftpConnection c, String key, long offset, Optional<Attributes> same)
+            throws IOException {
+        Optional<Attributes> found = plainFile(c.sftp(), key);
+        if (found.isEmpty() || same.isPresent() && !sameObject(found.get(), same.get())) {
+            return Optional.empty();
+        }
+        InputStream in = c.sftp().read(location.path(key), SftpClient.IO_BUFFER_SIZE);
+        in.skip(offset); // the first skip only moves where the pipelined reads start
+        return Optional.of(new Opened(in, found.get()));
+    }
+
+    @Override
+    public Optional<byte[]> readSmall(String key, int limit) throws IOException {
+        StoreKeys.checkKey(key);
+        return calls.call("reading " + key, c -> {
+            Optional<Attributes> found = plainFile(c.sftp(), key);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            if (found.get().getSize() > limit) {
+                throw tooLarge(key, limit);
+            }
+            byte[] bytes;
+            try {
+                bytes = RemoteFiles.readUpTo(c.sftp(), location.path(key), limit + 1);
+            } catch (SftpException e) {
+                if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            if (bytes.length > limit) {
+                throw tooLarge(key, limit);
+            }
+            return Optional.of(bytes);
+        });
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String key) throws IOException {
+        StoreKeys.checkKey(key);
+        return calls.call("checking " + key, c -> plainFile(c.sftp(), key).map(a -> stored(key, a)));
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        StoreKeys.checkPrefix(prefix);
+        return calls.call("listing " + (prefix.isEmpty() ? "the repository" : prefix),
+                c -> new SftpListing(location, c.sftp(), false).under(prefix));
+    }
+
+    @Override
+    public List<StoredObject> leftovers(String prefix) throws IOException {
+        StoreKeys.checkPrefix(prefix);
+        return calls.call("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix),
+                c -> new SftpListing(location, c.sftp(), true).under(prefix));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        StoreKeys.checkKey(key);
+        calls.call("deleting " + key, c -> {
+            try {
+                c.sftp().remove(location.path(key));
+            } catch (SftpException e) {
+                if (!SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+                    throw e;
+                }
+            }
+            pruneEmptyFolders(c.sftp(), key);
+            return null;
+        });
+    }
+
+    /** Removes the folders of {@code key} below the root that are now empty; the first that is not stops it. */
+    private void pruneEmptyFolders(SftpClient sftp, String key) {
+        for (String dir = RemoteFiles.parent(key); !dir.isEmpty(); dir = RemoteFiles.parent(dir)) {
+            try {
+                sftp.rmdir(location.path(dir));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        calls.close();
+    }
+
+    /** A key that is a regular file: empty when missing or a folder; a link or device is refused. */
+    private Optional<Attributes> plainFile(SftpClient sftp, String key) throws IOException {
+        if (StoreKeys.isTemp(key)) {
+            return Optional.empty();
+        }
+        Optional<Attributes> found = RemoteFiles.lstat(sftp, location.path(key));
+        if (found.isPresent() && !found.get().isRegularFile() && !found.get().isDirectory()) {
+            throw new LifeboatException(ExitCode.REPOSITORY, key + " in " + location + " is a link or a special file,"
+                    + " which Lifeboat never writes; remove it on the server (someone with write access to the"
+                    + " repository may have planted it)");
+        }
+        return found.filter(Attributes::isRegularFile);
+    }
+
+    /** A server that sends no modification time (none in common use) gives the epoch. */
+    static StoredObject stored(String key, Attributes attributes) {
+        return new StoredObject(key, attributes.getSize(), attributes.getModifyTime() == null ? Instant.EPOCH
+                : attributes.getModifyTime().toInstant());
+    }
+
+    private static boolean sameObject(Attributes now, Attributes then) {
+        return now.getSize() == then.getSize() && Objects.equals(now.getModifyTime(), then.getModifyTime());
+    }
+
+    private LifeboatException tooLarge(String key, int limit) {
+        return new LifeboatException(ExitCode.REPOSITORY, key + " in " + location + " is larger than the " + limit
+                + " bytes any such file Lifeboat writes has; it is not Lifeboat's, remove it on the server");
+    }
+}
