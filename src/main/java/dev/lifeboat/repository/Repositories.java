@@ -19,12 +19,15 @@ public final class Repositories {
         if (S3Location.matches(spec)) {
             return new StoreRepository(S3Store.open(spec, env), Clock.systemUTC());
         }
+        if (spec.startsWith("sftp://")) {
+            return new StoreRepository(dev.lifeboat.repository.sftp.SftpStore.open(spec, env), Clock.systemUTC());
+        }
         if (spec.startsWith("file:")) {
             return folder(Path.of(spec.substring("file:".length())));
         }
         if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             throw new LifeboatException(ExitCode.USAGE, "repository kind of '" + spec.replaceAll("\\?.*", "")
-                    + "' is not supported; use a folder path, file:PATH or s3://BUCKET/PREFIX?endpoint=URL");
+                    + "' is not supported; use a folder path, file:PATH, s3://BUCKET/PREFIX?endpoint=URL or sftp://USER@HOST:PORT/PATH");
         }
         return folder(Path.of(spec));
     }

@@ -79,6 +79,7 @@ public final class Tools {
         return switch (tool) {
             case "age", "age-keygen" -> "age";
             case "sqlite3" -> "sqlite3";
+            case "sftp", "ssh-agent", "ssh-keygen", "ssh-add" -> "openssh-client";
             default -> tool;
         };
     }

@@ -29,6 +29,8 @@ final class Reconnecting implements AutoCloseable {
             try {
                 connection = connection();
                 return call.on(connection);
+            } catch (dev.lifeboat.repository.store.ForeignObject e) {
+                throw e; // what is stored is the answer, not a failure to get it
             } catch (IOException e) {
                 if (!SftpErrors.isTransient(e)) {
                     throw SftpErrors.map(location, action, e);

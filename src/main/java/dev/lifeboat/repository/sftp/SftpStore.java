@@ -2,6 +2,7 @@ package dev.lifeboat.repository.sftp;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.store.ForeignObject;
 import dev.lifeboat.repository.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,13 +34,13 @@ import org.apache.sshd.sftp.common.SftpException;
  *     complete temp is renamed to the key, and of two racing callers only one rename succeeds;</li>
  * <li>read-after-write: one server folder, so a finished put is seen by the next call;</li>
  * <li>temp files ({@code .tmp-PID-RANDOM-NAME}) are never listed or stat'ed; a killed writer's are
- *     found by {@link #leftovers}; files are created 0600 and folders 0700; folders left empty by a
+ *     found by {@link #unfinished}; files are created 0600 and folders 0700; folders left empty by a
  *     delete are removed, so a listing never walks a tree of empty folders.</li>
  * </ul>
  * Reads, listings, deletes and the start of a put are retried after a broken connection; bytes
  * already handed to a put's stream are not (the whole transfer is retried above).
  */
-public final class SftpStore implements Store, Leftovers {
+public final class SftpStore implements Store {
     public static final String KNOWN_HOSTS = "LIFEBOAT_SFTP_KNOWN_HOSTS";
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     private final SftpLocation location;
@@ -178,11 +179,22 @@ public final class SftpStore implements Store, Leftovers {
                 c -> new SftpListing(location, c.sftp(), false).under(prefix));
     }
 
+    /**
+     * The temp files of puts that never finished. Their pid is another host's as often as not, so
+     * none is given: the repository layer judges them by age.
+     */
     @Override
-    public List<StoredObject> leftovers(String prefix) throws IOException {
+    public List<Unfinished> unfinished(String prefix) throws IOException {
         StoreKeys.checkPrefix(prefix);
-        return calls.call("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix),
-                c -> new SftpListing(location, c.sftp(), true).under(prefix));
+        List<StoredObject> temps = calls.call("listing leftovers under " + (prefix.isEmpty() ? "the repository"
+                : prefix), c -> new SftpListing(location, c.sftp(), true).under(prefix));
+        return temps.stream().filter(t -> StoreKeys.isTemp(t.key())).map(t -> new Unfinished(StoreKeys.target(t.key()),
+                t.key(), t.modified(), java.util.OptionalLong.empty())).toList();
+    }
+
+    @Override
+    public void abort(Unfinished put) throws IOException {
+        delete(put.id());
     }
 
     @Override
@@ -224,7 +236,7 @@ public final class SftpStore implements Store, Leftovers {
         }
         Optional<Attributes> found = RemoteFiles.lstat(sftp, location.path(key));
         if (found.isPresent() && !found.get().isRegularFile() && !found.get().isDirectory()) {
-            throw new LifeboatException(ExitCode.REPOSITORY, key + " in " + location + " is a link or a special file,"
+            throw new ForeignObject(key + " in " + location + " is a link or a special file,"
                     + " which Lifeboat never writes; remove it on the server (someone with write access to the"
                     + " repository may have planted it)");
         }
@@ -241,8 +253,8 @@ public final class SftpStore implements Store, Leftovers {
         return now.getSize() == then.getSize() && Objects.equals(now.getModifyTime(), then.getModifyTime());
     }
 
-    private LifeboatException tooLarge(String key, int limit) {
-        return new LifeboatException(ExitCode.REPOSITORY, key + " in " + location + " is larger than the " + limit
+    private ForeignObject tooLarge(String key, int limit) {
+        return new ForeignObject(key + " in " + location + " is larger than the " + limit
                 + " bytes any such file Lifeboat writes has; it is not Lifeboat's, remove it on the server");
     }
 }

@@ -12,7 +12,7 @@ import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 /**
  * One object being written: into a private temp file beside its key (pipelined writes), which
  * on commit is forced to disk and renamed over the key. Closing without commit removes the temp;
- * a writer killed or cut off instead leaves it for {@link Leftovers}.
+ * a writer killed or cut off instead leaves it for {@link dev.lifeboat.repository.store.Store#unfinished}.
  */
 final class SftpUpload implements Store.Pending {
     private final SftpLocation location;

@@ -20,6 +20,13 @@ final class StoreKeys {
                 + HexFormat.of().formatHex(random) + "-" + key.substring(slash + 1);
     }
 
+    /** The key a temp was meant to become: {@code dir/.tmp-PID-RANDOM-name} gives {@code dir/name}. */
+    static String target(String tempKey) {
+        int slash = tempKey.lastIndexOf('/');
+        String[] parts = tempKey.substring(slash + 1 + DurableFiles.TEMP_PREFIX.length()).split("-", 3);
+        return tempKey.substring(0, slash + 1) + (parts.length == 3 ? parts[2] : tempKey.substring(slash + 1));
+    }
+
     static boolean isTemp(String key) {
         return key.substring(key.lastIndexOf('/') + 1).startsWith(DurableFiles.TEMP_PREFIX);
     }

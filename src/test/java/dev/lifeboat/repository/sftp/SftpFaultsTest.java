@@ -73,13 +73,14 @@ class SftpFaultsTest {
         try (SftpStore store = open("killed", "retries=0")) {
             assertEquals(List.of("lifeboat-repository.json"), store.list("").stream().map(StoredObject::key).toList());
             assertEquals(Optional.empty(), store.stat("backups/b1/data.zst"));
-            List<StoredObject> leftovers = store.leftovers("");
+            List<dev.lifeboat.repository.store.Store.Unfinished> leftovers = store.unfinished("");
             assertEquals(1, leftovers.size());
-            String temp = leftovers.get(0).key();
+            String temp = leftovers.get(0).id();
             assertTrue(temp.startsWith("backups/b1/.tmp-" + ProcessHandle.current().pid() + "-")
                     && temp.endsWith("-data.zst"), temp);
-            store.delete(temp);
-            assertEquals(List.of(), store.leftovers(""));
+            assertEquals("backups/b1/data.zst", leftovers.get(0).key(), "what the put was meant to become");
+            store.abort(leftovers.get(0));
+            assertEquals(List.of(), store.unfinished(""));
             assertEquals(List.of(server.files().resolve("killed/lifeboat-repository.json")), filesUnder("killed"));
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
@@ -99,10 +98,11 @@ class SftpTrustTest {
 
     @Test
     void aHashedKnownHostsEntryAsOpenSshWritesItIsAccepted() throws Exception {
+        dev.lifeboat.testing.Tools.requireTool("ssh-keygen");
         Path knownHosts = Files.copy(server.knownHosts(), temp.resolve("known_hosts"));
         Process hash = new ProcessBuilder("ssh-keygen", "-H", "-f", knownHosts.toString()).redirectErrorStream(true)
                 .start();
-        assumeTrue(hash.waitFor(30, TimeUnit.SECONDS) && hash.exitValue() == 0, "ssh-keygen hashes known_hosts");
+        assertTrue(hash.waitFor(30, TimeUnit.SECONDS) && hash.exitValue() == 0, "ssh-keygen hashes known_hosts");
         assertTrue(Files.readString(knownHosts).startsWith("|1|"), "the host name is hashed");
         Map<String, String> env = server.env();
         env.put(SftpStore.KNOWN_HOSTS, knownHosts.toString());
@@ -192,7 +192,7 @@ class SftpTrustTest {
 
     @Test
     void theSshAgentLogsIn() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-agent")), "OpenSSH's ssh-agent is installed");
+        dev.lifeboat.testing.Tools.requireTool("ssh-agent");
         Path socket = temp.resolve("agent.sock");
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
                 .start();

@@ -12,6 +12,7 @@ public final class StoreKinds {
     public static List<StoreKind> all(Path dir) {
         return List.of(
                 new FileKind(dir.resolve("file")),
-                new S3Kind());
+                new S3Kind(),
+                new SftpKind());
     }
 }
