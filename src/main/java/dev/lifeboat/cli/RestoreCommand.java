@@ -12,6 +12,8 @@ import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreRunner;
+import dev.lifeboat.source.EngineOption;
+import dev.lifeboat.source.EngineSettings;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.hooks.HookRunner;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "restore", description = "Restore a backup. The backup is checked in full beside the target"
         + " first; an existing target is backed up, replaced safely, and put back if anything fails.")
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     private final Services services;
 
     RestoreCommand(Services services) {
@@ -74,8 +76,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Mixin
-    PostgresFlags.Restore postgres = new PostgresFlags.Restore();
+    @Override
+    public EngineOption.Operation engineOperation() {
+        return EngineOption.Operation.RESTORE;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +97,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository, Optional<JobConfig> chosen, String targetSpec) throws Exception {
-        dev.lifeboat.source.Engine engine = services.engines(postgres.options()).forSpec(targetSpec);
+        // A job's source-options apply to its restore too; flags given here win.
+        dev.lifeboat.source.Engine engine = services.engines.forSpec(targetSpec, chosen.map(JobConfig::sourceOptions)
+                .orElse(EngineSettings.NONE).with(EngineFlags.given(spec, services.engines, engineOperation())));
         RestoreTarget target = engine.target(targetSpec);
         Manifest manifest = BackupSelector.select(repository, backup, name != null ? name : job,
                 target.defaultName());

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", description = "Prove backups restore: checksums, a real restore into scratch space,"
         + " the engine's integrity check and row counts against the manifest.")
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
     private final Services services;
 
     VerifyCommand(Services services) {
@@ -54,8 +54,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
-    @Mixin
-    PostgresFlags.Verify postgres = new PostgresFlags.Verify();
+    @Override
+    public dev.lifeboat.source.EngineOption.Operation engineOperation() {
+        return dev.lifeboat.source.EngineOption.Operation.VERIFY;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +67,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository) throws Exception {
-        Verifier verifier = services.verifier(services.engines(postgres.options()));
+        Verifier verifier = services.verifier(services.engines.configured(EngineFlags.given(spec, services.engines,
+                engineOperation())));
         KeyOptions.Keys keys = keyOptions.load(services);
         PrintWriter out = spec.commandLine().getOut();
         RunTracker tracker = services.tracker(spec.commandLine().getErr());

@@ -35,7 +35,7 @@ final class VerifyTask {
                     throw new LifeboatException(ExitCode.NOT_FOUND, "no backup of " + job.name() + " yet; run"
                             + " 'lifeboat run " + job.name() + "' first");
                 }
-                verify(trigger, repository, newest.get(), job.encryption().toDecryption());
+                verify(job, trigger, repository, newest.get());
                 verified.add(newest.get().id());
             } catch (Exception e) {
                 String why = repo.spec() + ": " + BackupTask.message(e);
@@ -48,12 +48,12 @@ final class VerifyTask {
                 : new TaskResult(Run.FAILED, String.join("; ", failures), verified, 0, warnings, List.of());
     }
 
-    private void verify(String trigger, Repository repository, Manifest manifest,
-                        dev.lifeboat.pipeline.Decryption decryption) throws Exception {
+    private void verify(JobConfig job, String trigger, Repository repository, Manifest manifest) throws Exception {
+        dev.lifeboat.pipeline.Decryption decryption = job.encryption().toDecryption();
         RunTracker tracker = parts.tracker();
         try {
             VerificationRecord record = tracker.track("verify", trigger, manifest.name(), repository.location(),
-                    () -> parts.verifier().verify(repository, manifest, dev.lifeboat.crypto.Decryptions.forScheme(
+                    () -> parts.verifier().configured(job.sourceOptions()).verify(repository, manifest, dev.lifeboat.crypto.Decryptions.forScheme(
                             manifest.encryption().scheme(), decryption), java.util.Map.of()),
                     done -> new RunTracker.Ending(Run.COMPLETED, null));
             tracker.backup(manifest, repository.location(), Run.VERIFIED, record.verifiedAt());

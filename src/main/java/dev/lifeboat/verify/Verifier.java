@@ -45,6 +45,11 @@ public final class Verifier {
         this.clock = clock;
     }
 
+    /** This verifier with every engine configured with one run's options, e.g. a job's source-options. */
+    public Verifier configured(dev.lifeboat.source.EngineSettings settings) {
+        return new Verifier(engines.configured(settings), scratch, progress, clock);
+    }
+
     public VerificationRecord verify(Repository repository, Manifest manifest, Decryption decryption)
             throws IOException {
         return verify(repository, manifest, decryption, java.util.Map.of());
