@@ -12,6 +12,7 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.retention.RetentionPolicy;
+import dev.lifeboat.source.EngineOption;
 import dev.lifeboat.source.Source;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "backup", description = "Back up a database into one or more repositories in one pass.")
-final class BackupCommand implements Callable<Integer> {
+final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
     private final Services services;
 
     @Spec
@@ -81,11 +82,13 @@ final class BackupCommand implements Callable<Integer> {
             description = "A suspicious backup is kept either way; 'fail' exits with code 10 (default: ${DEFAULT-VALUE}).")
     String onShrink;
 
-    @Mixin
-    PostgresFlags.Backup postgres = new PostgresFlags.Backup();
-
     BackupCommand(Services services) {
         this.services = services;
+    }
+
+    @Override
+    public EngineOption.Operation engineOperation() {
+        return EngineOption.Operation.BACKUP;
     }
 
     @Override
@@ -105,7 +108,8 @@ final class BackupCommand implements Callable<Integer> {
         if (source == null || repos == null) {
             throw new LifeboatException(ExitCode.USAGE, "give SOURCE and --repo REPO, or --job NAME with --config FILE");
         }
-        List<Source> sources = services.engines(postgres.options()).forSpec(source).sources(source);
+        List<Source> sources = services.engines.forSpec(source, EngineFlags.given(spec, services.engines,
+                engineOperation())).sources(source);
         Compression compression = Compression.parse(compress);
         List<BackupRequest.Target> targets = new ArrayList<>();
         for (String repo : repos) {

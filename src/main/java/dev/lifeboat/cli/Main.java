@@ -45,7 +45,9 @@ public final class Main implements Runnable {
     public static int run(Map<String, String> env, InputStream stdin, OutputStream stdout, PrintWriter out,
                           PrintWriter err, String... args) {
         try (Services services = new Services(env, stdin, stdout)) {
-            return run(commandLine(new CommandFactory(services), args), out, err, args);
+            CommandLine cli = commandLine(new CommandFactory(services), args);
+            EngineFlags.addTo(cli, services.engines);
+            return run(cli, out, err, args);
         }
     }
 

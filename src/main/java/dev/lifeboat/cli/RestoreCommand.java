@@ -13,6 +13,8 @@ import dev.lifeboat.restore.RestoreReport;
 import dev.lifeboat.restore.RestoreRequest;
 import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.restore.RestoreService;
+import dev.lifeboat.source.EngineOption;
+import dev.lifeboat.source.EngineSettings;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "restore", description = "Restore a backup. The backup is checked in full beside the target"
         + " first; an existing target is backed up, replaced safely, and put back if anything fails.")
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     private final Services services;
 
     RestoreCommand(Services services) {
@@ -72,8 +74,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
-    @Mixin
-    PostgresFlags.Restore postgres = new PostgresFlags.Restore();
+    @Override
+    public EngineOption.Operation engineOperation() {
+        return EngineOption.Operation.RESTORE;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -89,8 +93,10 @@ final class RestoreCommand implements Callable<Integer> {
         BackupKey key = chosen.isPresent() && !keyOptions.given() ? chosen.get().encryption().toKey()
                 : keyOptions.load(services);
         PrintWriter err = spec.commandLine().getErr();
-        RestoreService service = services.restoreService(services.engines(postgres.options()), services.tracker(err),
-                err);
+        // A job's source-options apply to its restore too; flags given here win.
+        RestoreService service = services.restoreService(services.engines.configured(chosen
+                .map(JobConfig::sourceOptions).orElse(EngineSettings.NONE)
+                .with(EngineFlags.given(spec, services.engines, engineOperation()))), services.tracker(err), err);
         try (Repository repository = services.repository(repoSpec)) {
             return render(service.restore(new RestoreRequest(repository, backup, Optional.ofNullable(name != null
                     ? name : job), targetSpec, key, !noSafetyBackup, confirmation(),

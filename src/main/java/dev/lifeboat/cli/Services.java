@@ -12,7 +12,6 @@ import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.RestoreService;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
-import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.verify.Verifier;
 import dev.lifeboat.verify.VerifyService;
 import dev.lifeboat.catalog.Catalog;
@@ -58,7 +57,7 @@ final class Services implements AutoCloseable {
         this.scratch = ScratchSpace.fromEnvironment(env);
         this.lockTimeout = lockTimeout(env);
         this.backupLockWait = seconds(env, "LIFEBOAT_BACKUP_LOCK_WAIT", 0);
-        this.engines = engines(PostgresOptions.DEFAULTS);
+        this.engines = Engines.standard(lockTimeout, backupLockWait, env, scratch, clock);
         this.retries = new Retries(attempts(env), Duration.ofSeconds(2));
     }
 
@@ -132,11 +131,6 @@ final class Services implements AutoCloseable {
         }
     }
 
-    /** The engines, the PostgreSQL one configured with this command line's options. */
-    Engines engines(PostgresOptions postgres) {
-        return Engines.standard(lockTimeout, backupLockWait, env, scratch, clock, postgres);
-    }
-
     BackupRunner backups() {
         return new BackupRunner(clock, scratch, progress, retries, repositoryLockWait());
     }
@@ -166,7 +160,7 @@ final class Services implements AutoCloseable {
 
     /** The config file, validated; a bad file is a usage error naming the first problem. */
     LifeboatConfig config(Path file) {
-        return ConfigReader.read(file, env);
+        return ConfigReader.read(file, env, engines);
     }
 
     /** Everything a job run needs, logging to {@code log}; the caller closes {@code deliveries}. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", description = "Prove backups restore: checksums, a real restore into scratch space,"
         + " the engine's integrity check and row counts against the manifest.")
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
     private final Services services;
 
     VerifyCommand(Services services) {
@@ -48,13 +48,16 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
-    @Mixin
-    PostgresFlags.Verify postgres = new PostgresFlags.Verify();
+    @Override
+    public dev.lifeboat.source.EngineOption.Operation engineOperation() {
+        return dev.lifeboat.source.EngineOption.Operation.VERIFY;
+    }
 
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(repo)) {
-            VerifyService service = services.verifyService(services.engines(postgres.options()),
+            VerifyService service = services.verifyService(services.engines.configured(EngineFlags.given(spec,
+                    services.engines, engineOperation())),
                     services.tracker(spec.commandLine().getErr()));
             return render(service.verify(new VerifyRequest(repository, VerifyRequest.Which.parse(backup),
                     Optional.ofNullable(name), keyOptions.load(services), key.access(), "manual")));

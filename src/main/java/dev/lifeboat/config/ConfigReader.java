@@ -6,6 +6,8 @@ import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.purge.PurgeRule;
 import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.schedule.CronSchedule;
+import dev.lifeboat.source.EngineSettings;
+import dev.lifeboat.source.Engines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,18 +30,24 @@ import java.util.stream.Stream;
 public final class ConfigReader {
     private static final String[] JOB_KEYS = {"kind", "source", "repositories", "encryption", "compression", "level",
         "schedule", "timezone", "verify", "jitter", "catch-up", "max-age", "retention", "hooks", "notify", "guards",
-        "rules", "backup-first"};
+        "rules", "backup-first", "source-options"};
     private static final Pattern ENV_OPTION = Pattern.compile("[?&][a-z-]+-env=([^&]*)");
     private final ConfigContext context;
     private final Sections sections;
+    private final SourceOptions sourceOptions;
 
-    private ConfigReader(ConfigContext context) {
+    private ConfigReader(ConfigContext context, Engines engines) {
         this.context = context;
         this.sections = new Sections(context);
+        this.sourceOptions = new SourceOptions(context, engines);
     }
 
-    /** Reads the file; throws {@link ConfigException} listing every problem. */
-    public static LifeboatConfig read(Path file, Map<String, String> env) {
+    /**
+     * Reads the file; throws {@link ConfigException} listing every problem.
+     *
+     * @param engines whose declarations say which source-options each job's engine takes
+     */
+    public static LifeboatConfig read(Path file, Map<String, String> env, Engines engines) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -50,12 +58,12 @@ public final class ConfigReader {
             throw new ConfigException(List.of(new Problem(file.toString(), null, "", "cannot be read ("
                     + e.getClass().getSimpleName() + "); check its permissions")));
         }
-        return parse(text, file.toString(), env);
+        return parse(text, file.toString(), env, engines);
     }
 
-    public static LifeboatConfig parse(String text, String file, Map<String, String> env) {
+    public static LifeboatConfig parse(String text, String file, Map<String, String> env, Engines engines) {
         ConfigContext context = new ConfigContext(file, env);
-        LifeboatConfig config = new ConfigReader(context).root(YamlTree.parse(text, file));
+        LifeboatConfig config = new ConfigReader(context, engines).root(YamlTree.parse(text, file));
         if (!context.problems().isEmpty()) {
             throw new ConfigException(context.problems());
         }
@@ -92,7 +100,7 @@ public final class ConfigReader {
         JobConfig.Kind kind = f.choice("kind", List.of("backup", "purge"))
                 .map(k -> k.equals("purge") ? JobConfig.Kind.PURGE : JobConfig.Kind.BACKUP).orElse(JobConfig.Kind.BACKUP);
         String source = f.required("source", "say which database, e.g. source: /srv/app/app.db").orElse("");
-        checkSource(f, source);
+        boolean sourceOk = checkSource(f, source);
         ZoneId zone = f.get("timezone").flatMap(this::zone).orElse(defaultZone);
         Optional<CronSchedule> schedule = f.get("schedule").flatMap(n -> cron(n, zone));
         Optional<RetentionPolicy> retention = f.get("retention").flatMap(sections::retention);
@@ -100,7 +108,11 @@ public final class ConfigReader {
         EncryptionConfig encryption = EncryptionConfig.NONE;
         Optional<CronSchedule> verify = Optional.empty();
         List<PurgeRule> rules = List.of();
+        EngineSettings options = EngineSettings.NONE;
         if (kind == JobConfig.Kind.BACKUP) {
+            if (sourceOk && f.get("source").isPresent()) {
+                options = sourceOptions.read(f.get("source-options"), f.get("source").get(), source);
+            }
             repositories = f.get("repositories").map(n -> repositories(n, retention)).orElseGet(() -> {
                 context.problem(node, "'repositories' is missing; list where backups go, e.g. repositories:"
                         + " [ /var/backups/" + name + " ]");
@@ -120,6 +132,8 @@ public final class ConfigReader {
                         + " (table, column, older-than)");
                 return List.of();
             });
+            refuse(f, "source-options", "a purge job deletes rows with SQL and takes no engine options; they belong to"
+                    + " its backup job");
             for (String key : List.of("repositories", "encryption", "verify", "retention", "guards", "compression",
                     "level")) {
                 refuse(f, key, "a purge job stores no backups; set 'backup-first: JOB' to back up through a backup job");
@@ -138,7 +152,8 @@ public final class ConfigReader {
         }
         NotifySettings notify = f.get("notify").map(n -> sections.notify(n, haveSmtp)).orElse(NotifySettings.NONE);
         GuardsConfig guards = f.get("guards").map(sections::guards).orElse(GuardsConfig.DEFAULT);
-        return Optional.of(new JobConfig(name, kind, source, repositories, encryption, compression, level, schedule,
+        return Optional.of(new JobConfig(name, kind, source, options, repositories, encryption, compression, level,
+                schedule,
                 verify, f.duration("jitter").orElse(Duration.ZERO), f.bool("catch-up", true), f.duration("max-age"),
                 f.get("hooks").map(sections::hooks).orElse(dev.lifeboat.hooks.Hooks.NONE), notify, guards, rules,
                 f.string("backup-first"), zone));
@@ -170,11 +185,14 @@ public final class ConfigReader {
         f.get(key).ifPresent(n -> context.problem(n, "not allowed here: " + why));
     }
 
-    private void checkSource(Fields f, String source) {
+    /** False when the source holds a password, which is reported once here rather than again by its engine. */
+    private boolean checkSource(Fields f, String source) {
         if (source.matches("(?i)postgres(ql)?://[^/@]*:[^/@]*@.*")) {
             context.problem(f.get("source").orElseThrow(), "holds a password; remove it from the URL and set"
                     + " PGPASSWORD, or add ?password-env=VAR naming an environment variable");
+            return false;
         }
+        return true;
     }
 
     private void checkBackupFirst(Node.Mapping jobsNode, Map<String, JobConfig> jobs) {

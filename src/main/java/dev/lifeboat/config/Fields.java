@@ -120,7 +120,7 @@ final class Fields {
         });
     }
 
-    private static String suggestion(String key, Set<String> known) {
+    static String suggestion(String key, Set<String> known) {
         return known.stream().min(Comparator.comparingInt(k -> distance(k, key)))
                 .filter(k -> distance(k, key) <= 2).map(k -> " (did you mean '" + k + "'?)").orElse("");
     }

@@ -5,6 +5,7 @@ import dev.lifeboat.notify.NotifySettings;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.purge.PurgeRule;
 import dev.lifeboat.schedule.CronSchedule;
+import dev.lifeboat.source.EngineSettings;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -13,11 +14,13 @@ import java.util.Optional;
 /**
  * One named job. A backup job snapshots {@code source} into its repositories (then applies their
  * retention) and may verify on its own schedule; a purge job deletes expired rows by its rules,
- * optionally after running the backup job named in {@code backupFirst}. {@code zone} is the job's
- * time zone, for its schedules and its retention's calendar periods.
+ * optionally after running the backup job named in {@code backupFirst}. {@code sourceOptions} are
+ * its engine's options ({@code source-options}), as the command line's engine flags give them.
+ * {@code zone} is the job's time zone, for its schedules and its retention's calendar periods.
  */
-public record JobConfig(String name, Kind kind, String source, List<RepositoryConfig> repositories,
-                        EncryptionConfig encryption, Compression compression, int level,
+public record JobConfig(String name, Kind kind, String source, EngineSettings sourceOptions,
+                        List<RepositoryConfig> repositories, EncryptionConfig encryption, Compression compression,
+                        int level,
                         Optional<CronSchedule> schedule, Optional<CronSchedule> verify, Duration jitter,
                         boolean catchUp, Optional<Duration> maxAge, Hooks hooks, NotifySettings notifications,
                         GuardsConfig guards, List<PurgeRule> rules, Optional<String> backupFirst, ZoneId zone) {

@@ -24,6 +24,10 @@ public final class PlanText {
         for (JobConfig job : config.jobs().values()) {
             lines.add("job " + job.name() + " (" + job.kind().key() + ")");
             add(lines, "source", job.source());
+            if (!job.sourceOptions().names().isEmpty()) {
+                add(lines, "options", String.join("; ", job.sourceOptions().values().entrySet().stream()
+                        .map(e -> e.getKey() + " " + String.join(",", e.getValue())).toList()));
+            }
             if (job.kind() == JobConfig.Kind.BACKUP) {
                 for (int i = 0; i < job.repositories().size(); i++) {
                     RepositoryConfig r = job.repositories().get(i);

@@ -28,7 +28,7 @@ final class VerifyTask {
     }
 
     TaskResult run(JobConfig job, String trigger) {
-        VerifyService service = new VerifyService(parts.verifier(), parts.tracker());
+        VerifyService service = new VerifyService(parts.verifier().configured(job.sourceOptions()), parts.tracker());
         List<String> verified = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> warnings = new ArrayList<>();

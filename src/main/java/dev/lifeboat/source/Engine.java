@@ -39,6 +39,31 @@ public interface Engine {
         return inspector();
     }
 
+    /**
+     * The options this engine takes, declared once for the command line, the config file and
+     * {@code config check}; empty for engines without any.
+     */
+    default java.util.List<EngineOption> options() {
+        return java.util.List.of();
+    }
+
+    /**
+     * This engine with one run's option values, for the options it declares (it ignores the
+     * rest); throws a usage {@code LifeboatException} when a value or a combination is refused.
+     */
+    default Engine configured(EngineSettings settings) {
+        return this;
+    }
+
+    /**
+     * Everything about a SOURCE argument and its options that can be checked without connecting
+     * or reading it, for {@code config check}; throws a usage {@code LifeboatException} for what
+     * {@link #sources} would refuse.
+     */
+    default void check(String spec, EngineSettings settings) {
+        configured(settings);
+    }
+
     /** Re-encrypting snapshots under a new database key; empty for engines without one. */
     default java.util.Optional<KeyChange> keyChange(String location, java.util.Map<String, String> oldKey,
                                                     java.util.Map<String, String> newKey) {

@@ -4,10 +4,13 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.source.postgres.PostgresEngine;
 import dev.lifeboat.source.postgres.PostgresGlobalsEngine;
-import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.source.sqlcipher.SqlcipherEngine;
 import dev.lifeboat.source.sqlite.SqliteEngine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Every engine Lifeboat knows; adding one is one line here. */
 public final class Engines {
@@ -21,7 +24,7 @@ public final class Engines {
     public static Engines standard(java.time.Duration lockWait) {
         java.util.Map<String, String> env = System.getenv();
         return standard(lockWait, java.time.Duration.ZERO, env, dev.lifeboat.scratch.ScratchSpace.fromEnvironment(env),
-                java.time.Clock.systemUTC(), PostgresOptions.DEFAULTS);
+                java.time.Clock.systemUTC());
     }
 
     /**
@@ -31,11 +34,11 @@ public final class Engines {
      */
     public static Engines standard(java.time.Duration lockWait, java.time.Duration backupLockWait,
                                    java.util.Map<String, String> env, dev.lifeboat.scratch.ScratchSpace scratch,
-                                   java.time.Clock clock, PostgresOptions postgres) {
+                                   java.time.Clock clock) {
         return new Engines(List.of(
                 new SqliteEngine(lockWait),
                 new SqlcipherEngine(lockWait, backupLockWait, env, scratch, clock),
-                new PostgresEngine(postgres, env),
+                new PostgresEngine(env),
                 new PostgresGlobalsEngine()));
     }
 
@@ -44,6 +47,48 @@ public final class Engines {
                 new LifeboatException(ExitCode.USAGE, "cannot tell the database kind of '" + spec
                         + "'; use a path to an SQLite file, sqlite:PATH, sqlcipher:PATH?key-env=VAR or"
                         + " postgresql://user@host:port/db"));
+    }
+
+    /**
+     * The engine for {@code spec}, configured with one run's option values; an option that engine
+     * does not take is refused rather than ignored.
+     */
+    public Engine forSpec(String spec, EngineSettings settings) {
+        Engine engine = forSpec(spec);
+        for (String name : settings.names()) {
+            if (engine.options().stream().noneMatch(o -> o.name().equals(name))) {
+                throw new LifeboatException(ExitCode.USAGE, "--" + name + " does not apply to " + engine.kind()
+                        + " databases" + kindTaking(name).map(k -> " (it is a " + k + " option)").orElse(""));
+            }
+        }
+        return engine.configured(settings);
+    }
+
+    /**
+     * Every engine configured with {@code settings}, each taking the options it declares, for work
+     * whose engine is known only per backup (verifying a whole repository).
+     */
+    public Engines configured(EngineSettings settings) {
+        List<Engine> configured = new ArrayList<>();
+        for (Engine engine : engines) {
+            configured.add(engine.configured(settings));
+        }
+        return new Engines(configured);
+    }
+
+    /** The options of every engine that {@code operation} takes, each name once, for the command line. */
+    public List<EngineOption> options(EngineOption.Operation operation) {
+        Map<String, EngineOption> options = new LinkedHashMap<>();
+        for (Engine engine : engines) {
+            engine.options().stream().filter(o -> o.takes(operation)).forEach(o -> options.putIfAbsent(o.name(), o));
+        }
+        return List.copyOf(options.values());
+    }
+
+    /** The kind of the first engine that declares an option of this name. */
+    public Optional<String> kindTaking(String option) {
+        return engines.stream().filter(e -> e.options().stream().anyMatch(o -> o.name().equals(option)))
+                .map(Engine::kind).findFirst();
     }
 
     public Engine forKind(String kind) {

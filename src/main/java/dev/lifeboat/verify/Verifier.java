@@ -45,6 +45,11 @@ public final class Verifier {
         this.clock = clock;
     }
 
+    /** This verifier with every engine configured with one run's options, e.g. a job's source-options. */
+    public Verifier configured(dev.lifeboat.source.EngineSettings settings) {
+        return new Verifier(engines.configured(settings), scratch, progress, clock);
+    }
+
     /**
      * @param access how to open the snapshot where the engine needs more than the recorded source,
      *               e.g. {@code key-env=VAR} for SQLCipher; empty to use what was recorded

@@ -23,7 +23,6 @@ import dev.lifeboat.restore.RestoreRunner;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.source.RestoreTarget;
-import dev.lifeboat.source.postgres.PostgresOptions;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.PgTestServer;
 import java.nio.file.Files;
@@ -142,7 +141,7 @@ class PostgresRestoreTest extends PostgresFixture {
         Manifest manifest = BackupSelector.select(repository, "latest", "shop", null);
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
         Engines engines = Engines.standard(Duration.ofSeconds(10), Duration.ZERO, System.getenv(), scratch,
-                Clock.systemUTC(), PostgresOptions.DEFAULTS);
+                Clock.systemUTC());
         BackupRunner backups = new BackupRunner(Clock.systemUTC(), scratch, Progress.NONE, Retries.NONE);
         RestoreRunner failing = new RestoreRunner(Clock.systemUTC(), backups, new RestoreRunner.Phases() {
             @Override

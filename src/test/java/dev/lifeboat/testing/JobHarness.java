@@ -57,7 +57,7 @@ public final class JobHarness implements AutoCloseable {
     }
 
     public static LifeboatConfig config(String yaml) {
-        return ConfigReader.parse(yaml, "lifeboat.yaml", Map.of());
+        return ConfigReader.parse(yaml, "lifeboat.yaml", Map.of(), Engines.standard(Duration.ofSeconds(5)));
     }
 
     public JobRunner runner(LifeboatConfig config, JobLocks locks) {

@@ -1,7 +1,5 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,13 +22,17 @@ public record PgScope(List<String> schemas, List<String> excludeSchemas, List<Qu
 
     /** {@code schema.table}; both parts are plain names, not patterns. */
     public record QualifiedName(String schema, String table) {
-        public static QualifiedName parse(String text, String option) {
+        /** Parses a name {@link #problem} found nothing wrong with. */
+        static QualifiedName parse(String text) {
             int dot = text.indexOf('.');
-            if (dot <= 0 || dot == text.length() - 1) {
-                throw new LifeboatException(ExitCode.USAGE, option + " '" + text + "' needs the schema too,"
-                        + " e.g. public." + text);
-            }
             return new QualifiedName(text.substring(0, dot), text.substring(dot + 1));
+        }
+
+        /** Why {@code text} is not {@code schema.table}; empty when it is. */
+        static java.util.Optional<String> problem(String text) {
+            int dot = text.indexOf('.');
+            return dot <= 0 || dot == text.length() - 1 ? java.util.Optional.of("'" + text + "' needs the schema"
+                    + " too, e.g. public." + text) : java.util.Optional.empty();
         }
 
         @Override

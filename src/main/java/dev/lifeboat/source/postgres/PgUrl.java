@@ -90,6 +90,10 @@ record PgUrl(String user, String host, int port, String database, String sslmode
                 throw usage("a password in the URL would show in process lists and logs; remove it and give it"
                         + " through PGPASSWORD, ~/.pgpass or password-env=VAR");
             }
+            if (PostgresOptions.DECLARED.stream().anyMatch(o -> o.name().equals(key))) {
+                throw usage("'" + key + "' is an option, not a URL parameter; take it out of the URL and give --"
+                        + key + " on the command line, or source-options: { " + key + ": ... } in a job");
+            }
             if (!key.matches("sslmode|password-env|host|port|user|dbname")) {
                 throw usage("unknown parameter '" + key + "' in the PostgreSQL URL; known: sslmode, password-env,"
                         + " host, port, user, dbname");

@@ -3,6 +3,8 @@ package dev.lifeboat.source.postgres;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engine;
+import dev.lifeboat.source.EngineOption;
+import dev.lifeboat.source.EngineSettings;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Source;
@@ -21,9 +23,29 @@ public final class PostgresEngine implements Engine {
     private final Map<String, String> env;
 
     /** @param env the environment: PGPASSWORD, PGPASSFILE, password-env variables, PATH */
-    public PostgresEngine(PostgresOptions options, Map<String, String> env) {
+    public PostgresEngine(Map<String, String> env) {
+        this(PostgresOptions.DEFAULTS, env);
+    }
+
+    private PostgresEngine(PostgresOptions options, Map<String, String> env) {
         this.options = options;
         this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public List<EngineOption> options() {
+        return PostgresOptions.DECLARED;
+    }
+
+    @Override
+    public Engine configured(EngineSettings settings) {
+        return new PostgresEngine(PostgresOptions.from(settings), env);
+    }
+
+    /** The URL and the options, as {@link #sources} takes them, without connecting. */
+    @Override
+    public void check(String spec, EngineSettings settings) {
+        sourceUrl(spec, PostgresOptions.from(settings));
     }
 
     @Override
@@ -44,13 +66,9 @@ public final class PostgresEngine implements Engine {
     /** With --all-databases: the server's roles and tablespaces, then every database that takes connections. */
     @Override
     public List<Source> sources(String spec) {
+        PgUrl url = sourceUrl(spec, options);
         if (!options.allDatabases()) {
             return List.of(source(spec));
-        }
-        PgUrl url = PgUrl.parse(spec);
-        if (!url.database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up the whole server; leave the"
-                    + " database out of the URL (postgresql://" + url.user() + "@host:port/)");
         }
         PgClient admin = new PgClient(url.withDatabase("postgres"), env, ExitCode.SOURCE);
         List<Source> sources = new ArrayList<>(List.of(new PgGlobals(admin, tools(ExitCode.SOURCE))));
@@ -63,6 +81,20 @@ public final class PostgresEngine implements Engine {
             throw PgErrors.query(admin, "list the databases", e);
         }
         return sources;
+    }
+
+    /** A source URL names one database, or none with --all-databases. */
+    private static PgUrl sourceUrl(String spec, PostgresOptions options) {
+        PgUrl url = PgUrl.parse(spec);
+        if (options.allDatabases() && !url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up the whole server; leave the"
+                    + " database out of the URL (postgresql://" + url.user() + "@host:port/)");
+        }
+        if (!options.allDatabases() && url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no database;"
+                    + " add /DBNAME, or back up the whole server with --all-databases");
+        }
+        return url;
     }
 
     @Override

@@ -1,11 +1,22 @@
 package dev.lifeboat.source.postgres;
 
+import static dev.lifeboat.source.EngineOption.Operation.BACKUP;
+import static dev.lifeboat.source.EngineOption.Operation.RESTORE;
+import static dev.lifeboat.source.EngineOption.Operation.VERIFY;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.EngineOption;
+import dev.lifeboat.source.EngineOption.Type;
+import dev.lifeboat.source.EngineSettings;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Everything the PostgreSQL engine can be told on a command line, in one value so that commands
- * pass it through without knowing what it means. Start from {@link #DEFAULTS} and use the withers.
+ * Everything the PostgreSQL engine can be told, typed, made from one run's {@link EngineSettings}
+ * by {@link #from}; {@link #DECLARED} is what the command line and the config file offer.
  *
  * @param pgBin folder of pg_dump, pg_restore and pg_dumpall; empty means the PATH
  * @param scope which schemas and tables a backup holds
@@ -16,13 +27,80 @@ import java.util.Optional;
  * @param dropPrevious drop the target's previous database after a successful restore
  * @param verifyServer where verification restores (a postgresql:// URL); empty means the source server
  */
-public record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases, FactsMode facts, int jobs,
+record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases, FactsMode facts, int jobs,
                               boolean terminateConnections, boolean dropPrevious, Optional<String> verifyServer) {
-    public static final PostgresOptions DEFAULTS = new PostgresOptions(Optional.empty(), PgScope.WHOLE_DATABASE,
+    static final PostgresOptions DEFAULTS = new PostgresOptions(Optional.empty(), PgScope.WHOLE_DATABASE,
             false, FactsMode.EXACT, 1, false, false, Optional.empty());
 
     /** {@code exact} counts every table in the snapshot; {@code estimate} reads planner statistics. */
-    public enum FactsMode { EXACT, ESTIMATE }
+    enum FactsMode { EXACT, ESTIMATE }
+
+    private static final EngineOption PG_BIN = EngineOption.of(Type.TEXT, "pg-bin", "DIR", "PostgreSQL: folder of"
+            + " pg_dump and pg_restore (default: the PATH).", BACKUP, VERIFY, RESTORE);
+    private static final EngineOption SCHEMA = EngineOption.of(Type.LIST, "schema", "NAME", "PostgreSQL: back up"
+            + " only this schema (repeatable).", BACKUP);
+    private static final EngineOption EXCLUDE_SCHEMA = EngineOption.of(Type.LIST, "exclude-schema", "NAME",
+            "PostgreSQL: leave this schema out.", BACKUP);
+    private static final EngineOption TABLE = EngineOption.of(Type.LIST, "table", "SCHEMA.TABLE", "PostgreSQL: back"
+            + " up only this table (repeatable).", BACKUP).checkedBy(PgScope.QualifiedName::problem);
+    private static final EngineOption EXCLUDE_TABLE = EngineOption.of(Type.LIST, "exclude-table", "SCHEMA.TABLE",
+            "PostgreSQL: leave this table out.", BACKUP).checkedBy(PgScope.QualifiedName::problem);
+    private static final EngineOption ALL_DATABASES = EngineOption.flag("all-databases", "PostgreSQL: back up every"
+            + " database of the server (URL without a database), one backup each, plus its roles and tablespaces"
+            + " (pg_dumpall --globals-only).", BACKUP);
+    private static final EngineOption FACTS = EngineOption.of(Type.TEXT, "facts", "exact|estimate", "PostgreSQL:"
+            + " row counts for the manifest, exact (default) or planner estimates for huge databases.", BACKUP)
+            .withDefault("exact").checkedBy(value -> value.toLowerCase(Locale.ROOT).matches("exact|estimate")
+                    ? Optional.empty() : Optional.of(value + " is not exact or estimate"));
+    private static final EngineOption RESTORE_JOBS = EngineOption.of(Type.INTEGER, "jobs", "N", "PostgreSQL:"
+            + " pg_restore jobs; more than 1 spools the snapshot to scratch space first (default: ${DEFAULT-VALUE},"
+            + " streamed).", RESTORE).withDefault("1").checkedBy(PostgresOptions::jobsProblem);
+    private static final EngineOption VERIFY_JOBS = EngineOption.of(Type.INTEGER, "jobs", "N", "PostgreSQL:"
+            + " pg_restore jobs (default: ${DEFAULT-VALUE}, streamed).", VERIFY).withDefault("1")
+            .checkedBy(PostgresOptions::jobsProblem);
+    private static final EngineOption TERMINATE_CONNECTIONS = EngineOption.flag("terminate-connections",
+            "PostgreSQL: end other sessions of the target so it can be renamed aside.", RESTORE);
+    private static final EngineOption DROP_PREVIOUS = EngineOption.flag("drop-previous", "PostgreSQL: drop the"
+            + " target's previous database after a successful restore (default: keep it as"
+            + " <db>_pre_restore_<time>).", RESTORE);
+    private static final EngineOption VERIFY_SERVER = EngineOption.of(Type.TEXT, "verify-server", "URL",
+            "PostgreSQL: restore into a scratch database on this server (default: the server the backup came"
+            + " from).", VERIFY).checkedBy(PostgresOptions::serverProblem);
+
+    /** The engine's options, in the order help lists them. */
+    static final List<EngineOption> DECLARED = List.of(PG_BIN, SCHEMA, EXCLUDE_SCHEMA, TABLE, EXCLUDE_TABLE,
+            ALL_DATABASES, FACTS, RESTORE_JOBS, VERIFY_JOBS, TERMINATE_CONNECTIONS, DROP_PREVIOUS, VERIFY_SERVER);
+
+    /** The typed options of one run; a value or combination the engine refuses is a usage error. */
+    static PostgresOptions from(EngineSettings settings) {
+        PgScope scope = new PgScope(SCHEMA.values(settings), EXCLUDE_SCHEMA.values(settings),
+                TABLE.values(settings).stream().map(PgScope.QualifiedName::parse).toList(),
+                EXCLUDE_TABLE.values(settings).stream().map(PgScope.QualifiedName::parse).toList());
+        boolean allDatabases = ALL_DATABASES.isOn(settings);
+        if (allDatabases && (!scope.schemas().isEmpty() || !scope.tables().isEmpty())) {
+            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up whole databases; --schema and"
+                    + " --table name parts of one database, back that one up on its own");
+        }
+        FactsMode facts = FACTS.value(settings).orElseThrow().equalsIgnoreCase("estimate") ? FactsMode.ESTIMATE
+                : FactsMode.EXACT;
+        return new PostgresOptions(PG_BIN.value(settings).map(Path::of), scope, allDatabases, facts,
+                RESTORE_JOBS.integer(settings), TERMINATE_CONNECTIONS.isOn(settings), DROP_PREVIOUS.isOn(settings),
+                VERIFY_SERVER.value(settings));
+    }
+
+    private static Optional<String> jobsProblem(String value) {
+        int jobs = Integer.parseInt(value.trim());
+        return jobs >= 1 && jobs <= 64 ? Optional.empty() : Optional.of(jobs + " is out of range; use 1 to 64");
+    }
+
+    private static Optional<String> serverProblem(String value) {
+        try {
+            PgUrl.parse(value);
+            return Optional.empty();
+        } catch (LifeboatException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
 
     public PostgresOptions {
         if (jobs < 1) {
@@ -33,19 +111,5 @@ public record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDa
     public PostgresOptions withPgBin(Optional<Path> folder) {
         return new PostgresOptions(folder, scope, allDatabases, facts, jobs, terminateConnections, dropPrevious,
                 verifyServer);
-    }
-
-    public PostgresOptions withBackup(PgScope backupScope, boolean everyDatabase, FactsMode mode) {
-        return new PostgresOptions(pgBin, backupScope, everyDatabase, mode, jobs, terminateConnections, dropPrevious,
-                verifyServer);
-    }
-
-    public PostgresOptions withRestore(int restoreJobs, boolean terminate, boolean dropOld) {
-        return new PostgresOptions(pgBin, scope, allDatabases, facts, restoreJobs, terminate, dropOld, verifyServer);
-    }
-
-    public PostgresOptions withVerify(int restoreJobs, Optional<String> server) {
-        return new PostgresOptions(pgBin, scope, allDatabases, facts, restoreJobs, terminateConnections, dropPrevious,
-                server);
     }
 }
