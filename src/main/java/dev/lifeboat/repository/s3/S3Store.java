@@ -68,7 +68,9 @@ public final class S3Store implements Store {
             return InputStream.nullInputStream();   // a ranged GET from the end is refused (416)
         }
         var first = objects.open(Keys.require(key), offset, null).orElseThrow(() -> new NoSuchFileException(key));
-        return new ResumingObjectStream(objects, key, first, first.response().eTag(), offset);
+        String etag = first.response().eTag();
+        return new dev.lifeboat.repository.store.ResumingRead(first, offset, objects.location().retries(),
+                position -> objects.open(key, position, etag).map(in -> in), new ReadFailures(objects, key));
     }
 
     @Override

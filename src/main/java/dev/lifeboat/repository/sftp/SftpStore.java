@@ -120,8 +120,25 @@ public final class SftpStore implements Store {
         StoreKeys.checkKey(key);
         Opened first = calls.call("reading " + key, c -> openAt(c, key, offset, Optional.empty()))
                 .orElseThrow(() -> new NoSuchFileException(location + " " + key));
-        return new ResumingRead(location, key, first.in(), offset, position -> calls.call("reading " + key,
-                c -> openAt(c, key, position, Optional.of(first.attributes()))).map(Opened::in));
+        return new dev.lifeboat.repository.store.ResumingRead(first.in(), offset, location.retries(),
+                position -> calls.call("reading " + key, c -> openAt(c, key, position, Optional.of(first.attributes())))
+                        .map(Opened::in), new dev.lifeboat.repository.store.ResumingRead.Failures() {
+                    @Override
+                    public boolean mayPass(IOException e) {
+                        return SftpErrors.isTransient(e);
+                    }
+
+                    @Override
+                    public RuntimeException gaveUp(IOException e, long position) {
+                        return SftpErrors.map(location, "reading " + key + " at byte " + position, e);
+                    }
+
+                    @Override
+                    public RuntimeException gone(long position) {
+                        return new LifeboatException(ExitCode.INTEGRITY, key + " was removed or replaced in " + location
+                                + " while it was read; run 'lifeboat verify all' on that repository");
+                    }
+                });
     }
 
     private record Opened(InputStream in, Attributes attributes) {
