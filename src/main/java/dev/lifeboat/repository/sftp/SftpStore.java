@@ -35,7 +35,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * <li>read-after-write: one server folder, so a finished put is seen by the next call;</li>
  * <li>temp files ({@code .tmp-PID-RANDOM-NAME}) are never listed or stat'ed; a killed writer's are
  *     found by {@link #unfinished}; files are created 0600 and folders 0700; folders left empty by a
- *     delete are removed, so a listing never walks a tree of empty folders.</li>
+ *     delete are removed (but for the top-level {@code backups/} and {@code locks/}), so a listing never
+ *     walks a tree of empty folders.</li>
  * </ul>
  * Reads, listings, deletes and the start of a put are retried after a broken connection; bytes
  * already handed to a put's stream are not (the whole transfer is retried above).
@@ -230,9 +231,13 @@ public final class SftpStore implements Store {
         });
     }
 
-    /** Removes the folders of {@code key} below the root that are now empty; the first that is not stops it. */
+    /**
+     * Removes the folders of {@code key} that are now empty, up to but not including the layout's
+     * own folders at the top ({@code backups/}, {@code locks/}), as a folder store does: removing
+     * those would race with another process creating a lock in them.
+     */
     private void pruneEmptyFolders(SftpClient sftp, String key) {
-        for (String dir = RemoteFiles.parent(key); !dir.isEmpty(); dir = RemoteFiles.parent(dir)) {
+        for (String dir = RemoteFiles.parent(key); dir.contains("/"); dir = RemoteFiles.parent(dir)) {
             try {
                 sftp.rmdir(location.path(dir));
             } catch (IOException e) {
