@@ -77,7 +77,7 @@ final class PgpPrivateKeys {
     private static PGPPrivateKey unlock(PGPSecretKey key, PBESecretKeyDecryptor decryptor, char[] passphrase) {
         boolean protectedKey = key.getKeyEncryptionAlgorithm() != SymmetricKeyAlgorithmTags.NULL;
         if (protectedKey && passphrase.length == 0) {
-            throw new LifeboatException(ExitCode.USAGE, "OpenPGP private key " + fingerprint(key)
+            throw new LifeboatException(ExitCode.KEY, "OpenPGP private key " + fingerprint(key)
                     + " is protected by a passphrase; give the passphrase too (--passphrase-env VAR or the prompt)");
         }
         try {

@@ -87,7 +87,7 @@ class PgpFailureTest {
         decryption(owner).checkCanOpen("openpgp", recipients);
         String keyId = recipients.get(0).substring(24);
         decryption(owner).checkCanOpen("openpgp", List.of(keyId));
-        assertUsage(() -> decryption(owner).checkCanOpen("age", List.of("scrypt")),
+        assertFailure(ExitCode.KEY, () -> decryption(owner).checkCanOpen("age", List.of("scrypt")),
                 "this backup is encrypted with a passphrase;");
     }
 

@@ -95,7 +95,7 @@ class EncryptedPipelineTest {
         LifeboatException e = assertThrows(LifeboatException.class,
                 () -> unseal(sealed.stored(), Decryptions.agePassphrase("wrong".toCharArray()), sealed.seal()));
 
-        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(ExitCode.KEY, e.exitCode());
         assertTrue(e.getMessage().startsWith("the passphrase does not open this backup"), e.getMessage());
     }
 

@@ -49,7 +49,7 @@ class WalBackupTest {
                 "--name", "app");
         assertEquals(0, restore.exit(), restore.toString());
         assertEquals(Map.of("customers", 5000L, "orders", 1666L), TestDatabases.counts(restored));
-        assertEquals("delete", Tools.sqlite(restored, "PRAGMA journal_mode"));
+        assertEquals("wal", Tools.sqlite(restored, "PRAGMA journal_mode"), "a WAL database comes back in WAL mode");
         assertEquals(TestDatabases.contentDigest(db), TestDatabases.contentDigest(restored));
         assertTrue(Files.notExists(dir.resolve("restored.db-wal")));
     }
