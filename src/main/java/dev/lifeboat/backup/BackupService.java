@@ -10,9 +10,12 @@ import dev.lifeboat.prune.Pruner;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.source.Source;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -61,16 +64,19 @@ public final class BackupService {
             for (BackupRequest.Target target : request.targets()) {
                 destinations.add(new Destination(repositories.apply(target.spec()), target.required()));
             }
-            NameClaims.Claim claim = NameClaims.claim(destinations.stream().map(Destination::repository).toList(),
+            Map<Destination, RepositoryOutcome> unreached = unreachedOptional(destinations);
+            List<Destination> reached = destinations.stream().filter(d -> !unreached.containsKey(d)).toList();
+            NameClaims.Claim claim = NameClaims.claim(reached.stream().map(Destination::repository).toList(),
                     source.identity(), wanted, request.name().isPresent());
             String name = claim.name();
             String where = destinations.stream().map(d -> d.repository().location()).collect(Collectors.joining(", "));
             BackupRunner.Outcome outcome = tracker.track("backup", request.trigger(), name, where, () -> {
                 source.preflight();
                 StoredForm form = new StoredForm(request.compression(), request.level(), EncryptionPolicy.resolve(
-                        request.encryption(), destinations.stream().map(Destination::repository).toList(),
+                        request.encryption(), reached.stream().map(Destination::repository).toList(),
                         source.snapshotIsEncrypted()));
-                return runner.run(source, name, form, destinations, request.guards());
+                return withUnreached(runner.run(source, name, form, reached, request.guards()), destinations,
+                        unreached);
             }, BackupService::ending);
             List<String> warnings = new ArrayList<>(outcome.warnings());
             claim.note().ifPresent(warnings::add);
@@ -97,6 +103,45 @@ public final class BackupService {
         } finally {
             destinations.forEach(d -> d.repository().close());
         }
+    }
+
+    /**
+     * Optional repositories that do not answer at all are asked once, here, and left out of the
+     * rest of the backup: each later step would otherwise wait out the same timeouts again.
+     * (Required ones go on, so that the run fails with their error.)
+     */
+    private static Map<Destination, RepositoryOutcome> unreachedOptional(List<Destination> destinations) {
+        Map<Destination, RepositoryOutcome> unreached = new IdentityHashMap<>();
+        for (Destination d : destinations) {
+            if (d.required()) {
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                d.repository().pinnedEncryption();
+            } catch (IOException | RuntimeException e) {
+                unreached.put(d, RepositoryOutcome.failed(d, (System.nanoTime() - start) / 1_000_000, false,
+                        BackupResult.unexpected(e)));
+            }
+        }
+        // With no repository left to store into, the run itself reports each failure.
+        return unreached.size() == destinations.size() ? Map.of() : unreached;
+    }
+
+    /** The run's outcome with the unreached repositories' failures in their places among the targets. */
+    private static BackupRunner.Outcome withUnreached(BackupRunner.Outcome outcome, List<Destination> destinations,
+                                                      Map<Destination, RepositoryOutcome> unreached) {
+        if (unreached.isEmpty() || outcome.result().isEmpty()) {
+            return outcome;
+        }
+        BackupResult result = outcome.result().get();
+        List<RepositoryOutcome> all = new ArrayList<>();
+        int next = 0;
+        for (Destination d : destinations) {
+            all.add(unreached.containsKey(d) ? unreached.get(d) : result.repositories().get(next++));
+        }
+        return new BackupRunner.Outcome(Optional.of(new BackupResult(result.manifest(), all)), outcome.skipped(),
+                outcome.warnings());
     }
 
     /** Indexes the stored backup, pins the repository if it had no pin, and applies its retention. */

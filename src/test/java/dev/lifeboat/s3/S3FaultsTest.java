@@ -249,7 +249,7 @@ class S3FaultsTest {
                     "--repo", folder.toString(), "--repo", hung + "#optional");
             seconds = (System.nanoTime() - start) / 1_000_000_000;
             assertEquals(0, backup.exit(), backup.toString());
-            assertTrue(seconds < 10, "the hung optional repository held the backup for " + seconds + " s");
+            assertTrue(seconds < 10, "the hung optional repository held the backup for " + seconds + " s: " + backup);
             assertTrue(Files.isDirectory(folder.resolve("backups")));
         }
     }
