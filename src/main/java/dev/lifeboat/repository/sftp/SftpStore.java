@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -69,6 +70,15 @@ public final class SftpStore implements Store {
         SftpIdentities identities = SftpIdentities.resolve(location, env, prompt);
         SftpConnector connector = new SftpConnector(location, new HostKeyCheck(location, knownHosts), identities);
         return new SftpStore(location, new Reconnecting(location, connector, firstPause));
+    }
+
+    /**
+     * The variable holding the secret an {@code sftp://} repository reads: the key's passphrase. The
+     * key file's path and the agent's socket are not secrets (a hook may need the agent to reach
+     * another host over SSH); the key file itself is private to its owner.
+     */
+    public static Set<String> secretVariables(String spec) {
+        return Set.of(SftpIdentities.PASSPHRASE);
     }
 
     @Override

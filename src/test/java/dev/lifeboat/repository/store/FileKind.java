@@ -69,6 +69,11 @@ final class FileKind implements StoreKind {
     }
 
     @Override
+    public String prefix() {
+        return "file:";
+    }
+
+    @Override
     public String toString() {
         return "file";
     }

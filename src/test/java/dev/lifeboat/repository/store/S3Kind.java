@@ -52,6 +52,11 @@ final class S3Kind implements StoreKind {
     }
 
     @Override
+    public String prefix() {
+        return "s3://";
+    }
+
+    @Override
     public String toString() {
         return "s3";
     }

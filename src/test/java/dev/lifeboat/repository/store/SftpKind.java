@@ -65,6 +65,11 @@ final class SftpKind implements StoreKind {
     }
 
     @Override
+    public String prefix() {
+        return "sftp://";
+    }
+
+    @Override
     public String toString() {
         return "sftp";
     }

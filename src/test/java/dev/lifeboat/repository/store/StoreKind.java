@@ -8,6 +8,9 @@ import java.util.Optional;
  * can simulate. A store kind is registered in {@link StoreKinds#all} or it is not a store.
  */
 public interface StoreKind {
+    /** The prefix of the repository arguments of this kind, as {@code Repositories.STORES} registers it. */
+    String prefix();
+
     /** A new, empty store with its own root (a folder, a prefix) of this kind's server. */
     Store create() throws Exception;
 
