@@ -95,11 +95,7 @@ public final class S3Store implements Store {
     @Override
     public Optional<byte[]> readSmall(String key, int limit) throws IOException {
         Optional<byte[]> bytes = objects.get(Keys.require(key), limit);
-        if (bytes.isPresent() && bytes.get().length > limit) {
-            throw new ForeignObject(key.substring(key.lastIndexOf('/') + 1) + " is larger than any object Lifeboat"
-                    + " writes there");
-        }
-        return bytes;
+        return bytes.isEmpty() ? bytes : Optional.of(ForeignObject.requireWithin(bytes.get(), limit, key));
     }
 
     @Override

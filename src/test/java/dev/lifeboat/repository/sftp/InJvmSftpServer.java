@@ -72,6 +72,7 @@ public final class InJvmSftpServer implements AutoCloseable {
     private volatile long actAfter = Long.MAX_VALUE;
     private volatile Runnable action = () -> { };
     private final AtomicInteger breakReads = new AtomicInteger();
+    private final AtomicInteger readsBroken = new AtomicInteger();
     private volatile long breakAfter;
     private volatile Duration stall = Duration.ZERO;
     private volatile SshServer server;
@@ -179,6 +180,11 @@ public final class InJvmSftpServer implements AutoCloseable {
     public void breakNextRead(long afterBytes) {
         breakAfter = afterBytes;
         breakReads.set(1);
+    }
+
+    /** How many reads lost their connection to {@link #breakNextRead} so far. */
+    public int readsBroken() {
+        return readsBroken.get();
     }
 
     /** Every request waits this long before it is served. */
@@ -294,7 +300,7 @@ public final class InJvmSftpServer implements AutoCloseable {
             }
             boolean breaks = file.getFileName().toString().endsWith(".zst")
                     && breakReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-            return breaks ? new Breaking(channel, breakAfter, subsystem.getServerSession()) : channel;
+            return breaks ? new Breaking(channel, breakAfter, subsystem.getServerSession(), readsBroken) : channel;
         }
 
         @Override
@@ -375,17 +381,23 @@ public final class InJvmSftpServer implements AutoCloseable {
     private static final class Breaking extends Forwarding {
         private final long limit;
         private final org.apache.sshd.server.session.ServerSession session;
+        private final AtomicInteger broken;
         private long served;
 
-        Breaking(SeekableByteChannel channel, long limit, org.apache.sshd.server.session.ServerSession session) {
+        Breaking(SeekableByteChannel channel, long limit, org.apache.sshd.server.session.ServerSession session,
+                 AtomicInteger broken) {
             super(channel);
             this.limit = limit;
             this.session = session;
+            this.broken = broken;
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
             if (served >= limit) {
+                if (session.isOpen()) {
+                    broken.incrementAndGet();
+                }
                 session.close(true);
                 throw new IOException("injected break");
             }
