@@ -145,13 +145,7 @@ class SftpChildProcessTest {
         assertEquals(3, cli.run("list", "--repo", folder.toString()).out().lines().count(), "the folder got both");
         assertEquals(3, cli.run("list", "--repo", bucket).out().lines().count(), "the bucket got both");
 
-        Cli.Result next = cli.run("backup", "--no-encrypt", db.toString(), "--repo", nas);
-        assertEquals(0, next.exit(), next.toString());
-        assertEquals(List.of(), temps("three"), "the next backup removed the dead run's temp");
-        assertEquals(2, backupFolders("three").size(), "and its folder");
-        Cli.Result verify = cli.run("verify", "all", "--repo", nas);
-        assertEquals(0, verify.exit(), verify.toString());
-        assertFalse(verify.out().contains("INCOMPLETE"), verify.out());
+        nextBackupCleansUp(cli, db, nas, "three");
     }
 
     @Test
@@ -173,11 +167,20 @@ class SftpChildProcessTest {
 
         Cli.Result list = cli.run("list", "--repo", nas);
         assertEquals(2, list.out().lines().count(), "only the earlier backup is listed:\n" + list);
-        Cli.Result next = cli.run("backup", "--no-encrypt", db.toString(), "--repo", nas, "--level", "1");
+        nextBackupCleansUp(cli, db, nas, "killed", "--level", "1");
+    }
+
+    /**
+     * The next backup, with the server up and the dead run's writer gone, removes that run's temp
+     * and folder: the first backup and its own are all that is left, and both verify.
+     */
+    private void nextBackupCleansUp(Cli cli, Path db, String nas, String folder, String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("backup", "--no-encrypt", db.toString(), "--repo", nas));
+        args.addAll(List.of(options));
+        Cli.Result next = cli.run(args.toArray(String[]::new));
         assertEquals(0, next.exit(), next.toString());
-        assertFalse(Files.exists(temp), "the writer is dead, so the next backup removed its temp");
-        assertEquals(List.of(), temps("killed"));
-        assertEquals(2, backupFolders("killed").size(), "the interrupted backup's folder is gone");
+        assertEquals(List.of(), temps(folder), "the next backup removed the dead run's temp");
+        assertEquals(2, backupFolders(folder).size(), "and its folder");
         Cli.Result verify = cli.run("verify", "all", "--repo", nas);
         assertEquals(0, verify.exit(), verify.toString());
         assertFalse(verify.out().contains("INCOMPLETE"), verify.out());
