@@ -109,7 +109,7 @@ class SftpChildProcessTest {
 
     @Test
     void theServerStoppingMidUploadOfAThreeRepositoryBackupIsTreatedAsAFailingS3StoreIs() throws Exception {
-        Path db = BigDatabases.random(dir.resolve("mid.db"), 12);
+        Path db = BigDatabases.random(dir.resolve("mid.db"), 6);
         Path folder = dir.resolve("folder");
         String bucket = s3.url("three");
         String nas = sftp.url("three", "retries=1", "timeout=5s");
@@ -117,7 +117,7 @@ class SftpChildProcessTest {
         assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", nas).exit(), "the repository exists");
 
         for (boolean sftpOptional : new boolean[] {true, false}) {
-            CountDownLatch killed = killAtWritten(2 << 20);
+            CountDownLatch killed = killAtWritten(1 << 20);
             ChildResult backup = run("backup", "--no-encrypt", db.toString(), "--repo", folder.toString(),
                     "--repo", bucket + (sftpOptional ? "" : "#optional"), "--repo", nas + (sftpOptional ? "#optional" : ""));
             assertTrue(killed.await(10, TimeUnit.SECONDS), "the server was stopped mid-upload: " + backup.log());
