@@ -40,8 +40,9 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
             + " sqlcipher:PATH?key-env=VAR or postgresql://user@host:port/db.")
     String source;
 
-    @Option(names = "--repo", paramLabel = "REPO", description = "Repository: a folder, file:PATH"
-            + " or s3://bucket/prefix?endpoint=…; add #optional when the backup may succeed without it (repeatable).")
+    @Option(names = "--repo", paramLabel = "REPO", description = "Repository: "
+            + dev.lifeboat.repository.Repositories.FORMS + "; add #optional when the backup may succeed without it"
+            + " (repeatable).")
     List<String> repos;
 
     @Option(names = "--job", paramLabel = "NAME", description = "Back up this job of --config instead, as 'run' does.")

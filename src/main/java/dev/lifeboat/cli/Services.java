@@ -76,7 +76,7 @@ final class Services implements AutoCloseable {
                 + "' must be a whole number from 1 to 10");
     }
 
-    /** Opens a --repo argument with this run's environment (where S3 credentials come from). */
+    /** Opens a --repo argument with this run's environment (stores' credentials and keys). */
     Repository repository(String spec) {
         return Repositories.open(spec, env);
     }

@@ -3,6 +3,7 @@ package dev.lifeboat.config;
 import dev.lifeboat.notify.NotifySettings;
 import dev.lifeboat.notify.SmtpSettings;
 import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.purge.PurgeRule;
 import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.schedule.CronSchedule;
@@ -23,21 +24,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Reads and validates {@code lifeboat.yaml}; every problem in the file is reported at once, with its line. */
 public final class ConfigReader {
     private static final String[] JOB_KEYS = {"kind", "source", "repositories", "encryption", "compression", "level",
         "schedule", "timezone", "verify", "jitter", "catch-up", "max-age", "retention", "hooks", "notify", "guards",
         "rules", "backup-first", "source-options"};
-    private static final Pattern ENV_OPTION = Pattern.compile("[?&][a-z-]+-env=([^&]*)");
     private final ConfigContext context;
     private final Sections sections;
     private final SourceOptions sourceOptions;
+    private final Engines engines;
 
     private ConfigReader(ConfigContext context, Engines engines) {
         this.context = context;
+        this.engines = engines;
         this.sections = new Sections(context);
         this.sourceOptions = new SourceOptions(context, engines);
     }
@@ -160,16 +160,18 @@ public final class ConfigReader {
     }
 
     /**
-     * Hooks never get a variable Lifeboat reads a secret from: libpq's and S3's standard ones, every
-     * {@code ${VAR}} of a secret field in the file, and every {@code *-env=VAR} the job's source and
-     * repository URLs name (password-env, key-env, access-key-env, secret-key-env).
+     * Hooks never get a variable Lifeboat reads a secret from: every {@code ${VAR}} of a secret field
+     * in the file, and those the engines and stores of every job's source and repositories declare
+     * (PGPASSWORD, password-env, key-env, S3's keys, an SFTP key's passphrase). Every job's, since one
+     * process runs them all with one environment.
      */
     private void checkHookEnv(Node.Mapping jobsNode, Map<String, JobConfig> jobs) {
+        Set<String> secret = new HashSet<>(context.secretReferences());
         for (JobConfig job : jobs.values()) {
-            Set<String> secret = new HashSet<>(context.secretReferences());
-            secret.addAll(List.of("PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"));
-            Stream.concat(Stream.of(job.source()), job.repositories().stream().map(RepositoryConfig::spec))
-                    .map(ENV_OPTION::matcher).forEach(m -> m.results().forEach(r -> secret.add(r.group(1))));
+            secret.addAll(engines.secretVariables(job.source()));
+            job.repositories().forEach(r -> secret.addAll(Repositories.secretVariables(r.spec())));
+        }
+        for (JobConfig job : jobs.values()) {
             job.hooks().env().stream().filter(secret::contains).forEach(name -> context.problem(
                     hookEnvNode(jobsNode.entries().get(job.name())), name + " holds a secret Lifeboat reads, and"
                             + " hooks never get those; give the hook its own variable (or a file it reads) instead"));
@@ -222,7 +224,8 @@ public final class ConfigReader {
             Fields f = new Fields(context, item, "path", "url", "optional", "retention");
             Optional<String> spec = f.string("path").or(() -> f.string("url"));
             if (f.get("path").isPresent() == f.get("url").isPresent()) {
-                context.problem(item, "give exactly one of 'path' (a folder) or 'url' (e.g. s3://bucket/prefix)");
+                context.problem(item, "give exactly one of 'path' (a folder) or 'url'"
+                        + " (" + Repositories.URL_FORMS + ")");
             }
             Optional<RetentionPolicy> retention = f.get("retention").flatMap(sections::retention).or(() -> jobRetention);
             spec.ifPresent(s -> result.add(new RepositoryConfig(s, f.bool("optional", false), retention)));

@@ -20,7 +20,7 @@ public record JobParts(Clock clock, Engines engines, BackupRunner backups, Verif
                        Optional<JobRecords> records, Deliveries deliveries, HttpClient http, Log log, String host,
                        java.util.function.Function<String, dev.lifeboat.repository.Repository> repositories) {
 
-    /** Opens a repository spec with the process's environment (where S3 credentials come from). */
+    /** Opens a repository spec with the process's environment (stores' credentials and keys). */
     public dev.lifeboat.repository.Repository repository(String spec) {
         return repositories.apply(spec);
     }

@@ -1,27 +1,23 @@
 package dev.lifeboat.repository;
 
+import dev.lifeboat.repository.store.TempNames;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * Crash-safe file writes: temp name, fsync, atomic rename, fsync of the folder. Files are
- * private to their owner (0600), folders too (0700).
+ * Private files and folders, made durably: files are private to their owner (0600) and folders
+ * too (0700) from the moment they exist, and a new entry is made durable by an fsync of its
+ * folder. (The file store's own writes, temp name, fsync and rename, are in {@code file/}.)
  */
 public final class DurableFiles {
-    public static final String TEMP_PREFIX = ".tmp-";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
@@ -36,12 +32,9 @@ public final class DurableFiles {
         return PosixFilePermissions.asFileAttribute(DIR_MODE);
     }
 
-    /** A temp name in {@code dir} that says which process owns it: {@code .tmp-PID-RANDOM-name}. */
+    /** A temp name beside {@code target} that says which process owns it ({@link TempNames}). */
     public static Path tempSibling(Path target) {
-        byte[] random = new byte[4];
-        RANDOM.nextBytes(random);
-        return target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().formatHex(random) + "-" + target.getFileName());
+        return target.resolveSibling(TempNames.of(target.getFileName().toString()));
     }
 
     /** Creates {@code dir} and missing parents as private folders, durably. */
@@ -64,43 +57,6 @@ public final class DurableFiles {
         if (parent != null) {
             syncDirectory(parent);
         }
-    }
-
-    /**
-     * Creates {@code target} whole with {@code content} unless it exists: the complete file appears
-     * under its name at once (a hard link of a fsynced temp file), and of two processes creating
-     * it at the same time exactly one succeeds. Returns false when it already existed.
-     */
-    public static boolean createOnce(Path target, byte[] content) throws IOException {
-        Path temp = tempSibling(target);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), privateFile())) {
-                channel.write(ByteBuffer.wrap(content));
-                channel.force(true);
-            }
-            try {
-                Files.createLink(target, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-                if (e instanceof FileAlreadyExistsException || Files.exists(target)) {
-                    return false;
-                }
-                // A file system without hard links: a rename that refuses an existing target comes closest.
-                Files.move(temp, target);
-            }
-            syncDirectory(target.toAbsolutePath().getParent());
-            return true;
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Atomically renames {@code from} to {@code to} and makes the rename durable. */
-    public static void moveDurably(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(to.toAbsolutePath().getParent());
     }
 
     public static void syncDirectory(Path dir) throws IOException {

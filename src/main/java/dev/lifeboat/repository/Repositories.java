@@ -5,29 +5,46 @@ import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.file.FileStore;
 import dev.lifeboat.repository.s3.S3Location;
 import dev.lifeboat.repository.s3.S3Store;
+import dev.lifeboat.repository.sftp.SftpLocation;
+import dev.lifeboat.repository.sftp.SftpStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Turns a --repo argument into a repository. Each store kind is one line here. */
+/**
+ * Turns a repository argument into a repository. Each kind of store is one line of {@link #STORES};
+ * an argument no kind takes is a folder path.
+ */
 public final class Repositories {
+    public static final List<StoreType> STORES = List.of(
+            new StoreType("file:", "file:PATH", (spec, env) -> new FileStore(Path.of(spec.substring(5))),
+                    spec -> Set.of()),
+            new StoreType("s3://", S3Location.FORM, S3Store::open, S3Store::secretVariables),
+            new StoreType(SftpLocation.SCHEME, SftpLocation.FORM, SftpStore::open, SftpStore::secretVariables));
+
+    /**
+     * The forms of a repository argument, for help texts, which must be constants: the same as
+     * {@link #forms()}, which a test holds it to.
+     */
+    public static final String URL_FORMS = S3Location.FORM + " or " + SftpLocation.FORM;
+    public static final String FORMS = "a folder, file:PATH, " + URL_FORMS;
+
     private Repositories() {
     }
 
-    /** @param env the command's environment, where credentials for remote stores come from */
+    /** @param env the command's environment, where credentials and keys for remote stores come from */
     public static Repository open(String spec, Map<String, String> env) {
-        if (S3Location.matches(spec)) {
-            return new StoreRepository(S3Store.open(spec, env), Clock.systemUTC());
-        }
-        if (spec.startsWith("sftp://")) {
-            return new StoreRepository(dev.lifeboat.repository.sftp.SftpStore.open(spec, env), Clock.systemUTC());
-        }
-        if (spec.startsWith("file:")) {
-            return folder(Path.of(spec.substring("file:".length())));
+        for (StoreType type : STORES) {
+            if (type.takes(spec)) {
+                return new StoreRepository(type.opener().open(spec, env), Clock.systemUTC());
+            }
         }
         if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             throw new LifeboatException(ExitCode.USAGE, "repository kind of '" + spec.replaceAll("\\?.*", "")
-                    + "' is not supported; use a folder path, file:PATH, s3://BUCKET/PREFIX?endpoint=URL or sftp://USER@HOST:PORT/PATH");
+                    + "' is not supported; use " + forms());
         }
         return folder(Path.of(spec));
     }
@@ -35,5 +52,17 @@ public final class Repositories {
     /** The repository in a local folder. */
     public static Repository folder(Path root) {
         return new StoreRepository(new FileStore(root), Clock.systemUTC());
+    }
+
+    /** The environment variables the store of {@code spec} reads secrets from; none for a folder. */
+    public static Set<String> secretVariables(String spec) {
+        return STORES.stream().filter(t -> t.takes(spec)).findFirst().map(t -> t.secrets().of(spec)).orElse(Set.of());
+    }
+
+    /** "a folder, file:PATH, … or …": every registered form, as messages list them. */
+    public static String forms() {
+        List<String> forms = STORES.stream().map(StoreType::form).toList();
+        return "a folder, " + forms.subList(0, forms.size() - 1).stream().collect(Collectors.joining(", "))
+                + " or " + forms.get(forms.size() - 1);
     }
 }

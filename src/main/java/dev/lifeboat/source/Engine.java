@@ -64,6 +64,15 @@ public interface Engine {
         configured(settings);
     }
 
+    /**
+     * The environment variables a source or target {@code spec} of this engine reads secrets from
+     * (passwords, keys), which hooks must never be handed; never throws, even for a spec
+     * {@link #source} would refuse. Empty for engines that read none.
+     */
+    default java.util.Set<String> secretVariables(String spec) {
+        return java.util.Set.of();
+    }
+
     /** Re-encrypting snapshots under a new database key; empty for engines without one. */
     default java.util.Optional<KeyChange> keyChange(String location, java.util.Map<String, String> oldKey,
                                                     java.util.Map<String, String> newKey) {

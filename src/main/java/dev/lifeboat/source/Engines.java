@@ -91,6 +91,12 @@ public final class Engines {
                 .map(Engine::kind).findFirst();
     }
 
+    /** What the engine of {@code spec} declares as its secret variables; none when no engine takes it. */
+    public java.util.Set<String> secretVariables(String spec) {
+        return engines.stream().filter(e -> e.accepts(spec)).findFirst().map(e -> e.secretVariables(spec))
+                .orElse(java.util.Set.of());
+    }
+
     public Engine forKind(String kind) {
         return engines.stream().filter(e -> e.kind().equals(kind)).findFirst().orElseThrow(() ->
                 new LifeboatException(ExitCode.USAGE, "this backup was made from a " + kind

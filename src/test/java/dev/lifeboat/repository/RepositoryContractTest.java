@@ -1,5 +1,6 @@
 package dev.lifeboat.repository;
 
+import static dev.lifeboat.repository.store.StoreTesting.assertHolds;
 import static dev.lifeboat.repository.store.StoreTesting.bytes;
 import static dev.lifeboat.repository.store.StoreTesting.keys;
 import static dev.lifeboat.repository.store.StoreTesting.random;
@@ -90,6 +91,7 @@ class RepositoryContractTest {
             repository.delete(manifest);
             assertEquals(List.of(), repository.manifests());
             assertEquals(List.of("lifeboat-repository.json"), keys(store, ""));
+            assertHolds(kind, store, List.of("lifeboat-repository.json"));
         }
     }
 
@@ -105,6 +107,7 @@ class RepositoryContractTest {
             assertEquals(List.of(), store.unfinished(""));
             repository.removeIfEmpty();
             assertEquals(List.of(), store.topLevel(), "the place is as it was");
+            assertFalse(kind.placeOf(store).exists(), "no folder is left: " + kind.placeOf(store).entries());
         }
     }
 
@@ -138,6 +141,8 @@ class RepositoryContractTest {
             killed.close();
             assertEquals(List.of(kept), repository.manifests());
             assertEquals(List.of(), keys(store, "backups/" + ID3 + "/"));
+            assertHolds(kind, store, List.of("backups/" + ID1 + "/manifest.json", "backups/" + ID1 + "/" + OBJECT,
+                    "lifeboat-repository.json"));
         }
     }
 
@@ -248,6 +253,8 @@ class RepositoryContractTest {
             assertEquals(REKEYED, repository.manifest(ID1).orElseThrow().object());
             assertEquals(List.of("backups/" + ID1 + "/manifest.json", "backups/" + ID1 + "/" + REKEYED),
                     keys(store, "backups/"), "the old object went after the manifest switched");
+            assertHolds(kind, store, List.of("backups/" + ID1 + "/manifest.json", "backups/" + ID1 + "/" + REKEYED,
+                    "lifeboat-repository.json"));
         }
     }
 
@@ -273,6 +280,7 @@ class RepositoryContractTest {
             repository.removeLeftovers();
             assertEquals(before, keys(store, ""));
             assertEquals(List.of(), store.unfinished(""));
+            assertHolds(kind, store, before);
         }
     }
 
@@ -280,7 +288,7 @@ class RepositoryContractTest {
     @MethodSource("kinds")
     void aFullStoreIsOneLineAndLeavesNoBackup(StoreKind kind) throws Exception {
         Optional<Store> small = kind.withRoomFor(512 << 10);
-        assumeTrue(small.isPresent(), kind + " cannot be filled");
+        assumeTrue(small.isPresent(), kind + " cannot be filled here (a small tmpfs needs root)");
         try (Store store = small.get(); StoreRepository repository = new StoreRepository(store, Clock.systemUTC())) {
             repository.create();
             LifeboatException e = assertOneLine(ExitCode.REPOSITORY, () -> {
@@ -293,6 +301,7 @@ class RepositoryContractTest {
             assertTrue(e.getMessage().contains("is full"), e.getMessage());
             assertEquals(List.of("lifeboat-repository.json"), keys(store, ""));
             assertEquals(List.of(), store.unfinished(""));
+            assertHolds(kind, store, List.of("lifeboat-repository.json"));
         }
     }
 

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.testing.BigDatabases;
 import dev.lifeboat.testing.ChildJvm;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +31,7 @@ class KilledBackupTest {
         Cli cli = new Cli(scratch);
         TestDatabases.walWithUncheckpointedRows(db, 100).close();
         assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
-        try (Connection conn = TestDatabases.open(db); Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE pages(body TEXT)");
-            // Text that compresses slowly at level 19, so the child is surely mid-upload when killed.
-            st.execute("INSERT INTO pages WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-                    + " WHERE i < 60000) SELECT hex(randomblob(200)) || printf('%08d', i) FROM n");
-        }
+        BigDatabases.slowToCompress(db, 60_000);
 
         Process child = ChildJvm.start(Map.of("LIFEBOAT_SCRATCH_DIR", scratch.toString()), dir.resolve("child.log"),
                 "backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--level", "19");

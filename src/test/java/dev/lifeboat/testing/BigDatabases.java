@@ -14,4 +14,15 @@ public final class BigDatabases {
                 + ") INSERT INTO docs(body) SELECT randomblob(4000) FROM n;");
         return db;
     }
+
+    /**
+     * Adds {@code rows} rows of hex text to table pages of {@code db}: text that zstd compresses
+     * slowly at level 19, so a backup of it is surely mid-upload for a while (60,000 rows: seconds).
+     */
+    public static Path slowToCompress(Path db, int rows) {
+        Tools.ok("sqlite3", db.toString(), "CREATE TABLE pages(body TEXT); INSERT INTO pages WITH RECURSIVE"
+                + " n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
+                + " SELECT hex(randomblob(200)) || printf('%08d', i) FROM n;");
+        return db;
+    }
 }

@@ -143,6 +143,8 @@ public final class S3Server implements AutoCloseable {
         private volatile int status = 503;
         private volatile int hookAtPart = -1;
         private volatile Runnable hook = () -> { };
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> room =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         Faults(BlobStore delegate) {
             super(delegate);
@@ -182,6 +184,14 @@ public final class S3Server implements AutoCloseable {
         public void malformLists(int count) {
             malformLists.set(count);
             served.set(0);
+        }
+
+        /**
+         * Objects under {@code prefix} may take {@code bytes} in all from now on; a PUT or part past
+         * that answers 507 Insufficient Storage, as MinIO does when its disks are full.
+         */
+        public void roomFor(String prefix, long bytes) {
+            room.put(prefix, new java.util.concurrent.atomic.AtomicLong(bytes));
         }
 
         /** Runs {@code action} on the server's thread when part number {@code part} has been stored. */
@@ -266,6 +276,7 @@ public final class S3Server implements AutoCloseable {
             if (failParts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw injected();
             }
+            take(mpu.blobName(), payload.getContentMetadata().getContentLength());
             MultipartPart part = super.uploadMultipartPart(mpu, partNumber, payload);
             if (partsSeen.incrementAndGet() == hookAtPart) {
                 hook.run();
@@ -276,6 +287,7 @@ public final class S3Server implements AutoCloseable {
         @Override
         public String putBlob(String container, org.jclouds.blobstore.domain.Blob blob) {
             failPut();
+            take(blob.getMetadata().getName(), blob.getMetadata().getContentMetadata().getContentLength());
             return super.putBlob(container, blob);
         }
 
@@ -283,7 +295,19 @@ public final class S3Server implements AutoCloseable {
         public String putBlob(String container, org.jclouds.blobstore.domain.Blob blob,
                               org.jclouds.blobstore.options.PutOptions options) {
             failPut();
+            take(blob.getMetadata().getName(), blob.getMetadata().getContentMetadata().getContentLength());
             return super.putBlob(container, blob, options);
+        }
+
+        /** Counts {@code size} bytes of {@code name} against the room of its prefix, if it has one. */
+        private void take(String name, Long size) {
+            room.forEach((prefix, left) -> {
+                if (name.startsWith(prefix) && left.addAndGet(size == null ? 0 : -size) < 0) {
+                    served.incrementAndGet();
+                    throw new HttpResponseException("no room left", null, HttpResponse.builder().statusCode(507)
+                            .message("Insufficient Storage").build());
+                }
+            });
         }
 
         private void failPut() {

@@ -3,8 +3,9 @@ package dev.lifeboat.repository.file;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
-import dev.lifeboat.repository.store.Keys;
+import dev.lifeboat.repository.store.FolderListing;
 import dev.lifeboat.repository.store.Store;
+import dev.lifeboat.repository.store.TempNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import java.util.stream.Stream;
  * <li>files are created 0600 and folders 0700 whatever the umask; a delete removes the folders it
  *     empties, except the root's own folders, which concurrent writers may be about to use.</li>
  * </ul>
- * Temp files of a killed writer are reported by {@link #unfinished} with the writer's pid.
+ * Temp files of a killed writer are reported by {@link #unfinished} with the writer's pid (from
+ * {@link TempNames}); links and other entries that are not plain files are listed as foreign.
  */
 public final class FileStore implements Store {
     private final Path root;
@@ -49,12 +51,12 @@ public final class FileStore implements Store {
 
     @Override
     public Pending put(String key, long length) throws IOException {
-        return new FilePut(parentsMade(folder.path(key)));
+        return new FilePut(parentsMade(folder.path(TempNames.requireNotTemp(key))));
     }
 
     @Override
     public boolean putIfAbsent(String key, byte[] content) throws IOException {
-        return DurableFiles.createOnce(parentsMade(folder.path(key)), content);
+        return CreateOnce.create(parentsMade(folder.path(TempNames.requireNotTemp(key))), content);
     }
 
     private Path parentsMade(Path target) throws IOException {
@@ -91,21 +93,18 @@ public final class FileStore implements Store {
         return listing(prefix).unfinished();
     }
 
-    private FileListing listing(String prefix) throws IOException {
-        Keys.requirePrefix(prefix);
-        int slash = prefix.lastIndexOf('/');
-        String folderKey = slash < 0 ? "" : prefix.substring(0, slash);
-        return FileListing.walk(folder.folder(folderKey), folderKey, prefix.substring(slash + 1));
+    private FolderListing listing(String prefix) throws IOException {
+        return FolderListing.of(new FileFolders(folder), prefix, true);
     }
 
     @Override
     public void abort(Unfinished put) throws IOException {
-        folder.delete(folder.path(put.id()));
+        folder.delete(put.id());
     }
 
     @Override
     public void delete(String key) throws IOException {
-        folder.delete(folder.path(key));
+        folder.delete(key);
     }
 
     @Override
@@ -118,7 +117,7 @@ public final class FileStore implements Store {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.map(e -> e.getFileName().toString()).filter(n -> !n.startsWith(DurableFiles.TEMP_PREFIX))
+            return entries.map(e -> e.getFileName().toString()).filter(n -> !TempNames.isTemp(n))
                     .sorted().toList();
         }
     }

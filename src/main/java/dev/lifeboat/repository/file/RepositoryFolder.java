@@ -39,8 +39,7 @@ final class RepositoryFolder {
         for (int i = 0; i < segments.length; i++) {
             path = path.resolve(segments[i]);
             if (i < segments.length - 1 && Files.isSymbolicLink(path)) {
-                throw new ForeignObject(String.join("/", java.util.Arrays.copyOf(segments, i + 1))
-                        + " is a symbolic link, not a real folder");
+                throw ForeignObject.link(String.join("/", java.util.Arrays.copyOf(segments, i + 1)));
             }
         }
         return path;
@@ -53,7 +52,7 @@ final class RepositoryFolder {
         }
         Path folder = path(folderKey);
         if (Files.isSymbolicLink(folder)) {
-            throw new ForeignObject(folderKey + " is a symbolic link, not a real folder");
+            throw ForeignObject.link(folderKey);
         }
         return folder;
     }
@@ -76,8 +75,7 @@ final class RepositoryFolder {
     Optional<BasicFileAttributes> plainFile(String key, Path path) throws IOException {
         Optional<BasicFileAttributes> attributes = attributes(path);
         if (attributes.isPresent() && !attributes.get().isRegularFile()) {
-            throw new ForeignObject(name(key) + (attributes.get().isSymbolicLink() ? " is a symbolic link"
-                    : " is not a plain file"));
+            throw attributes.get().isSymbolicLink() ? ForeignObject.link(key) : ForeignObject.notAFile(key);
         }
         return attributes;
     }
@@ -89,11 +87,7 @@ final class RepositoryFolder {
             return Optional.empty();
         }
         try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new ForeignObject(name(key) + " is larger than any file Lifeboat writes there");
-            }
-            return Optional.of(bytes);
+            return Optional.of(ForeignObject.requireWithin(in.readNBytes(limit + 1), limit, key));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -109,23 +103,26 @@ final class RepositoryFolder {
     }
 
     /**
-     * Deletes the entry at {@code path} (a link as a link) and then the folders it leaves empty,
-     * except the root and its own folders. Refused for anything that, once links are resolved,
-     * does not lie under the root.
+     * Deletes the entry at {@code key} (a link as a link) and then the folders it leaves empty,
+     * except the root and its own folders ({@link Keys#prunableFolders}). Refused for anything that,
+     * once links are resolved, does not lie under the root.
      */
-    void delete(Path path) throws IOException {
+    void delete(String key) throws IOException {
+        Path path = path(key);
         requireInside(path);
         Files.deleteIfExists(path);
-        Path parent = path.getParent();
-        DurableFiles.syncDirectory(parent);
-        while (!parent.equals(root) && !parent.getParent().equals(root) && isEmptyFolder(parent)) {
+        DurableFiles.syncDirectory(path.getParent());
+        for (String emptied : Keys.prunableFolders(key)) {
+            Path dir = root.resolve(emptied);
+            if (!isEmptyFolder(dir)) {
+                return;
+            }
             try {
-                Files.delete(parent);
+                Files.delete(dir);
             } catch (IOException e) {
                 return;   // someone wrote into it meanwhile
             }
-            parent = parent.getParent();
-            DurableFiles.syncDirectory(parent);
+            DurableFiles.syncDirectory(dir.getParent());
         }
     }
 
@@ -145,9 +142,5 @@ final class RepositoryFolder {
             throw new LifeboatException(ExitCode.REPOSITORY, path + " lies outside the repository " + root
                     + " once its links are resolved; Lifeboat deletes nothing there; remove the link");
         }
-    }
-
-    private static String name(String key) {
-        return key.substring(key.lastIndexOf('/') + 1);
     }
 }

@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class S3Clients {
     static final int CONNECTIONS = 16;
+    static final String ACCESS_KEY = "AWS_ACCESS_KEY_ID";
+    static final String SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
+    static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
 
     private S3Clients() {
     }
@@ -75,10 +78,10 @@ final class S3Clients {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(required(env, access, location),
                     required(env, secret, location)));
         }
-        String access = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        String access = env.get(ACCESS_KEY);
+        String secret = env.get(SECRET_KEY);
         if (access != null && secret != null) {
-            String token = env.get("AWS_SESSION_TOKEN");
+            String token = env.get(SESSION_TOKEN);
             return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(access, secret)
                     : AwsSessionCredentials.create(access, secret, token));
         }

@@ -19,6 +19,11 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * on whole: they carry request ids and internals, never anything the user can act on.
  */
 final class S3Errors {
+    /**
+     * What a full store answers: MinIO's code (with 507 Insufficient Storage) and Ceph RGW's
+     * (with 403) when a bucket or user quota is used up.
+     */
+    private static final Set<String> FULL = Set.of("XMinioStorageFull", "QuotaExceeded");
     private static final Set<String> BAD_CREDENTIALS = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
             "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed",
             "InvalidSecurity");
@@ -66,6 +71,11 @@ final class S3Errors {
             return new LifeboatException(ExitCode.NOT_FOUND, "bucket '" + location.bucket() + "' does not exist"
                     + location.endpoint().map(u -> " at " + u).orElse("") + "; create it first (Lifeboat does"
                     + " not create buckets) or fix the bucket in " + location, e);
+        }
+        if (FULL.contains(code) || e.statusCode() == 507) {
+            return new LifeboatException(ExitCode.REPOSITORY, "the S3 store " + location + " is full (" + code
+                    + ": no space left or over quota) while " + action + "; free space or raise the quota there,"
+                    + " or choose another repository", e);
         }
         if (BAD_CREDENTIALS.contains(code)) {
             return new LifeboatException(ExitCode.REPOSITORY, "S3 rejected the credentials for " + location

@@ -23,6 +23,8 @@ public record S3Location(String bucket, String prefix, Optional<URI> endpoint, O
                          boolean pathStyle, long partSize, Duration connectTimeout, Duration timeout,
                          int retries, Optional<String> accessKeyEnv, Optional<String> secretKeyEnv,
                          String printable) {
+    /** The form of the URL, as help texts show it. */
+    public static final String FORM = "s3://BUCKET/PREFIX?endpoint=URL";
     public static final long MIN_PART_SIZE = 5L << 20;
     static final long MAX_PART_SIZE = 5L << 30;
     private static final Set<String> KNOWN = Set.of("endpoint", "region", "path-style", "part-size",

@@ -1,5 +1,6 @@
 package dev.lifeboat.repository.s3;
 
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.ManifestReader;
 import dev.lifeboat.repository.store.ForeignObject;
 import dev.lifeboat.repository.store.Keys;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -47,6 +50,22 @@ public final class S3Store implements Store {
         return new S3Store(location, S3Clients.create(location, env));
     }
 
+    /**
+     * The variables holding the credentials an {@code s3://} repository reads: the AWS standard ones
+     * and those its URL names with {@code access-key-env=} and {@code secret-key-env=}.
+     */
+    public static Set<String> secretVariables(String spec) {
+        Set<String> names = new TreeSet<>(Set.of(S3Clients.ACCESS_KEY, S3Clients.SECRET_KEY, S3Clients.SESSION_TOKEN));
+        try {
+            S3Location location = S3Location.parse(spec);
+            location.accessKeyEnv().ifPresent(names::add);
+            location.secretKeyEnv().ifPresent(names::add);
+        } catch (LifeboatException | IllegalArgumentException e) {
+            // a URL that does not parse opens nothing; its fault is reported where it is opened
+        }
+        return names;
+    }
+
     @Override
     public String location() {
         return location.toString();
@@ -76,11 +95,7 @@ public final class S3Store implements Store {
     @Override
     public Optional<byte[]> readSmall(String key, int limit) throws IOException {
         Optional<byte[]> bytes = objects.get(Keys.require(key), limit);
-        if (bytes.isPresent() && bytes.get().length > limit) {
-            throw new ForeignObject(key.substring(key.lastIndexOf('/') + 1) + " is larger than any object Lifeboat"
-                    + " writes there");
-        }
-        return bytes;
+        return bytes.isEmpty() ? bytes : Optional.of(ForeignObject.requireWithin(bytes.get(), limit, key));
     }
 
     @Override

@@ -152,6 +152,16 @@ final class RemoteFiles {
         }
     }
 
+    /** Removes a folder if it is empty; false when it is not, or is not there, or the server refuses. */
+    static boolean removeEmptyFolder(SftpClient sftp, String path) {
+        try {
+            sftp.rmdir(path);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Best effort: a failure leaves a leftover for the next cleanup. */
     static void removeQuietly(SftpClient sftp, String path) {
         try {

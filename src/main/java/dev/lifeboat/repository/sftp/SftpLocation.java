@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public record SftpLocation(String user, String host, int port, String root, Optional<String> fingerprint,
                            Duration connectTimeout, Duration timeout, int retries, String printable) {
     public static final String SCHEME = "sftp://";
+    /** The form of the URL, as help texts show it. */
+    public static final String FORM = "sftp://USER@HOST:PORT/PATH";
     private static final Set<String> KNOWN = Set.of("fingerprint", "connect-timeout", "timeout", "retries");
     private static final Pattern FINGERPRINT = Pattern.compile("(SHA256|SHA512|SHA1|MD5):\\S+");
     private static final Pattern DURATION = Pattern.compile("([1-9]\\d{0,6})(ms|s|m)?");

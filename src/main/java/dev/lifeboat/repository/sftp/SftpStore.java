@@ -2,19 +2,23 @@ package dev.lifeboat.repository.sftp;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.store.FolderListing;
 import dev.lifeboat.repository.store.ForeignObject;
+import dev.lifeboat.repository.store.Keys;
+import dev.lifeboat.repository.store.ResumingRead;
 import dev.lifeboat.repository.store.Store;
+import dev.lifeboat.repository.store.TempNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -33,10 +37,12 @@ import org.apache.sshd.sftp.common.SftpException;
  *     replaces its target, as the protocol requires and OpenSSH does (link, then unlink): the
  *     complete temp is renamed to the key, and of two racing callers only one rename succeeds;</li>
  * <li>read-after-write: one server folder, so a finished put is seen by the next call;</li>
- * <li>temp files ({@code .tmp-PID-RANDOM-NAME}) are never listed or stat'ed; a killed writer's are
- *     found by {@link #unfinished}; files are created 0600 and folders 0700; folders left empty by a
- *     delete are removed (but for the top-level {@code backups/} and {@code locks/}), so a listing never
- *     walks a tree of empty folders.</li>
+ * <li>temp files ({@code .tmp-PID-RANDOM-NAME}, {@link TempNames}) are never listed or stat'ed; a
+ *     killed writer's are found by {@link #unfinished}; files are created 0600 and folders 0700;
+ *     folders left empty by a delete are removed (but for the top-level {@code backups/} and
+ *     {@code locks/}), so a listing never walks a tree of empty folders;</li>
+ * <li>no link is followed: links are listed as foreign, reading one is refused, and a key whose
+ *     folders inside the repository are links is refused ({@link RealFolders}).</li>
  * </ul>
  * Reads, listings, deletes and the start of a put are retried after a broken connection; bytes
  * already handed to a put's stream are not (the whole transfer is retried above).
@@ -46,10 +52,14 @@ public final class SftpStore implements Store {
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     private final SftpLocation location;
     private final Reconnecting calls;
+    private final RealFolders real;
+    /** Whether the root was missing at this store's first write, so {@link #removeIfEmpty} may remove it. */
+    private volatile Boolean rootCreated;
 
     SftpStore(SftpLocation location, Reconnecting calls) {
         this.location = location;
         this.calls = calls;
+        this.real = new RealFolders(location);
     }
 
     /** Opens {@code sftp://...} with keys and known_hosts from {@code env}; a passphrase may be asked for. */
@@ -71,6 +81,15 @@ public final class SftpStore implements Store {
         return new SftpStore(location, new Reconnecting(location, connector, firstPause));
     }
 
+    /**
+     * The variable holding the secret an {@code sftp://} repository reads: the key's passphrase. The
+     * key file's path and the agent's socket are not secrets (a hook may need the agent to reach
+     * another host over SSH); the key file itself is private to its owner.
+     */
+    public static Set<String> secretVariables(String spec) {
+        return Set.of(SftpIdentities.PASSPHRASE);
+    }
+
     @Override
     public String location() {
         return location.toString();
@@ -78,15 +97,29 @@ public final class SftpStore implements Store {
 
     @Override
     public Pending put(String key, long length) throws IOException {
-        StoreKeys.checkObjectKey(key);
-        return calls.call("writing " + key, c -> SftpUpload.start(location, c, key, StoreKeys.tempKey(key), length));
+        TempNames.requireNotTemp(key);
+        return calls.call("writing " + key, c -> {
+            writing(c, key);
+            return SftpUpload.start(location, c, key, TempNames.beside(key), length);
+        });
     }
 
     @Override
     public boolean putIfAbsent(String key, byte[] content) throws IOException {
-        StoreKeys.checkObjectKey(key);
+        TempNames.requireNotTemp(key);
         AtomicBoolean again = new AtomicBoolean();
-        return calls.call("creating " + key, c -> createOnce(c, key, content, again.getAndSet(true)));
+        return calls.call("creating " + key, c -> {
+            writing(c, key);
+            return createOnce(c, key, content, again.getAndSet(true));
+        });
+    }
+
+    /** Before a write: no link on the way, and whether the root is there yet. */
+    private void writing(SftpConnection c, String key) throws IOException {
+        real.require(c.sftp(), key);
+        if (rootCreated == null) {
+            rootCreated = RemoteFiles.stat(c.sftp(), location.path("")).isEmpty();
+        }
     }
 
     /**
@@ -99,7 +132,7 @@ public final class SftpStore implements Store {
         if (RemoteFiles.lstat(sftp, path).isPresent()) {
             return again && Arrays.equals(RemoteFiles.readUpTo(sftp, path, content.length + 1), content);
         }
-        String temp = location.path(StoreKeys.tempKey(key));
+        String temp = location.path(TempNames.beside(key));
         try {
             try (CloseableHandle handle = RemoteFiles.createNew(sftp, temp, location.path(""))) {
                 RemoteFiles.writeAll(sftp, handle, content);
@@ -118,12 +151,12 @@ public final class SftpStore implements Store {
 
     @Override
     public InputStream open(String key, long offset) throws IOException {
-        StoreKeys.checkKey(key);
+        Keys.require(key);
         Opened first = calls.call("reading " + key, c -> openAt(c, key, offset, Optional.empty()))
                 .orElseThrow(() -> new NoSuchFileException(location + " " + key));
-        return new dev.lifeboat.repository.store.ResumingRead(first.in(), offset, location.retries(),
+        return new ResumingRead(first.in(), offset, location.retries(),
                 position -> calls.call("reading " + key, c -> openAt(c, key, position, Optional.of(first.attributes())))
-                        .map(Opened::in), new dev.lifeboat.repository.store.ResumingRead.Failures() {
+                        .map(Opened::in), new ResumingRead.Failures() {
                     @Override
                     public boolean mayPass(IOException e) {
                         return SftpErrors.isTransient(e);
@@ -159,55 +192,62 @@ public final class SftpStore implements Store {
 
     @Override
     public Optional<byte[]> readSmall(String key, int limit) throws IOException {
-        StoreKeys.checkKey(key);
+        Keys.require(key);
         return calls.call("reading " + key, c -> {
             Optional<Attributes> found = plainFile(c.sftp(), key);
             if (found.isEmpty()) {
                 return Optional.empty();
             }
             if (found.get().getSize() > limit) {
-                throw tooLarge(key, limit);
+                throw ForeignObject.tooLarge(key, limit);
             }
-            byte[] bytes;
             try {
-                bytes = RemoteFiles.readUpTo(c.sftp(), location.path(key), limit + 1);
+                return Optional.of(ForeignObject.requireWithin(RemoteFiles.readUpTo(c.sftp(), location.path(key),
+                        limit + 1), limit, key));
             } catch (SftpException e) {
                 if (SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE)) {
                     return Optional.empty();
                 }
                 throw e;
             }
-            if (bytes.length > limit) {
-                throw tooLarge(key, limit);
-            }
-            return Optional.of(bytes);
         });
     }
 
     @Override
     public Optional<StoredObject> stat(String key) throws IOException {
-        StoreKeys.checkKey(key);
-        return calls.call("checking " + key, c -> plainFile(c.sftp(), key).map(a -> stored(key, a)));
+        Keys.require(key);
+        return calls.call("checking " + key, c -> plainFile(c.sftp(), key)
+                .map(a -> new StoredObject(key, a.getSize(), SftpFolders.modified(a))));
     }
 
     @Override
     public List<StoredObject> list(String prefix) throws IOException {
-        StoreKeys.checkPrefix(prefix);
-        return calls.call("listing " + (prefix.isEmpty() ? "the repository" : prefix),
-                c -> new SftpListing(location, c.sftp(), false).under(prefix));
+        return listing("listing " + (prefix.isEmpty() ? "the repository" : prefix), prefix).objects();
     }
 
     /**
      * The temp files of puts that never finished. Their pid is another host's as often as not, so
-     * none is given: the repository layer judges them by age.
+     * none is given: the repository layer judges them by their backup's owner, or by age.
      */
     @Override
     public List<Unfinished> unfinished(String prefix) throws IOException {
-        StoreKeys.checkPrefix(prefix);
-        List<StoredObject> temps = calls.call("listing leftovers under " + (prefix.isEmpty() ? "the repository"
-                : prefix), c -> new SftpListing(location, c.sftp(), true).under(prefix));
-        return temps.stream().filter(t -> StoreKeys.isTemp(t.key())).map(t -> new Unfinished(StoreKeys.target(t.key()),
-                t.key(), t.modified(), java.util.OptionalLong.empty())).toList();
+        return listing("listing leftovers under " + (prefix.isEmpty() ? "the repository" : prefix), prefix)
+                .unfinished();
+    }
+
+    private FolderListing listing(String action, String prefix) throws IOException {
+        Keys.requirePrefix(prefix);
+        return calls.call(action, c -> {
+            real.require(c.sftp(), prefix);
+            return FolderListing.of(new SftpFolders(location, c.sftp()), prefix, false);
+        });
+    }
+
+    /** The names in the repository's folder (temps aside), folders and links included, without walking them. */
+    @Override
+    public List<String> topLevel() throws IOException {
+        return calls.call("listing the repository", c -> new SftpFolders(location, c.sftp()).entries("")
+                .stream().map(FolderListing.Entry::name).filter(n -> !TempNames.isTemp(n)).sorted().toList());
     }
 
     @Override
@@ -217,8 +257,9 @@ public final class SftpStore implements Store {
 
     @Override
     public void delete(String key) throws IOException {
-        StoreKeys.checkKey(key);
+        Keys.require(key);
         calls.call("deleting " + key, c -> {
+            real.require(c.sftp(), key);
             try {
                 c.sftp().remove(location.path(key));
             } catch (SftpException e) {
@@ -226,24 +267,32 @@ public final class SftpStore implements Store {
                     throw e;
                 }
             }
-            pruneEmptyFolders(c.sftp(), key);
+            for (String folder : Keys.prunableFolders(key)) {
+                if (!RemoteFiles.removeEmptyFolder(c.sftp(), location.path(folder))) {
+                    break;
+                }
+            }
             return null;
         });
     }
 
     /**
-     * Removes the folders of {@code key} that are now empty, up to but not including the layout's
-     * own folders at the top ({@code backups/}, {@code locks/}), as a folder store does: removing
-     * those would race with another process creating a lock in them.
+     * Removes the top-level folders left empty (a failed first backup's {@code backups/} and
+     * {@code locks/}), and the root itself when this store's first write had to make it.
      */
-    private void pruneEmptyFolders(SftpClient sftp, String key) {
-        for (String dir = RemoteFiles.parent(key); dir.contains("/"); dir = RemoteFiles.parent(dir)) {
-            try {
-                sftp.rmdir(location.path(dir));
-            } catch (IOException e) {
-                return;
+    @Override
+    public void removeIfEmpty() throws IOException {
+        calls.call("removing the empty repository", c -> {
+            for (FolderListing.Entry entry : new SftpFolders(location, c.sftp()).entries("")) {
+                if (entry.kind() == FolderListing.Kind.FOLDER) {
+                    RemoteFiles.removeEmptyFolder(c.sftp(), location.path(entry.name()));
+                }
             }
-        }
+            if (Boolean.TRUE.equals(rootCreated)) {
+                RemoteFiles.removeEmptyFolder(c.sftp(), location.path(""));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -251,32 +300,20 @@ public final class SftpStore implements Store {
         calls.close();
     }
 
-    /** A key that is a regular file: empty when missing or a folder; a link or device is refused. */
+    /** A key that is a regular file, or empty when missing (temps are never objects); anything else is refused. */
     private Optional<Attributes> plainFile(SftpClient sftp, String key) throws IOException {
-        if (StoreKeys.isTemp(key)) {
+        if (TempNames.isTemp(key)) {
             return Optional.empty();
         }
+        real.require(sftp, key);
         Optional<Attributes> found = RemoteFiles.lstat(sftp, location.path(key));
-        if (found.isPresent() && !found.get().isRegularFile() && !found.get().isDirectory()) {
-            throw new ForeignObject(key + " in " + location + " is a link or a special file,"
-                    + " which Lifeboat never writes; remove it on the server (someone with write access to the"
-                    + " repository may have planted it)");
+        if (found.isPresent() && !found.get().isRegularFile()) {
+            throw found.get().isSymbolicLink() ? ForeignObject.link(key) : ForeignObject.notAFile(key);
         }
-        return found.filter(Attributes::isRegularFile);
-    }
-
-    /** A server that sends no modification time (none in common use) gives the epoch. */
-    static StoredObject stored(String key, Attributes attributes) {
-        return new StoredObject(key, attributes.getSize(), attributes.getModifyTime() == null ? Instant.EPOCH
-                : attributes.getModifyTime().toInstant());
+        return found;
     }
 
     private static boolean sameObject(Attributes now, Attributes then) {
         return now.getSize() == then.getSize() && Objects.equals(now.getModifyTime(), then.getModifyTime());
-    }
-
-    private ForeignObject tooLarge(String key, int limit) {
-        return new ForeignObject(key + " in " + location + " is larger than the " + limit
-                + " bytes any such file Lifeboat writes has; it is not Lifeboat's, remove it on the server");
     }
 }

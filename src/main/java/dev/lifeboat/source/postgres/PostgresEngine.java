@@ -58,6 +58,18 @@ public final class PostgresEngine implements Engine {
         return PgUrl.accepts(spec);
     }
 
+    /** PGPASSWORD, and the variable of {@code password-env=} when the URL names one. */
+    @Override
+    public java.util.Set<String> secretVariables(String spec) {
+        java.util.Set<String> names = new java.util.TreeSet<>(java.util.Set.of("PGPASSWORD"));
+        try {
+            java.util.Optional.ofNullable(PgUrl.parse(spec).passwordEnv()).ifPresent(names::add);
+        } catch (LifeboatException | IllegalArgumentException e) {
+            // a URL that does not parse is refused where it is opened
+        }
+        return names;
+    }
+
     @Override
     public Source source(String spec) {
         return new PgSource(new PgClient(PgUrl.parse(spec), env, ExitCode.SOURCE), tools(ExitCode.SOURCE), options);

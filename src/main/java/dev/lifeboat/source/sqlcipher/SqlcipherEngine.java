@@ -63,6 +63,17 @@ public final class SqlcipherEngine implements Engine {
         return new SqlcipherSource(SqlcipherSpec.parse(location, access), files, env, busy, lockWait, clock);
     }
 
+    /** The variable of {@code key-env=}, when the key comes from one. */
+    @Override
+    public java.util.Set<String> secretVariables(String spec) {
+        try {
+            KeyReference key = SqlcipherSpec.parse(spec).key();
+            return KeyReference.ENV.equals(key.parameter()) ? java.util.Set.of(key.value()) : java.util.Set.of();
+        } catch (LifeboatException | IllegalArgumentException e) {
+            return java.util.Set.of();   // a spec that does not parse is refused where it is opened
+        }
+    }
+
     @Override
     public RestoreTarget target(String spec) {
         SqlcipherSpec parsed = SqlcipherSpec.parse(spec);

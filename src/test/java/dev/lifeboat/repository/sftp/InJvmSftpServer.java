@@ -52,7 +52,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  * <p>It behaves as OpenSSH's sftp-server on an account that is not root: a plain rename is
  * link then unlink (it never replaces the target), and the owner's permission bits are enforced
  * (the tests run as root, who would otherwise pass every check). Switches inject faults: a full
- * disk after some bytes, a stall on every request, or stopping the server (kills every session).
+ * disk after some bytes, a stall on every request, an action once some bytes were written (such
+ * as stopping the server, which kills every session), or a read whose connection is cut.
  */
 public final class InJvmSftpServer implements AutoCloseable {
     public static final String USER = "lifeboat";
@@ -67,8 +68,14 @@ public final class InJvmSftpServer implements AutoCloseable {
     private final AtomicLong spaceLeft = new AtomicLong(Long.MAX_VALUE);
     private final AtomicInteger readDirPages = new AtomicInteger();
     private final AtomicInteger syncs = new AtomicInteger();
+    private final AtomicLong written = new AtomicLong();
+    private volatile long actAfter = Long.MAX_VALUE;
+    private volatile Runnable action = () -> { };
+    private final AtomicInteger breakReads = new AtomicInteger();
+    private final AtomicInteger readsBroken = new AtomicInteger();
+    private volatile long breakAfter;
     private volatile Duration stall = Duration.ZERO;
-    private SshServer server;
+    private volatile SshServer server;
     private int port;
 
     public InJvmSftpServer() throws Exception {
@@ -156,6 +163,30 @@ public final class InJvmSftpServer implements AutoCloseable {
         spaceLeft.set(bytes);
     }
 
+    /**
+     * Runs {@code action} once, on a thread of its own, when more than {@code bytes} have been
+     * written from now on (e.g. {@link #kill} mid-upload).
+     */
+    public void atWritten(long bytes, Runnable action) {
+        written.set(0);
+        this.action = action;
+        actAfter = bytes;
+    }
+
+    /**
+     * The next read of a data object (a name ending in {@code .zst}) loses its connection after
+     * {@code afterBytes}: the server closes the session, as a network cut would.
+     */
+    public void breakNextRead(long afterBytes) {
+        breakAfter = afterBytes;
+        breakReads.set(1);
+    }
+
+    /** How many reads lost their connection to {@link #breakNextRead} so far. */
+    public int readsBroken() {
+        return readsBroken.get();
+    }
+
     /** Every request waits this long before it is served. */
     public void stall(Duration duration) {
         stall = duration;
@@ -181,9 +212,19 @@ public final class InJvmSftpServer implements AutoCloseable {
         server.stop(true);
     }
 
-    /** Starts it again on the same port and folder. */
+    /** Starts it again on the same port and folder (waiting a moment for the port, which a stop may hold briefly). */
     public void restart() throws IOException {
-        start(port);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                start(port);
+                return;
+            } catch (java.net.BindException e) {
+                if (attempt == 50) {
+                    throw e;
+                }
+                pauseFor(Duration.ofMillis(100));
+            }
+        }
     }
 
     private void start(int requestedPort) throws IOException {
@@ -207,6 +248,15 @@ public final class InJvmSftpServer implements AutoCloseable {
         server.setSubsystemFactories(List.of(sftp));
         server.start();
         port = server.getPort();
+    }
+
+    private static void pauseFor(Duration duration) throws java.io.InterruptedIOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
     }
 
     @Override
@@ -245,14 +295,19 @@ public final class InJvmSftpServer implements AutoCloseable {
             }
             SeekableByteChannel channel = SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle,
                     options, attrs);
-            return writes ? new Metered(channel) : channel;
+            if (writes) {
+                return new Metered(channel);
+            }
+            boolean breaks = file.getFileName().toString().endsWith(".zst")
+                    && breakReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            return breaks ? new Breaking(channel, breakAfter, subsystem.getServerSession(), readsBroken) : channel;
         }
 
         @Override
         public void syncFileData(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
                                  java.nio.channels.Channel channel) throws IOException {
             SftpFileSystemAccessor.super.syncFileData(subsystem, fileHandle, file, handle,
-                    channel instanceof Metered metered ? metered.channel : channel);
+                    channel instanceof Forwarding forwarding ? forwarding.channel : channel);
             syncs.incrementAndGet();
         }
 
@@ -299,21 +354,14 @@ public final class InJvmSftpServer implements AutoCloseable {
         }
 
         private void pause() throws IOException {
-            try {
-                Thread.sleep(stall.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException();
-            }
+            pauseFor(stall);
         }
     }
 
     /** Counts written bytes against the space left; past it, a write fails as ENOSPC does. */
-    private final class Metered implements SeekableByteChannel {
-        private final SeekableByteChannel channel;
-
+    private final class Metered extends Forwarding {
         Metered(SeekableByteChannel channel) {
-            this.channel = channel;
+            super(channel);
         }
 
         @Override
@@ -321,6 +369,58 @@ public final class InJvmSftpServer implements AutoCloseable {
             if (spaceLeft.addAndGet(-src.remaining()) < 0) {
                 throw new SftpException(SftpConstants.SSH_FX_NO_SPACE_ON_FILESYSTEM, "No space left on device");
             }
+            if (written.addAndGet(src.remaining()) > actAfter) {
+                actAfter = Long.MAX_VALUE;
+                new Thread(action, "sftp-test-action").start();
+            }
+            return channel.write(src);
+        }
+    }
+
+    /** Serves {@code limit} bytes of a file, then closes the whole session, as a cut connection does. */
+    private static final class Breaking extends Forwarding {
+        private final long limit;
+        private final org.apache.sshd.server.session.ServerSession session;
+        private final AtomicInteger broken;
+        private long served;
+
+        Breaking(SeekableByteChannel channel, long limit, org.apache.sshd.server.session.ServerSession session,
+                 AtomicInteger broken) {
+            super(channel);
+            this.limit = limit;
+            this.session = session;
+            this.broken = broken;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (served >= limit) {
+                if (session.isOpen()) {
+                    broken.incrementAndGet();
+                }
+                session.close(true);
+                throw new IOException("injected break");
+            }
+            ByteBuffer part = dst.slice().limit((int) Math.min(dst.remaining(), limit - served));
+            int n = channel.read(part);
+            if (n > 0) {
+                dst.position(dst.position() + n);
+                served += n;
+            }
+            return n;
+        }
+    }
+
+    /** A file's channel, passed through. */
+    private abstract static class Forwarding implements SeekableByteChannel {
+        final SeekableByteChannel channel;
+
+        Forwarding(SeekableByteChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
             return channel.write(src);
         }
 

@@ -1,17 +1,23 @@
 package dev.lifeboat.repository.sftp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.S3Server;
 import dev.lifeboat.testing.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An sftp:// repository through the command line: backup, list, verify, restore, and copies to and from a folder. */
+/**
+ * An sftp:// repository through the command line: backup, list, verify, restore, and copies to
+ * and from a folder and an S3 bucket, the stored object passing unchanged between the kinds.
+ */
 class SftpRepositoryTest {
     @TempDir
     Path dir;
@@ -48,6 +54,25 @@ class SftpRepositoryTest {
             assertEquals(0, up.exit(), up.toString());
             assertEquals(0, cli.run("verify", id, "--repo", back).exit());
             assertTrue(cli.run("list", "--repo", back).out().contains(id));
+
+            try (S3Server s3 = new S3Server()) {
+                s3.credentials().forEach(cli::env);
+                String bucket = s3.url("from-sftp");
+                Cli.Result toS3 = cli.run("copy", id, "--from", repo, "--to", bucket);
+                assertEquals(0, toS3.exit(), toS3.toString());
+                String third = server.url("backups/from-s3");
+                Cli.Result fromS3 = cli.run("copy", id, "--from", bucket, "--to", third);
+                assertEquals(0, fromS3.exit(), fromS3.toString());
+                assertEquals(0, cli.run("verify", id, "--repo", bucket).exit());
+                Path again = dir.resolve("again.db");
+                Cli.Result restoreAgain = cli.run("restore", id, "--repo", third, "--to", again.toString());
+                assertEquals(0, restoreAgain.exit(), restoreAgain.toString());
+                assertEquals(400L, TestDatabases.counts(again).get("customers"));
+                String object = "backups/" + id + "/snapshot.sqlite.zst";
+                assertArrayEquals(Files.readAllBytes(server.files().resolve("backups/shop").resolve(object)),
+                        Files.readAllBytes(server.files().resolve("backups/from-s3").resolve(object)),
+                        "the stored object came back through S3 byte for byte");
+            }
         }
     }
 }

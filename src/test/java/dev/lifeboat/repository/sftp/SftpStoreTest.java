@@ -214,7 +214,8 @@ class SftpStoreTest {
     void statSeesOnlyObjects() throws Exception {
         putWhole(store, "backups/b1/manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
         assertEquals(2, store.stat("backups/b1/manifest.json").orElseThrow().size());
-        assertEquals(Optional.empty(), store.stat("backups/b1"), "a folder is not an object");
+        assertThrows(dev.lifeboat.repository.store.ForeignObject.class, () -> store.stat("backups/b1"),
+                "a folder where an object is asked for is not one, as in a folder store");
         assertEquals(Optional.empty(), store.stat("backups/b2/manifest.json"));
         Files.writeString(folder.resolve("backups/b1/.tmp-1-00000000-manifest.json"), "partial");
         assertEquals(Optional.empty(), store.stat("backups/b1/.tmp-1-00000000-manifest.json"), "temps are skipped");
@@ -227,8 +228,10 @@ class SftpStoreTest {
         dev.lifeboat.repository.store.ForeignObject e = assertThrows(dev.lifeboat.repository.store.ForeignObject.class,
                 () -> store.readSmall("backups/b1/data", 100_000));
         assertTrue(e.getMessage().contains("link"), e.getMessage());
-        assertEquals(List.of("backups/b1/manifest.json"),
-                store.list("backups/").stream().map(StoredObject::key).toList());
+        List<StoredObject> listed = store.list("backups/");
+        assertEquals(List.of("backups/b1/data", "backups/b1/manifest.json"), listed.stream().map(StoredObject::key)
+                .toList(), "listed, so that the layout can report it");
+        assertTrue(listed.get(0).isForeign(), "the link is foreign");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,12 +32,23 @@ final class FileKind implements StoreKind {
         return new FileStore(dir.resolve("store-" + ++stores));
     }
 
-    /** Plain writes, without the fsyncs of a put: the listing is under test, not the writing. */
     @Override
-    public void seed(Store store, String key, byte[] content) throws Exception {
-        Path file = Path.of(store.location()).resolve(key);
-        Files.createDirectories(file.getParent());
-        Files.write(file, content);
+    public Place placeOf(Store store) {
+        return local(Path.of(store.location()));
+    }
+
+    @Override
+    public Place place(String name) {
+        return local(dir.resolve("places").resolve(name));
+    }
+
+    private static LocalPlace local(Path root) {
+        return new LocalPlace(root, root.toString(), Map.of(), key -> root.resolve(key).toString());
+    }
+
+    @Override
+    public Map<String, String> everythingBut(Place... places) throws Exception {
+        return LocalPlace.fingerprints(dir, Arrays.stream(places).map(p -> ((LocalPlace) p).root()).toList());
     }
 
     @Override
@@ -66,6 +78,11 @@ final class FileKind implements StoreKind {
         for (AutoCloseable mount : mounts) {
             mount.close();
         }
+    }
+
+    @Override
+    public String prefix() {
+        return "file:";
     }
 
     @Override

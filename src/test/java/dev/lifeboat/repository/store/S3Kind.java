@@ -2,12 +2,22 @@ package dev.lifeboat.repository.store;
 
 import dev.lifeboat.repository.s3.S3Store;
 import dev.lifeboat.testing.S3Server;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Prefixes of a bucket on the in-JVM S3 server; 403 answers refuse writes, broken downloads test resuming. */
+/**
+ * Prefixes of a bucket on the in-JVM S3 server: 403 answers refuse writes, broken downloads test
+ * resuming, and a prefix with a quota answers 507 Insufficient Storage once it is used up, as MinIO
+ * does when its disks are full (S3Proxy cannot send MinIO's XMinioStorageFull code itself).
+ */
 final class S3Kind implements StoreKind {
     private S3Server server;
-    private final java.util.Map<String, String> prefixes = new java.util.HashMap<>();
+    private final Map<String, S3Place> places = new HashMap<>();
     private int stores;
 
     private S3Server server() throws Exception {
@@ -19,16 +29,34 @@ final class S3Kind implements StoreKind {
 
     @Override
     public Store create() throws Exception {
-        String prefix = "contract-" + ++stores;
+        return open("contract-" + ++stores);
+    }
+
+    private Store open(String prefix) throws Exception {
         Store store = S3Store.open(server().url(prefix, "retries=1"), server().credentials());
-        prefixes.put(store.location(), prefix);
+        places.put(store.location(), new S3Place(server, prefix));
         return store;
     }
 
-    /** Straight into the server's blob store, without HTTP: a thousand PUTs would take seconds. */
     @Override
-    public void seed(Store store, String key, byte[] content) {
-        server.putDirect(prefixes.get(store.location()) + "/" + key, content);
+    public Place placeOf(Store store) {
+        return places.get(store.location());
+    }
+
+    @Override
+    public Place place(String name) throws Exception {
+        return new S3Place(server(), "places/" + name);
+    }
+
+    @Override
+    public Map<String, String> everythingBut(Place... except) throws Exception {
+        Map<String, String> keys = new TreeMap<>();
+        for (S3Object o : server().client().listObjectsV2Paginator(b -> b.bucket(S3Server.BUCKET)).contents()) {
+            if (Arrays.stream(except).noneMatch(p -> o.key().startsWith(((S3Place) p).prefix() + "/"))) {
+                keys.put(o.key(), o.eTag());
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -39,9 +67,16 @@ final class S3Kind implements StoreKind {
     }
 
     @Override
-    public boolean breakNextRead(String key, long afterBytes) {
+    public Optional<Store> withRoomFor(long bytes) throws Exception {
+        String prefix = "small-" + ++stores;
+        server().faults().roomFor(prefix + "/", bytes);
+        return Optional.of(open(prefix));
+    }
+
+    @Override
+    public Optional<BooleanSupplier> breakNextRead(String key, long afterBytes) {
         server.faults().breakReads(1, afterBytes);
-        return true;
+        return Optional.of(() -> server.faults().served() == 1);
     }
 
     @Override
@@ -49,6 +84,11 @@ final class S3Kind implements StoreKind {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Override
+    public String prefix() {
+        return "s3://";
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.lifeboat.repository.store.StoreTesting.assertHolds;
 import static dev.lifeboat.repository.store.StoreTesting.bytes;
 import static dev.lifeboat.repository.store.StoreTesting.keys;
 import static dev.lifeboat.repository.store.StoreTesting.random;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +94,7 @@ class StoreContractTest {
             assertArrayEquals(bytes("kept"), store.readSmall("x/kept", 100).orElseThrow());
             assertEquals(Optional.empty(), store.stat("x/new"));
             assertEquals(List.of(), store.unfinished(""));
+            assertHolds(kind, store, List.of("x/kept"));
         }
     }
 
@@ -141,10 +145,12 @@ class StoreContractTest {
                     assertArrayEquals(Arrays.copyOfRange(content, offset, content.length), in.readAllBytes());
                 }
             }
-            if (kind.breakNextRead("r/snapshot.sqlite.zst", 100_000)) {
+            Optional<BooleanSupplier> broken = kind.breakNextRead("r/snapshot.sqlite.zst", 100_000);
+            if (broken.isPresent()) {
                 try (InputStream in = store.open("r/snapshot.sqlite.zst", 0)) {
                     assertArrayEquals(content, in.readAllBytes(), "the read went on from where it broke");
                 }
+                assertTrue(broken.get().getAsBoolean(), "the connection was lost mid-read");
             }
             assertThrows(NoSuchFileException.class, () -> store.open("r/missing.zst", 0));
         }
@@ -159,9 +165,12 @@ class StoreContractTest {
             assertEquals(Optional.empty(), store.readSmall("s/none", 10));
             assertEquals(Optional.empty(), store.stat("s/none"));
             store.delete("s/none");
+            store.put("s/deep/down/one", bytes("1"));
             store.delete("s/eleven");
             store.delete("s/eleven");
+            store.delete("s/deep/down/one");
             assertEquals(List.of(), store.list(""));
+            assertHolds(kind, store, List.of());
             for (String bad : List.of("", "/abs", "a/../b", "a//b", ".", "a/./b", "a/")) {
                 assertThrows(IllegalArgumentException.class, () -> store.readSmall(bad, 10), bad);
                 assertThrows(IllegalArgumentException.class, () -> store.put(bad, -1), bad);
@@ -187,6 +196,7 @@ class StoreContractTest {
             assertEquals(List.of("p/kept"), keys(store, ""));
             assertArrayEquals(bytes("kept"), store.readSmall("p/kept", 100).orElseThrow());
             assertEquals(List.of(), store.unfinished(""));
+            assertHolds(kind, store, List.of("p/kept"));
         }
     }
 
@@ -194,7 +204,7 @@ class StoreContractTest {
     @MethodSource("kinds")
     void aFullStoreFailsThePutAndLeavesNothing(StoreKind kind) throws Exception {
         Optional<Store> small = kind.withRoomFor(256 << 10);
-        assumeTrue(small.isPresent(), kind + " cannot be filled");
+        assumeTrue(small.isPresent(), kind + " cannot be filled here (a small tmpfs needs root)");
         try (Store store = small.get()) {
             store.put("f/small", bytes("fits"));
             assertRefused(() -> {
@@ -208,6 +218,48 @@ class StoreContractTest {
             });
             assertEquals(List.of("f/small"), keys(store, ""));
             assertEquals(List.of(), store.unfinished(""));
+            assertHolds(kind, store, List.of("f/small"));
+        }
+    }
+
+    /**
+     * The one rule for what is not a plain object: a link (to a file or a folder) is listed as
+     * foreign and never read, written through or followed; a folder where an object belongs is
+     * refused on reading; deleting a link removes the link only.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void whatIsNotAPlainObjectIsListedAsForeignAndNeverFollowed(StoreKind kind) throws Exception {
+        try (Store store = kind.create()) {
+            Place place = kind.placeOf(store);
+            Place outside = kind.place("outside-of-" + Integer.toHexString(System.identityHashCode(store)));
+            outside.put("secret/manifest.json", bytes("outside"));
+            store.put("a/plain", bytes("plain"));
+            assumeTrue(place.link("a/link", outside, "secret/manifest.json"), kind + " has no links");
+            place.link("a/folder-link", outside, "secret");
+            place.folder("a/folder");
+            Map<String, String> before = kind.everythingBut(place);
+
+            List<Store.StoredObject> listed = store.list("a/");
+            assertEquals(List.of("a/folder-link", "a/link", "a/plain"), listed.stream().map(Store.StoredObject::key)
+                    .toList(), "links are listed, folders walked");
+            assertEquals(List.of(true, true, false), listed.stream().map(Store.StoredObject::isForeign).toList());
+            assertEquals(List.of(), store.unfinished("a/"));
+            for (String key : List.of("a/link", "a/folder", "a/folder-link")) {
+                assertThrows(ForeignObject.class, () -> store.readSmall(key, 100), key);
+                assertThrows(ForeignObject.class, () -> store.stat(key), key);
+                assertThrows(ForeignObject.class, () -> store.open(key, 0).close(), key);
+            }
+            assertThrows(ForeignObject.class, () -> store.readSmall("a/folder-link/manifest.json", 100));
+            assertThrows(ForeignObject.class, () -> store.list("a/folder-link/"));
+            assertThrows(ForeignObject.class, () -> store.put("a/folder-link/new", bytes("x")));
+            assertThrows(ForeignObject.class, () -> store.delete("a/folder-link/manifest.json"));
+
+            store.delete("a/link");
+            store.delete("a/folder-link");
+            assertEquals(List.of("a/plain"), keys(store, "a/"));
+            assertEquals(before, kind.everythingBut(place), "nothing outside was read through, written or deleted");
+            assertArrayEquals(bytes("outside"), outside.get("secret/manifest.json"));
         }
     }
 

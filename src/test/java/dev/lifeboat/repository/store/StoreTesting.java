@@ -19,6 +19,21 @@ public final class StoreTesting {
         return store.list(prefix).stream().map(Store.StoredObject::key).toList();
     }
 
+    /**
+     * The medium holds exactly {@code keys} under the store, as seen past the store itself: no temp
+     * file, no marker, and no folder but those on the way to the keys and the top-level ones, which
+     * a store with folders keeps for concurrent writers.
+     */
+    public static void assertHolds(StoreKind kind, Store store, List<String> keys) throws Exception {
+        List<String> entries = kind.placeOf(store).entries();
+        org.junit.jupiter.api.Assertions.assertEquals(keys, entries.stream().filter(e -> !e.endsWith("/")).toList(),
+                "what the medium holds");
+        for (String folder : entries.stream().filter(e -> e.endsWith("/")).toList()) {
+            org.junit.jupiter.api.Assertions.assertTrue(folder.indexOf('/') == folder.length() - 1
+                    || keys.stream().anyMatch(k -> k.startsWith(folder)), "a folder is left empty: " + folder);
+        }
+    }
+
     public static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
