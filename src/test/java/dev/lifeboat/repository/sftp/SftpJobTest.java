@@ -5,18 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.testing.ChildJvm;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.DaemonLog;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job whose repository is an SFTP server, logging in with a passphrase-protected key whose file
  * and passphrase come from the environment, as a daemon has them: backup, verification and
- * restore through the job, and the job's hook never sees the passphrase.
+ * restore through the job, and the job's hook never sees the passphrase; and the same job run by
+ * the daemon in its own process on its schedule.
  */
 class SftpJobTest {
     private static final String PASSPHRASE = "job-key-passphrase-not-for-hooks";
@@ -70,6 +76,48 @@ class SftpJobTest {
             assertEquals(ExitCode.REPOSITORY.code(), wrong.exit(), wrong.toString());
             assertTrue(wrong.toString().contains("wrong passphrase"), wrong.toString());
             assertFalse(wrong.toString().contains("not the passphrase"), "a passphrase is never printed: " + wrong);
+        }
+    }
+
+    @Test
+    void theDaemonBacksUpToSftpOnItsScheduleAndVerifies() throws Exception {
+        try (InJvmSftpServer server = new InJvmSftpServer()) {
+            Path key = InJvmSftpServer.writeKey(dir.resolve("daemon_ed25519"), server.clientKey(), PASSPHRASE);
+            Path db = dir.resolve("shop.db");
+            TestDatabases.walWithUncheckpointedRows(db, 120).close();
+            String repo = server.url("daemon/shop");
+            Path config = Files.writeString(dir.resolve("daemon.yaml"), """
+                    jobs:
+                      shop:
+                        source: %s
+                        repositories:
+                          - url: "%s"
+                            retention: { keep-last: 2 }
+                        encryption: none
+                        schedule: "* * * * * *"
+                        verify: "*/2 * * * * *"
+                    """.formatted(db, repo));
+            Map<String, String> env = new HashMap<>(server.env());
+            env.put(SftpIdentities.KEY_FILE, key.toString());
+            env.put(SftpIdentities.PASSPHRASE, PASSPHRASE);
+            env.put("LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString());
+            Path log = dir.resolve("daemon.log");
+            Process daemon = ChildJvm.start(env, log, "daemon", "--config", config.toString());
+            try {
+                DaemonLog.awaitCount(log, "\"task\":\"backup\",\"trigger\":\"schedule\",\"status\":\"COMPLETED\"", 2);
+                DaemonLog.await(log, Pattern.compile("\"task\":\"verify\",\"trigger\":\"schedule\",\"status\":\"COMPLETED\""));
+            } finally {
+                assertEquals(0, DaemonLog.stop(daemon, log), Files.readString(log));
+            }
+            String output = Files.readString(log);
+            assertFalse(output.contains(PASSPHRASE), "a passphrase is never logged");
+            Cli cli = new Cli(dir.resolve("cli-scratch"));
+            server.env().forEach(cli::env);
+            cli.env(SftpIdentities.KEY_FILE, key.toString()).env(SftpIdentities.PASSPHRASE, PASSPHRASE);
+            Cli.Result list = cli.run("list", "--repo", repo);
+            assertEquals(0, list.exit(), list.toString());
+            long listed = list.out().lines().filter(l -> l.matches("^\\d{8}T.*")).count();
+            assertTrue(listed >= 1 && listed <= 2, "retention keeps the last 2: " + list + "\n" + output);
         }
     }
 }
