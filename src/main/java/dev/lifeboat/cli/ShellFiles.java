@@ -24,16 +24,27 @@ public final class ShellFiles {
         String version = args.length > 1 ? args[1] : Version.current();
         try (Services services = new Services(Map.of(), InputStream.nullInputStream(), OutputStream.nullOutputStream())) {
             CommandLine model = model(services);
-            Path completions = Files.createDirectories(dir.resolve("completions"));
+            Path completions = emptied(dir.resolve("completions"));
             String bash = AutoComplete.bash("lifeboat", model);
             Files.writeString(completions.resolve("lifeboat.bash"), bash);
             Files.writeString(completions.resolve("_lifeboat"), zsh(bash));
             Files.writeString(completions.resolve("lifeboat.fish"), FishCompletion.of(model));
-            Path man = Files.createDirectories(dir.resolve("man/man1"));
+            Path man = emptied(dir.resolve("man/man1"));
             for (Map.Entry<String, String> page : ManPages.of(model, version).entrySet()) {
                 Files.writeString(man.resolve(page.getKey()), page.getValue());
             }
         }
+    }
+
+    /** The folder, without the files an earlier build wrote (a page of a command since removed). */
+    private static Path emptied(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        try (java.util.stream.Stream<Path> old = Files.list(folder)) {
+            for (Path file : old.toList()) {
+                Files.delete(file);
+            }
+        }
+        return folder;
     }
 
     /** Every command with every option, engine flags included. */
