@@ -58,16 +58,12 @@ class MetricsConventionsTest {
 
     @Test
     void runWritesTheConfigsMetricsToATextfileThatPromtoolAccepts() throws Exception {
-        Path config = config();
         Path textfile = dir.resolve("collector/lifeboat.prom");
         Files.createDirectories(textfile.getParent());
-        Cli cli = new Cli(dir.resolve("scratch"));
 
-        Cli.Result backup = cli.run("run", "shop", "--config", config.toString(), "--metrics-textfile",
-                textfile.toString());
+        Cli.Result backup = run("shop", textfile);
         assertEquals(0, backup.exit(), backup.toString());
-        Cli.Result verify = cli.run("run", "shop", "--verify", "--config", config.toString(), "--metrics-textfile",
-                textfile.toString());
+        Cli.Result verify = run("shop", textfile, "--verify");
         assertEquals(0, verify.exit(), verify.toString());
 
         String written = Files.readString(textfile);
@@ -89,10 +85,8 @@ class MetricsConventionsTest {
 
     @Test
     void aFailedRunStillCountsItsFailureInTheTextfile() throws Exception {
-        Path config = config();
         Path textfile = dir.resolve("lifeboat.prom");
-        Cli.Result failed = new Cli(dir.resolve("scratch")).run("run", "broken", "--config", config.toString(),
-                "--metrics-textfile", textfile.toString());
+        Cli.Result failed = run("broken", textfile);
 
         assertEquals(ExitCode.SOURCE.code(), failed.exit(), failed.toString());
         Promtool.checkMetrics(textfile);
@@ -103,10 +97,8 @@ class MetricsConventionsTest {
 
     @Test
     void aTextfileThatCannotBeWrittenFailsTheRunNamingIt() throws Exception {
-        Path config = config();
         Path textfile = dir.resolve("no-such-folder/lifeboat.prom");
-        Cli.Result result = new Cli(dir.resolve("scratch")).run("run", "shop", "--config", config.toString(),
-                "--metrics-textfile", textfile.toString());
+        Cli.Result result = run("shop", textfile);
 
         assertEquals(ExitCode.SOURCE.code(), result.exit(), result.toString());
         List<String> lines = result.err().lines().toList();
@@ -114,6 +106,18 @@ class MetricsConventionsTest {
         assertTrue(last.startsWith("lifeboat: cannot write the metrics textfile " + textfile + ": "), result.err());
         assertTrue(last.contains("the folder " + textfile.getParent() + " does not exist; create it"), last);
         assertFalse(Files.exists(textfile.getParent()));
+    }
+
+    /** Runs a job of the test's config (made on first use), writing the metrics to {@code textfile}. */
+    private Cli.Result run(String job, Path textfile, String... more) throws Exception {
+        Path config = dir.resolve("lifeboat.yaml");
+        if (!Files.exists(config)) {
+            config();
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("run", job, "--config", config.toString(),
+                "--metrics-textfile", textfile.toString()));
+        args.addAll(List.of(more));
+        return new Cli(dir.resolve("scratch")).run(args.toArray(String[]::new));
     }
 
     private Path config() throws Exception {
