@@ -52,7 +52,7 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
             description = "The config file for --job (default: ${DEFAULT-VALUE}).")
     java.nio.file.Path config;
 
-    @Option(names = "--name", description = "Backup name; defaults to the source file's base name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Backup name; defaults to the source file's base name.")
     String name;
 
     @Option(names = "--compress", defaultValue = "zstd", paramLabel = "zstd|gzip|none",

@@ -26,13 +26,13 @@ final class CatCommand implements Callable<Integer> {
         this.services = services;
     }
 
-    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest", description = RepositoryArgs.BACKUP_HELP)
     String backup;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "With 'latest': whose latest backup.")
+    @Option(names = "--name", paramLabel = "NAME", description = "With 'latest': whose latest backup.")
     String name;
 
     @Mixin
@@ -40,7 +40,7 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (System.console() != null) {
+        if (dev.lifeboat.Terminal.STDOUT.isTerminal()) {
             throw new LifeboatException(ExitCode.USAGE, "refusing to write a binary snapshot to a terminal;"
                     + " redirect it, e.g. 'lifeboat cat " + backup + " --repo REPO > restored.db'");
         }

@@ -25,7 +25,7 @@ final class CopyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest", description = RepositoryArgs.BACKUP_HELP)
     String backup;
 
     @Option(names = "--from", required = true, paramLabel = "REPO", description = "The repository that has it.")
@@ -34,7 +34,7 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "REPO", description = "The repository to copy it to.")
     String to;
 
-    @Option(names = "--name", description = "With 'latest': whose latest backup.")
+    @Option(names = "--name", paramLabel = "NAME", description = "With 'latest': whose latest backup.")
     String name;
 
     @Option(names = "--json", description = "Print the copied manifest as JSON.")

@@ -60,7 +60,7 @@ final class DaemonCommand implements Callable<Integer> {
             Optional<StatusServer> server = Optional.empty();
             if (current.get().server().isPresent()) {
                 server = Optional.of(StatusServer.start(current.get().server().get(), current::get, statuses,
-                        parts.records(), services.clock));
+                        parts.records()));
                 log.event("listening", dev.lifeboat.log.Log.fields("address", server.get().address().getHostString() + ":"
                         + server.get().address().getPort()));
             }

@@ -20,10 +20,10 @@ final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--name", description = "Only runs for this database name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only runs for this database name.")
     String name;
 
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--json", description = "Print the runs as JSON.")

@@ -29,10 +29,10 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "Only backups with this name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
     @Option(names = "--json", description = "Print the manifests as a JSON array; a damaged backup is an object with its 'id' and 'damaged' (the reason).")

@@ -27,6 +27,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    OutputOptions output;
+
     public static void main(String[] args) {
         if (namedCommand(args).isPresent()) {
             NativeWarmUp.start(); // help, version and mistakes need no native library
@@ -47,6 +50,7 @@ public final class Main implements Runnable {
         try (Services services = new Services(env, stdin, stdout)) {
             CommandLine cli = commandLine(new CommandFactory(services), args);
             EngineFlags.addTo(cli, services.engines);
+            ((Main) cli.getCommand()).output.install(cli, services);
             return run(cli, out, err, args);
         }
     }
@@ -96,17 +100,17 @@ public final class Main implements Runnable {
         PrintWriter err = cli.getErr();
         if (e instanceof LifeboatException failure) {
             err.println("lifeboat: " + failure.getMessage());
-            debug(err, e);
+            debug(cli, e);
             return failure.exitCode().code();
         }
         if (e instanceof java.io.IOException io) {
             err.println("lifeboat: " + ioFailure(io));
-            debug(err, e);
+            debug(cli, e);
             return ExitCode.FAILURE.code();
         }
         err.println("lifeboat: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                 + "; rerun with LIFEBOAT_DEBUG=1 and report it");
-        debug(err, e);
+        debug(cli, e);
         return ExitCode.FAILURE.code();
     }
 
@@ -133,9 +137,9 @@ public final class Main implements Runnable {
                 + " and rerun with LIFEBOAT_DEBUG=1 for details";
     }
 
-    private static void debug(PrintWriter err, Exception e) {
-        if (System.getenv("LIFEBOAT_DEBUG") != null) {
-            e.printStackTrace(err);
+    private static void debug(CommandLine cli, Exception e) {
+        if (System.getenv("LIFEBOAT_DEBUG") != null || OutputOptions.verbose(cli)) {
+            e.printStackTrace(cli.getErr());
         }
     }
 

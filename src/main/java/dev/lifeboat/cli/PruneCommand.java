@@ -26,10 +26,10 @@ final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "Only backups with this name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the newest N.")

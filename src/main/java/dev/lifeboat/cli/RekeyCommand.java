@@ -34,10 +34,10 @@ final class RekeyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "Only backups with this name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
     @Option(names = "--to-recipient", paramLabel = "AGE_PUBLIC_KEY", description = "New age recipient (repeatable).")

@@ -26,10 +26,10 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "Only the backups with this name (default: every SQLCipher backup).")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only the backups with this name (default: every SQLCipher backup).")
     String name;
 
     @Option(names = "--old-key-env", paramLabel = "VAR", description = "The variable holding the old key.")
@@ -51,7 +51,7 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             + " verify it, then delete every backup of --name the new key cannot open (listed first; needs --yes).")
     boolean retire;
 
-    @Option(names = "--source", paramLabel = "SPEC", description = "With --retire-unopenable: the database, e.g."
+    @Option(names = "--source", paramLabel = "SOURCE", description = "With --retire-unopenable: the database, e.g."
             + " sqlcipher:PATH?key-env=VAR (default: the path recorded with its newest backup, opened with the new"
             + " key).")
     String source;

@@ -37,10 +37,11 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest")
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest", description = RepositoryArgs.BACKUP_HELP)
     String backup;
 
-    @Option(names = "--repo", paramLabel = "REPO", description = "Required unless --job names one.")
+    @Option(names = "--repo", paramLabel = "REPO", description = "The repository: a folder, file:PATH, s3://… or"
+            + " sftp://…; required unless --job names one.")
     String repo;
 
     @Option(names = "--to", paramLabel = "TARGET", description = "An SQLite file path, sqlite:PATH,"
@@ -55,7 +56,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             description = "The config file for --job (default: ${DEFAULT-VALUE}).")
     java.nio.file.Path config;
 
-    @Option(names = "--name", description = "With 'latest': whose latest backup (default: the target's base name).")
+    @Option(names = "--name", paramLabel = "NAME", description = "With 'latest': whose latest backup (default: the target's base name).")
     String name;
 
     @Option(names = "--no-safety-backup", description = "Do not back up the current target first.")
@@ -131,7 +132,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         return new Confirmation() {
             @Override
             public boolean canConfirm() {
-                return System.console() != null;
+                return dev.lifeboat.Terminal.canPrompt();
             }
 
             @Override

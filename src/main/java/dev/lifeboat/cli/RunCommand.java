@@ -4,6 +4,8 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
+import dev.lifeboat.daemon.JobStatuses;
+import dev.lifeboat.daemon.Metrics;
 import dev.lifeboat.job.JobLocks;
 import dev.lifeboat.job.JobOutcome;
 import dev.lifeboat.job.JobRunner;
@@ -29,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB")
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job's name in the config file.")
     String job;
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
@@ -42,6 +44,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Purge jobs: count the rows each rule would delete, delete nothing.")
     boolean dryRun;
 
+    @Option(names = "--metrics-textfile", paramLabel = "FILE", description = "After the run, write the config's"
+            + " job metrics (as the daemon's /metrics) to FILE for node_exporter's textfile collector; name it *.prom.")
+    Path metricsTextfile;
+
     RunCommand(Services services) {
         this.services = services;
     }
@@ -50,7 +56,30 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         LifeboatConfig loaded = services.config(config);
         JobConfig chosen = loaded.job(job);
-        return runOnce(services, spec, loaded, chosen.name(), task(chosen), dryRun);
+        Task task = task(chosen);
+        if (metricsTextfile == null) {
+            return runOnce(services, spec, loaded, chosen.name(), task, dryRun);
+        }
+        int exit;
+        try {
+            exit = runOnce(services, spec, loaded, chosen.name(), task, dryRun);
+        } catch (LifeboatException failed) {
+            try {
+                writeMetrics(loaded);
+            } catch (LifeboatException unwritten) {
+                spec.commandLine().getErr().println("warning: " + unwritten.getMessage());
+            }
+            throw failed;
+        }
+        writeMetrics(loaded);
+        return exit;
+    }
+
+    /** The metrics of every job of the config, so that the file is whole whichever job ran last. */
+    private void writeMetrics(LifeboatConfig loaded) {
+        JobStatuses statuses = JobStatuses.recorded(services.clock, services.catalog(spec.commandLine().getErr())
+                .map(dev.lifeboat.catalog.JobRecords::new));
+        MetricsTextfile.write(metricsTextfile, loaded.mask(Metrics.textfile(statuses.all(loaded))));
     }
 
     /** Runs one job task in this process, waiting for its notifications, and reports it. */

@@ -23,7 +23,7 @@ final class Secrets {
     /** Asks on the terminal; with {@code confirm}, twice. */
     static char[] prompt(String what, boolean confirm) {
         Console console = System.console();
-        if (console == null) {
+        if (!dev.lifeboat.Terminal.canPrompt()) {
             throw new LifeboatException(ExitCode.USAGE, "there is no terminal to ask for the " + what
                     + "; give it in an environment variable with --passphrase-env VAR");
         }

@@ -46,7 +46,8 @@ final class Services implements AutoCloseable {
     final ScratchSpace scratch;
     private final Duration lockTimeout;
     private final Duration backupLockWait;
-    final Progress progress = TerminalProgress.forTerminal();
+    /** The progress bar on stderr; none with --quiet (see {@link #quiet()}). */
+    Progress progress;
     private Optional<Catalog> catalog;
     final Retries retries;
 
@@ -59,6 +60,12 @@ final class Services implements AutoCloseable {
         this.backupLockWait = seconds(env, "LIFEBOAT_BACKUP_LOCK_WAIT", 0);
         this.engines = Engines.standard(lockTimeout, backupLockWait, env, scratch, clock);
         this.retries = new Retries(attempts(env), Duration.ofSeconds(2));
+        this.progress = TerminalProgress.forTerminal(env);
+    }
+
+    /** --quiet: no progress bar (called once the command line is parsed, before the command runs). */
+    void quiet() {
+        progress = Progress.NONE;
     }
 
     /** LIFEBOAT_UPLOAD_ATTEMPTS: tries of a whole upload or copy that failed in a way that may pass; default 3. */

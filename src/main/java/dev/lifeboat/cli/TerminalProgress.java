@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.Progress;
+import dev.lifeboat.Terminal;
 import java.io.PrintStream;
 import java.util.function.LongConsumer;
 
@@ -14,9 +15,13 @@ final class TerminalProgress implements Progress {
         this.err = err;
     }
 
-    /** A bar when stderr is a terminal, otherwise silence. */
-    static Progress forTerminal() {
-        return System.console() != null ? new TerminalProgress(System.err) : Progress.NONE;
+    /**
+     * A bar when stderr is a terminal that can erase a line (not TERM=dumb), otherwise silence;
+     * stdin and stdout do not matter, so {@code lifeboat backup … | tee log} still shows it.
+     */
+    static Progress forTerminal(java.util.Map<String, String> env) {
+        return Terminal.STDERR.isTerminal() && !"dumb".equals(env.get("TERM")) ? new TerminalProgress(System.err)
+                : Progress.NONE;
     }
 
     @Override

@@ -16,10 +16,10 @@ final class UnlockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "Only the lock of this database name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Only the lock of this database name.")
     String name;
 
     private final Services services;

@@ -30,13 +30,14 @@ final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest|all")
+    @Parameters(index = "0", paramLabel = "BACKUP_ID|latest|all", description = "A backup id, 'latest' (the newest"
+            + " complete backup, of --name if given) or 'all' (every backup, going on past bad ones).")
     String backup;
 
-    @Option(names = "--repo", required = true, paramLabel = "REPO")
+    @Option(names = "--repo", required = true, paramLabel = "REPO", description = RepositoryArgs.HELP)
     String repo;
 
-    @Option(names = "--name", description = "With 'latest' or 'all': only backups with this name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "With 'latest' or 'all': only backups with this name.")
     String name;
 
     @Mixin

@@ -6,6 +6,7 @@ import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.job.Task;
+import dev.lifeboat.log.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,15 @@ public final class JobStatuses {
         this.scheduler = scheduler;
         this.lanes = lanes;
         this.startedAt = clock.instant();
+    }
+
+    /**
+     * What the catalog alone says, for a run outside the daemon ({@code run --metrics-textfile}):
+     * nothing is scheduled or running, and a job that never succeeded is not (yet) stale.
+     */
+    public static JobStatuses recorded(Clock clock, Optional<JobRecords> records) {
+        return new JobStatuses(clock, records, new Scheduler(java.util.random.RandomGenerator.getDefault()),
+                new Lanes(Log.NONE));
     }
 
     public List<JobStatus> all(LifeboatConfig config) {

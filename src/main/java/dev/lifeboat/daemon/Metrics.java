@@ -6,15 +6,33 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders job statuses in the Prometheus text exposition format (version 0.0.4). */
+/**
+ * Renders job statuses in the Prometheus text exposition format (version 0.0.4). The job's label is
+ * {@code lifeboat_job}: Prometheus sets {@code job} on every target itself, and a scraped {@code job}
+ * label would be renamed {@code exported_job}.
+ */
 public final class Metrics {
     private Metrics() {
     }
 
-    public static String render(List<JobStatus> jobs, Instant now) {
+    /** What the daemon serves on /metrics: {@code lifeboat_up} and the jobs' metrics. */
+    public static String served(List<JobStatus> jobs) {
         StringBuilder out = new StringBuilder();
         header(out, "lifeboat_up", "gauge", "1 while the Lifeboat daemon runs.");
         out.append("lifeboat_up 1\n");
+        return out.append(jobs(jobs)).toString();
+    }
+
+    /**
+     * What {@code run --metrics-textfile} writes for node_exporter's textfile collector: the jobs'
+     * metrics without {@code lifeboat_up}, which would claim a daemon long after the run ended.
+     */
+    public static String textfile(List<JobStatus> jobs) {
+        return jobs(jobs);
+    }
+
+    private static String jobs(List<JobStatus> jobs) {
+        StringBuilder out = new StringBuilder();
         header(out, "lifeboat_build_info", "gauge", "The running Lifeboat version.");
         out.append("lifeboat_build_info{version=\"").append(Version.current()).append("\"} 1\n");
         header(out, "lifeboat_job_last_success_timestamp_seconds", "gauge", "When the job last succeeded (Unix time).");
@@ -35,10 +53,10 @@ public final class Metrics {
         header(out, "lifeboat_job_failures_total", "counter", "Failed runs by task, from the catalog.");
         jobs.forEach(j -> j.runsByTaskAndStatus().forEach((task, counts) -> line(out, "lifeboat_job_failures_total",
                 labels(j) + ",task=\"" + task + "\"", counts.getOrDefault(RunStatus.FAILED, 0L))));
-        header(out, "lifeboat_job_verification_age_seconds", "gauge", "Time since a backup of the job last passed"
-                + " verification.");
-        jobs.forEach(j -> j.lastVerified().ifPresent(t -> line(out, "lifeboat_job_verification_age_seconds", labels(j),
-                Math.max(0, now.getEpochSecond() - t.getEpochSecond()))));
+        header(out, "lifeboat_job_last_verification_timestamp_seconds", "gauge", "When a backup of the job last"
+                + " passed verification (Unix time).");
+        jobs.forEach(j -> j.lastVerified().ifPresent(t -> line(out, "lifeboat_job_last_verification_timestamp_seconds",
+                labels(j), seconds(t))));
         header(out, "lifeboat_job_stale", "gauge", "1 when the last success is older than the job's allowed age.");
         jobs.forEach(j -> line(out, "lifeboat_job_stale", labels(j), j.stale() ? 1 : 0));
         header(out, "lifeboat_job_running", "gauge", "1 while a run of the job is in progress.");
@@ -50,7 +68,7 @@ public final class Metrics {
     }
 
     private static String labels(JobStatus job) {
-        return "job=\"" + job.job().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "lifeboat_job=\"" + job.job().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     private static double seconds(Instant t) {

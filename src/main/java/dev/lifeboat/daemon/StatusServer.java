@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class StatusServer implements AutoCloseable {
 
     /** Starts serving; {@code config} supplies the current config, which changes on reload. */
     public static StatusServer start(ServerConfig listen, Supplier<LifeboatConfig> config, JobStatuses statuses,
-                                     Optional<JobRecords> records, Clock clock) throws IOException {
+                                     Optional<JobRecords> records) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("lifeboat-http"));
         server.setExecutor(executor);
@@ -52,7 +51,7 @@ public final class StatusServer implements AutoCloseable {
                 String path = exchange.getRequestURI().getPath();
                 switch (path) {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            current.mask(Metrics.render(statuses.all(current), clock.instant())));
+                            current.mask(Metrics.served(statuses.all(current))));
                     case "/health" -> health(exchange, current, statuses.all(current));
                     case "/api/jobs" -> send(exchange, 200, "application/json",
                             current.mask(Json.writeString(statuses.all(current).stream().map(JobStatus::toJson).toList())));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lifeboat.testing.ChildJvm;
+import dev.lifeboat.testing.Promtool;
 import dev.lifeboat.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,14 +68,16 @@ class DaemonProcessTest {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> metrics = get(http, address, "/metrics");
             assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().contains("lifeboat_job_last_success_timestamp_seconds{job=\"shop\"}"),
+            assertTrue(metrics.body().contains("lifeboat_job_last_success_timestamp_seconds{lifeboat_job=\"shop\"}"),
                     metrics.body());
-            assertTrue(Pattern.compile("lifeboat_job_runs_total\\{job=\"shop\",task=\"backup\",status=\"completed\"} [1-9]")
+            assertTrue(Pattern.compile("lifeboat_job_runs_total\\{lifeboat_job=\"shop\",task=\"backup\",status=\"completed\"} [1-9]")
                     .matcher(metrics.body()).find(), metrics.body());
-            assertTrue(metrics.body().contains("lifeboat_job_last_size_bytes{job=\"shop\",form=\"stored\"}"),
+            assertTrue(metrics.body().contains("lifeboat_job_last_size_bytes{lifeboat_job=\"shop\",form=\"stored\"}"),
                     metrics.body());
-            assertTrue(metrics.body().contains("lifeboat_job_stale{job=\"shop\"} 0"), metrics.body());
-            assertTrue(metrics.body().contains("lifeboat_job_verification_age_seconds{job=\"shop\"}"), metrics.body());
+            assertTrue(metrics.body().contains("lifeboat_job_stale{lifeboat_job=\"shop\"} 0"), metrics.body());
+            assertTrue(metrics.body().contains("lifeboat_job_last_verification_timestamp_seconds{lifeboat_job=\"shop\"}"),
+                    metrics.body());
+            Promtool.checkMetrics(metrics.body(), dir);
             HttpResponse<String> health = get(http, address, "/health");
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(health.body().matches("(?s).*\"status\"\\s*:\\s*\"ok\".*"), health.body());

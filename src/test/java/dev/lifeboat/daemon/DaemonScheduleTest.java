@@ -122,7 +122,7 @@ class DaemonScheduleTest {
                     c -> harness.runner(c, lanes), harness.log());
             daemon.start(config);
             try (StatusServer server = StatusServer.start(new ServerConfig("127.0.0.1", 0), () -> config, statuses,
-                    Optional.of(harness.records), clock)) {
+                    Optional.of(harness.records))) {
                 String base = "http://127.0.0.1:" + server.address().getPort();
                 assertEquals(200, get(base + "/health").statusCode());
 
@@ -130,7 +130,7 @@ class DaemonScheduleTest {
                 HttpResponse<String> stale = get(base + "/health");
                 assertEquals(503, stale.statusCode(), stale.body());
                 assertTrue(stale.body().replace(" ", "").contains("\"stale_jobs\":[\"shop\"]"), stale.body());
-                assertTrue(get(base + "/metrics").body().contains("lifeboat_job_stale{job=\"shop\"} 1"));
+                assertTrue(get(base + "/metrics").body().contains("lifeboat_job_stale{lifeboat_job=\"shop\"} 1"));
                 assertEquals(405, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/health"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
                         .statusCode());

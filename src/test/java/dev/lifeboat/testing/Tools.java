@@ -80,6 +80,9 @@ public final class Tools {
             case "age", "age-keygen" -> "age";
             case "sqlite3" -> "sqlite3";
             case "sftp", "ssh-agent", "ssh-keygen", "ssh-add" -> "openssh-client";
+            case "promtool" -> "prometheus";
+            case "groff" -> "groff-base";
+            case "script" -> "bsdutils";
             default -> tool;
         };
     }

@@ -11,7 +11,7 @@ public interface PassphrasePrompt {
     /** The terminal, when there is one. */
     PassphrasePrompt TERMINAL = question -> {
         Console console = System.console();
-        return console == null ? Optional.empty() : Optional.ofNullable(console.readPassword("%s: ", question));
+        return !dev.lifeboat.Terminal.canPrompt() ? Optional.empty() : Optional.ofNullable(console.readPassword("%s: ", question));
     };
 
     Optional<char[]> ask(String question);
