@@ -265,7 +265,11 @@ public final class InJvmSftpServer implements AutoCloseable {
         try (var walk = Files.walk(base)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
                 try {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+                    // A link a test planted is deleted as a link: changing its mode would change its
+                    // target's (one planted at /etc/passwd made it unreadable to every other user).
+                    if (!Files.isSymbolicLink(p)) {
+                        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+                    }
                     Files.delete(p);
                 } catch (IOException e) {
                     // a temp folder; the rest goes with the machine
