@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -57,6 +58,12 @@ public final class DurableFiles {
         if (parent != null) {
             syncDirectory(parent);
         }
+    }
+
+    /** Renames {@code from} over {@code to} atomically and makes the rename durable (the folder is synced). */
+    public static void moveDurably(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(to.toAbsolutePath().getParent());
     }
 
     public static void syncDirectory(Path dir) throws IOException {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
@@ -40,8 +39,7 @@ final class FilePut implements Store.Pending {
         writeback.settle();
         channel.force(true);
         channel.close();
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DurableFiles.syncDirectory(target.getParent());
+        DurableFiles.moveDurably(temp, target);
         committed = true;
     }
 
