@@ -37,7 +37,7 @@ public final class Catalog implements AutoCloseable {
               stored_size INTEGER, total_rows INTEGER, verified_at TEXT, PRIMARY KEY(backup_id, repository));
             CREATE TABLE IF NOT EXISTS purges(id INTEGER PRIMARY KEY, name TEXT NOT NULL, run_at TEXT NOT NULL,
               rule TEXT NOT NULL, table_name TEXT NOT NULL, cutoff TEXT NOT NULL, rows INTEGER NOT NULL,
-              dry_run INTEGER NOT NULL, error TEXT);
+              dry_run INTEGER NOT NULL, error TEXT, oldest_backup TEXT, oldest_dropped TEXT, all_dropped TEXT);
             CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, started_at);
             """;
     private final Connection conn;
@@ -62,6 +62,7 @@ public final class Catalog implements AutoCloseable {
             try (Statement st = conn.createStatement()) {
                 st.executeUpdate(SCHEMA);
             }
+            addMissingColumns(conn, "purges", List.of("oldest_backup", "oldest_dropped", "all_dropped"));
             Catalog catalog = new Catalog(conn, clock);
             catalog.markInterrupted();
             return catalog;
@@ -80,6 +81,23 @@ public final class Catalog implements AutoCloseable {
             Files.createFile(file, DurableFiles.privateFile());
         } catch (FileAlreadyExistsException e) {
             // An existing catalog keeps its mode.
+        }
+    }
+
+    /** Brings a table of an older catalog up to the schema: the columns it lacks, as nullable text. */
+    private static void addMissingColumns(Connection conn, String table, List<String> columns) throws SQLException {
+        List<String> present = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                present.add(rs.getString("name"));
+            }
+        }
+        for (String column : columns) {
+            if (!present.contains(column)) {
+                try (Statement st = conn.createStatement()) {
+                    st.executeUpdate("ALTER TABLE " + table + " ADD COLUMN " + column + " TEXT");
+                }
+            }
         }
     }
 

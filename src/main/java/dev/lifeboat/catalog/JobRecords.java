@@ -60,17 +60,24 @@ public final class JobRecords {
     }
 
     public void putPurgeAudit(PurgeAudit audit) {
-        catalog.insert("INSERT INTO purges(name, run_at, rule, table_name, cutoff, rows, dry_run, error)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", audit.name(), audit.runAt().toString(), audit.rule(),
-                audit.table(), audit.cutoff().toString(), audit.rows(), audit.dryRun() ? 1 : 0, audit.error());
+        catalog.insert("INSERT INTO purges(name, run_at, rule, table_name, cutoff, rows, dry_run, error, oldest_backup,"
+                + " oldest_dropped, all_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", audit.name(),
+                audit.runAt().toString(), audit.rule(), audit.table(), audit.cutoff().toString(), audit.rows(),
+                audit.dryRun() ? 1 : 0, audit.error(), audit.oldestBackup(), text(audit.oldestDropped()),
+                text(audit.allDropped()));
     }
 
     /** Purge audit records of a job, oldest first. */
     public List<PurgeAudit> purgeAudit(String name) {
-        return catalog.select("SELECT name, run_at, rule, table_name, cutoff, rows, dry_run, error FROM purges"
-                + " WHERE name = ? ORDER BY id", rs -> new PurgeAudit(rs.getString(1), Instant.parse(rs.getString(2)),
-                rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)), rs.getLong(6), rs.getInt(7) == 1,
-                rs.getString(8)), name);
+        return catalog.select("SELECT name, run_at, rule, table_name, cutoff, rows, dry_run, error, oldest_backup,"
+                + " oldest_dropped, all_dropped FROM purges WHERE name = ? ORDER BY id", rs -> new PurgeAudit(
+                rs.getString(1), Instant.parse(rs.getString(2)), rs.getString(3), rs.getString(4),
+                Instant.parse(rs.getString(5)), rs.getLong(6), rs.getInt(7) == 1, rs.getString(8), rs.getString(9),
+                Catalog.instant(rs.getString(10)), Catalog.instant(rs.getString(11))), name);
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     private static Run run(java.sql.ResultSet rs) throws java.sql.SQLException {

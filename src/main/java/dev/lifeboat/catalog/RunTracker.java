@@ -47,6 +47,17 @@ public final class RunTracker {
         }
     }
 
+    /** A run that failed before its work began still counts, for history, metrics and catch-up. */
+    public void failed(String kind, String trigger, String name, String message) {
+        try {
+            track(kind, trigger, name, null, () -> {
+                throw new LifeboatException(dev.lifeboat.ExitCode.FAILURE, message);
+            }, done -> null);
+        } catch (Exception expected) {
+            // track() rethrows the failure it recorded.
+        }
+    }
+
     /** Enters a backup in the index with its status (COMPLETED, SUSPICIOUS, VERIFIED, FAILED). */
     public void backup(Manifest manifest, String repository, RunStatus status, Instant verifiedAt) {
         quietly(() -> {

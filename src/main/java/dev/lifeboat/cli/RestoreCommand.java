@@ -3,10 +3,12 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.hooks.Hooks;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.purge.PurgeOnRestore;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.restore.Confirmation;
 import dev.lifeboat.restore.RestoreReport;
@@ -16,6 +18,7 @@ import dev.lifeboat.restore.RestoreService;
 import dev.lifeboat.source.EngineOption;
 import dev.lifeboat.source.EngineSettings;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,8 +56,13 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     String job;
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
-            description = "The config file for --job (default: ${DEFAULT-VALUE}).")
+            description = "The config file for --job (default: ${DEFAULT-VALUE}); its purge jobs whose source is the"
+                    + " target are applied to the restored copy before it is installed.")
     java.nio.file.Path config;
+
+    @Option(names = "--no-purge", description = "Do not apply the purge jobs of the config to the restored copy:"
+            + " rows they deleted come back.")
+    boolean noPurge;
 
     @Option(names = "--name", paramLabel = "NAME", description = "With 'latest': whose latest backup (default: the target's base name).")
     String name;
@@ -82,7 +90,9 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
 
     @Override
     public Integer call() throws Exception {
-        Optional<JobConfig> chosen = job == null ? Optional.empty() : Optional.of(services.config(config).job(job));
+        boolean configGiven = job != null || spec.commandLine().getParseResult().hasMatchedOption("--config");
+        Optional<LifeboatConfig> loaded = configGiven ? Optional.of(services.config(config)) : Optional.empty();
+        Optional<JobConfig> chosen = job == null ? Optional.empty() : Optional.of(loaded.orElseThrow().job(job));
         String repoSpec = repo != null ? repo : chosen.flatMap(j -> j.repositories().stream()
                 .filter(r -> !r.optional()).findFirst()).map(r -> r.spec()).orElse(null);
         String targetSpec = to != null ? to : chosen.map(JobConfig::source).orElse(null);
@@ -101,8 +111,14 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         try (Repository repository = services.repository(repoSpec)) {
             return render(service.restore(new RestoreRequest(repository, backup, Optional.ofNullable(name != null
                     ? name : job), targetSpec, key, !noSafetyBackup, confirmation(),
-                    chosen.map(JobConfig::hooks).orElse(Hooks.NONE), "manual", allowSuspicious)));
+                    chosen.map(JobConfig::hooks).orElse(Hooks.NONE), "manual", allowSuspicious,
+                    new PurgeOnRestore(loaded.map(RestoreCommand::purgeJobs).orElse(List.of()), noPurge))));
         }
+    }
+
+    private static List<PurgeOnRestore.Job> purgeJobs(LifeboatConfig config) {
+        return config.jobs().values().stream().filter(j -> j.kind() == JobConfig.Kind.PURGE)
+                .map(j -> new PurgeOnRestore.Job(j.name(), j.source(), j.rules())).toList();
     }
 
     private int render(RestoreReport report) {

@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
             + " job metrics (as the daemon's /metrics) to FILE for node_exporter's textfile collector; name it *.prom.")
     Path metricsTextfile;
 
+    @Option(names = "--json", description = "Print the run's outcome (for a purge, its whole report) as JSON.")
+    boolean json;
+
     RunCommand(Services services) {
         this.services = services;
     }
@@ -58,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
         JobConfig chosen = loaded.job(job);
         Task task = task(chosen);
         if (metricsTextfile == null) {
-            return runOnce(services, spec, loaded, chosen.name(), task, dryRun);
+            return runOnce(services, spec, loaded, chosen.name(), task, dryRun, json);
         }
         int exit;
         try {
-            exit = runOnce(services, spec, loaded, chosen.name(), task, dryRun);
+            exit = runOnce(services, spec, loaded, chosen.name(), task, dryRun, json);
         } catch (LifeboatException failed) {
             try {
                 writeMetrics(loaded);
@@ -82,9 +85,14 @@ final class RunCommand implements Callable<Integer> {
         MetricsTextfile.write(metricsTextfile, loaded.mask(Metrics.textfile(statuses.all(loaded))));
     }
 
-    /** Runs one job task in this process, waiting for its notifications, and reports it. */
     static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
                        boolean dryRun) {
+        return runOnce(services, spec, loaded, job, task, dryRun, false);
+    }
+
+    /** Runs one job task in this process, waiting for its notifications, and reports it. */
+    static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
+                       boolean dryRun, boolean json) {
         PrintWriter err = spec.commandLine().getErr();
         Log log = new JsonLinesLog(err, services.clock, loaded::mask);
         JobOutcome outcome;
@@ -92,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
             JobRunner runner = new JobRunner(loaded, services.jobParts(log, deliveries, err, services.progress),
                     JobLocks.NONE);
             outcome = runner.run(job, task, "manual", dryRun);
+        }
+        if (json) {
+            spec.commandLine().getOut().println(dev.lifeboat.manifest.Json.writeString(outcome));
+            return exit(outcome);
         }
         return report(spec.commandLine().getOut(), outcome);
     }
@@ -114,7 +126,13 @@ final class RunCommand implements Callable<Integer> {
     /** Prints the outcome and turns it into the exit status. */
     static int report(PrintWriter out, JobOutcome outcome) {
         out.println(outcome.task().key() + " of " + outcome.job() + " " + outcome.status() + ": " + outcome.message());
+        outcome.purge().ifPresent(purge -> PurgeLines.of(purge).forEach(out::println));
         outcome.warnings().forEach(w -> out.println("  warning: " + w));
+        return exit(outcome);
+    }
+
+    /** The exit status of an outcome: a failure or a suspicious backup ends as the equivalent command's. */
+    private static int exit(JobOutcome outcome) {
         if (outcome.failed()) {
             throw new LifeboatException(outcome.exit() == ExitCode.OK ? ExitCode.FAILURE : outcome.exit(),
                     outcome.task().key() + " of " + outcome.job() + " failed: "

@@ -31,7 +31,7 @@ import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.job.JobParts;
 import dev.lifeboat.log.Log;
 import dev.lifeboat.notify.Deliveries;
-import dev.lifeboat.purge.PurgeDatabases;
+import dev.lifeboat.purge.PurgeService;
 import dev.lifeboat.purge.Purger;
 import dev.lifeboat.repository.ProcessOwner;
 import java.net.http.HttpClient;
@@ -175,9 +175,11 @@ final class Services implements AutoCloseable {
         BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries, repositoryLockWait());
         Optional<Catalog> opened = catalog(err);
         RunTracker tracker = new RunTracker(opened, warning -> log.event("warning", Map.of("message", warning)));
+        Optional<JobRecords> records = opened.map(JobRecords::new);
         return new JobParts(clock, engines, backups, new Verifier(engines, scratch, jobProgress, clock),
-                new Purger(clock), new PurgeDatabases(env, engines), new HookRunner(line -> log.event("hook_output",
-                Map.of("line", line)), env), tracker, opened.map(JobRecords::new), deliveries, HttpClient.newBuilder()
+                new PurgeService(engines, new Purger(clock), tracker, records, this::repository, clock),
+                new HookRunner(line -> log.event("hook_output", Map.of("line", line)), env), tracker, records,
+                deliveries, HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10)).build(), log, ProcessOwner.hostName(), this::repository);
     }
 }

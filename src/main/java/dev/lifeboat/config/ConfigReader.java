@@ -1,10 +1,12 @@
 package dev.lifeboat.config;
 
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.notify.NotifySettings;
 import dev.lifeboat.notify.SmtpSettings;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.purge.PurgeRule;
+import dev.lifeboat.purge.PurgeService;
 import dev.lifeboat.retention.RetentionPolicy;
 import dev.lifeboat.schedule.CronSchedule;
 import dev.lifeboat.source.EngineSettings;
@@ -127,6 +129,9 @@ public final class ConfigReader {
             refuse(f, "rules", "only purge jobs have rules; add 'kind: purge' or move the rules to a purge job");
             refuse(f, "backup-first", "only purge jobs take a backup first");
         } else {
+            if (sourceOk) {
+                f.get("source").ifPresent(n -> checkPurgeable(n, source));
+            }
             rules = f.get("rules").map(sections::rules).orElseGet(() -> {
                 context.problem(node, "'rules' is missing; a purge job needs at least one rule"
                         + " (table, column, older-than)");
@@ -195,6 +200,15 @@ public final class ConfigReader {
             return false;
         }
         return true;
+    }
+
+    /** The purge job's database as its engine offers it, parsed exactly as a run parses it, without connecting. */
+    private void checkPurgeable(Node node, String source) {
+        try {
+            PurgeService.purgeable(engines, source);
+        } catch (LifeboatException e) {
+            context.problem(node, e.getMessage());
+        }
     }
 
     private void checkBackupFirst(Node.Mapping jobsNode, Map<String, JobConfig> jobs) {

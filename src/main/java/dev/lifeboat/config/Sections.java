@@ -9,6 +9,7 @@ import dev.lifeboat.notify.SmtpSettings;
 import dev.lifeboat.notify.WebhookTarget;
 import dev.lifeboat.purge.PurgeRule;
 import dev.lifeboat.retention.RetentionPolicy;
+import dev.lifeboat.source.PurgeDialect;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -211,9 +212,9 @@ final class Sections {
             if (f.get("older-than").isEmpty()) {
                 context.problem(item, "'older-than' is missing; e.g. older-than: 30d");
             }
-            PurgeRule.TimeFormat format = f.choice("format", List.of("timestamp", "unix-seconds", "unix-millis"))
-                    .map(k -> Arrays.stream(PurgeRule.TimeFormat.values()).filter(t -> t.key().equals(k)).findFirst()
-                            .orElseThrow()).orElse(PurgeRule.TimeFormat.NATIVE);
+            PurgeDialect.TimeFormat format = f.choice("format", List.of("timestamp", "unix-seconds", "unix-millis"))
+                    .map(k -> Arrays.stream(PurgeDialect.TimeFormat.values()).filter(t -> t.key().equals(k))
+                            .findFirst().orElseThrow()).orElse(PurgeDialect.TimeFormat.NATIVE);
             Optional<String> where = f.string("where");
             where.filter(w -> w.contains(";")).ifPresent(w -> context.problem(f.get("where").orElseThrow(),
                     "must be one SQL condition without ';'"));

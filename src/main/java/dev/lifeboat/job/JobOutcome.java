@@ -1,21 +1,30 @@
 package dev.lifeboat.job;
 
 import dev.lifeboat.catalog.RunStatus;
+import dev.lifeboat.purge.PurgeReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How one job run ended: its status, a one-line message, the backups it
- * made, warnings such as an optional repository that failed, and the exit code the command line
- * gives the same outcome.
+ * made, warnings such as an optional repository that failed, the exit code the command line
+ * gives the same outcome, and for a purge its report (rules, erasure, backups still holding rows).
  */
 public record JobOutcome(String job, Task task, String trigger, RunStatus status, String message, Instant startedAt,
                          Duration duration, List<String> backupIds, long storedBytes, List<String> warnings,
-                         dev.lifeboat.ExitCode exit) {
+                         dev.lifeboat.ExitCode exit, Optional<PurgeReport> purge) {
     public JobOutcome {
         backupIds = List.copyOf(backupIds);
         warnings = List.copyOf(warnings);
+    }
+
+    public JobOutcome(String job, Task task, String trigger, RunStatus status, String message, Instant startedAt,
+                      Duration duration, List<String> backupIds, long storedBytes, List<String> warnings,
+                      dev.lifeboat.ExitCode exit) {
+        this(job, task, trigger, status, message, startedAt, duration, backupIds, storedBytes, warnings, exit,
+                Optional.empty());
     }
 
     public boolean failed() {

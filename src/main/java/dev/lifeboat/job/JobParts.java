@@ -6,8 +6,7 @@ import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.log.Log;
 import dev.lifeboat.notify.Deliveries;
-import dev.lifeboat.purge.PurgeDatabases;
-import dev.lifeboat.purge.Purger;
+import dev.lifeboat.purge.PurgeService;
 import dev.lifeboat.source.Engines;
 import dev.lifeboat.verify.Verifier;
 import java.net.http.HttpClient;
@@ -15,8 +14,8 @@ import java.time.Clock;
 import java.util.Optional;
 
 /** The orchestration objects a job run uses; one set serves every job of a process. */
-public record JobParts(Clock clock, Engines engines, BackupRunner backups, Verifier verifier, Purger purger,
-                       PurgeDatabases purgeDatabases, HookRunner hooks, RunTracker tracker,
+public record JobParts(Clock clock, Engines engines, BackupRunner backups, Verifier verifier,
+                       PurgeService purges, HookRunner hooks, RunTracker tracker,
                        Optional<JobRecords> records, Deliveries deliveries, HttpClient http, Log log, String host,
                        java.util.function.Function<String, dev.lifeboat.repository.Repository> repositories) {
 

@@ -51,7 +51,7 @@ public final class JobRunner {
             result = switch (task) {
                 case BACKUP -> new BackupTask(parts).run(job, trigger, hooks);
                 case VERIFY -> new VerifyTask(parts).run(job, trigger);
-                case PURGE -> new PurgeTask(parts).run(job, trigger, dryRun, hooks, other ->
+                case PURGE -> new PurgeTask(parts).run(job, config, trigger, dryRun, hooks, other ->
                         locks.exclusive(other, () -> run(other, Task.BACKUP, trigger, false)));
             };
         } catch (Exception e) {
@@ -62,7 +62,7 @@ public final class JobRunner {
         }
         JobOutcome outcome = new JobOutcome(job.name(), task, trigger, result.status(), result.message(), started,
                 Duration.between(started, parts.clock().instant()), result.backupIds(), result.storedBytes(),
-                result.warnings(), result.exit());
+                result.warnings(), result.exit(), result.purge());
         log(outcome);
         if (!dryRun) {
             notify(notifier, job, task, outcome, result.alarms());
@@ -90,13 +90,7 @@ public final class JobRunner {
     /** A run that failed before reaching any repository still counts, for history, metrics and catch-up. */
     static void recordFailure(dev.lifeboat.catalog.RunTracker tracker, String kind, String trigger, String job,
                               String message) {
-        try {
-            tracker.track(kind, trigger, job, null, () -> {
-                throw new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.FAILURE, message);
-            }, done -> null);
-        } catch (Exception expected) {
-            // track() rethrows the failure it recorded.
-        }
+        tracker.failed(kind, trigger, job, message);
     }
 
     private void log(JobOutcome outcome) {

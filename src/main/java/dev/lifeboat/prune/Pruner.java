@@ -106,7 +106,8 @@ public final class Pruner {
         return verdicts;
     }
 
-    private static boolean passedVerification(Repository repository, Manifest manifest) throws IOException {
+    /** Whether some verification record of the backup says it passed; retention's newest-verified rail counts it. */
+    public static boolean passedVerification(Repository repository, Manifest manifest) throws IOException {
         for (byte[] record : repository.records(manifest.id(), "verify-")) {
             if (VerificationRecord.read(record, manifest.id()).map(VerificationRecord::passed).orElse(false)) {
                 return true;

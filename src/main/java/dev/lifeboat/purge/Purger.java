@@ -2,6 +2,8 @@ package dev.lifeboat.purge;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.PurgeDialect;
+import dev.lifeboat.source.Purgeable;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -17,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Runs purge rules, each in its own transaction, so one failing rule neither undoes nor stops
- * the others. A dry run counts the rows each rule would delete and changes nothing.
+ * the others, then makes the deleted rows unrecoverable from the database's files as its
+ * engine's dialect knows how. A dry run counts the rows each rule would delete and changes nothing.
  */
 public final class Purger {
     private final Clock clock;
@@ -26,35 +29,88 @@ public final class Purger {
         this.clock = clock;
     }
 
+    /** Which database a purge runs on, and so what a table missing there means. */
+    public enum Target {
+        /** The application's database: a missing table is a mistake in the rule. */
+        LIVE,
+        /** A restore's staged copy, perhaps of a backup older than the table: a missing table holds no rows. */
+        STAGED
+    }
+
     /** Runs every rule; a rule that fails is recorded in the result, which the caller turns into a failure. */
-    public PurgeResult run(PurgeDatabase database, List<PurgeRule> rules, boolean dryRun) {
+    public PurgeResult run(Purgeable database, List<PurgeRule> rules, boolean dryRun, Target target) {
         Instant now = clock.instant();
+        PurgeDialect dialect = database.dialect();
         List<PurgeResult.RuleOutcome> outcomes = new ArrayList<>();
-        try (Connection conn = database.connect()) {
+        List<String> erasure = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        try (Connection conn = connect(database)) {
+            if (!dryRun) {
+                dialect.beforeDeletes(conn);
+            }
             conn.setAutoCommit(false);
             for (PurgeRule rule : rules) {
                 Instant cutoff = now.minus(rule.olderThan());
+                long rows;
                 try {
-                    long rows = apply(conn, database.dialect(), rule, cutoff, dryRun);
+                    rows = apply(conn, dialect, rule, cutoff, dryRun, target);
                     conn.commit();
-                    outcomes.add(new PurgeResult.RuleOutcome(rule, cutoff, rows, Optional.empty()));
                 } catch (SQLException | LifeboatException e) {
                     rollback(conn, e);
                     outcomes.add(new PurgeResult.RuleOutcome(rule, cutoff, 0, Optional.of(message(rule, e))));
+                    continue;
+                }
+                outcomes.add(new PurgeResult.RuleOutcome(rule, cutoff, rows, Optional.empty()));
+                if (!dryRun && rows > 0) {
+                    erase(conn, dialect, rule, erasure, missed);
                 }
             }
+            if (!dryRun && outcomes.stream().anyMatch(o -> o.rows() > 0)) {
+                conn.setAutoCommit(true);
+                PurgeDialect.Erasure finished = dialect.finishErasure(conn);
+                erasure.addAll(finished.done());
+                missed.addAll(finished.missed());
+            }
+        } catch (SQLException e) {
+            throw new LifeboatException(ExitCode.SOURCE, "purging " + database.location() + " failed ("
+                    + e.getMessage() + "); check the database and run the purge again");
+        }
+        return new PurgeResult(dryRun, outcomes, erasure, missed);
+    }
+
+    private static Connection connect(Purgeable database) {
+        try {
+            return database.connect();
         } catch (SQLException e) {
             throw new LifeboatException(ExitCode.SOURCE, "cannot open " + database.location() + " to purge ("
                     + e.getMessage() + "); check that the database is reachable and the user may delete rows");
         }
-        return new PurgeResult(dryRun, outcomes);
     }
 
-    private static long apply(Connection conn, PurgeDialect dialect, PurgeRule rule, Instant cutoff, boolean dryRun)
-            throws SQLException {
+    /** The committed delete's rows are rewritten away outside any transaction; a failure is reported, not thrown. */
+    private static void erase(Connection conn, PurgeDialect dialect, PurgeRule rule, List<String> erasure,
+                              List<String> missed) throws SQLException {
+        conn.setAutoCommit(true);
+        try {
+            dialect.eraseDeleted(conn, quote(rule.table())).ifPresent(erasure::add);
+        } catch (SQLException e) {
+            missed.add("the rows deleted from " + rule.table() + " stay readable in its files until their space is"
+                    + " reused: " + e.getMessage() + "; rerun the purge as the table's owner when nothing holds a"
+                    + " lock on it");
+        } finally {
+            conn.setAutoCommit(false);
+        }
+    }
+
+    private static long apply(Connection conn, PurgeDialect dialect, PurgeRule rule, Instant cutoff, boolean dryRun,
+                              Target target) throws SQLException {
         String table = quote(rule.table());
         String column = quote(rule.column());
-        int sqlType = columnType(conn, rule);
+        Map<String, Integer> columns = columns(conn, rule);
+        if (columns.isEmpty() && target == Target.STAGED) {
+            return 0;
+        }
+        int sqlType = columnType(rule, columns);
         Optional<String> problem = dialect.formatProblem(conn, table, column, sqlType, rule.format());
         if (problem.isPresent()) {
             throw new LifeboatException(ExitCode.SOURCE, "column " + rule.table() + "." + rule.column() + ": "
@@ -75,8 +131,8 @@ public final class Purger {
         }
     }
 
-    /** The column's JDBC type; a missing table or column is named with what exists instead. */
-    private static int columnType(Connection conn, PurgeRule rule) throws SQLException {
+    /** The table's columns and their JDBC types; empty when there is no such table. */
+    private static Map<String, Integer> columns(Connection conn, PurgeRule rule) throws SQLException {
         String[] parts = rule.table().split("\\.", 2);
         String schema = parts.length == 2 ? parts[0] : null;
         String table = parts.length == 2 ? parts[1] : parts[0];
@@ -89,6 +145,11 @@ public final class Purger {
                 }
             }
         }
+        return columns;
+    }
+
+    /** The column's JDBC type; a missing table or column is named with what exists instead. */
+    private static int columnType(PurgeRule rule, Map<String, Integer> columns) {
         if (columns.isEmpty()) {
             throw new LifeboatException(ExitCode.SOURCE, "table " + rule.table() + " does not exist; fix 'table' in"
                     + " this rule in lifeboat.yaml");

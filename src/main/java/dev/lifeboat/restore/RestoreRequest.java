@@ -2,6 +2,7 @@ package dev.lifeboat.restore;
 
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.purge.PurgeOnRestore;
 import dev.lifeboat.repository.Repository;
 import java.util.Optional;
 
@@ -21,10 +22,20 @@ import java.util.Optional;
  * @param trigger who started it, for the catalog and the hooks: {@code manual}, ...
  * @param allowSuspicious whether a backup {@code latest} would pass by (SUSPICIOUS, or its last
  *                        verification failed) may be restored when asked for by id
+ * @param purge the purge jobs whose rules apply to the staged copy when their source is the
+ *              target, or the user's {@code --no-purge}
  */
 public record RestoreRequest(Repository repository, String backup, Optional<String> name, String target,
                              BackupKey key, boolean safetyBackup, Confirmation confirmation, Hooks hooks,
-                             String trigger, boolean allowSuspicious) {
+                             String trigger, boolean allowSuspicious, PurgeOnRestore purge) {
+    /** A request with no purge jobs to re-apply. */
+    public RestoreRequest(Repository repository, String backup, Optional<String> name, String target, BackupKey key,
+                          boolean safetyBackup, Confirmation confirmation, Hooks hooks, String trigger,
+                          boolean allowSuspicious) {
+        this(repository, backup, name, target, key, safetyBackup, confirmation, hooks, trigger, allowSuspicious,
+                PurgeOnRestore.NONE);
+    }
+
     /** A request that restores only backups that can be vouched for. */
     public RestoreRequest(Repository repository, String backup, Optional<String> name, String target, BackupKey key,
                           boolean safetyBackup, Confirmation confirmation, Hooks hooks, String trigger) {

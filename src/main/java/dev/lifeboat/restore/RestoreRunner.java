@@ -38,6 +38,14 @@ public final class RestoreRunner {
 
     /** Steps a caller can follow; a failure thrown from {@link #installed} rolls the target back. */
     public interface Phases {
+        /**
+         * The staged copy is filled and checked, and the target not yet touched: the last chance to
+         * change the copy (purge rules); returns lines for the checks. A failure leaves the target as it was.
+         */
+        default List<String> staged(RestoreTarget.Staged staged) throws IOException {
+            return List.of();
+        }
+
         default void checked(List<String> checks) {
         }
 
@@ -67,7 +75,9 @@ public final class RestoreRunner {
              RepositoryLock reading = repository.markInUse(manifest.id(), "restore");
              RestoreTarget.Staged staged = target.stage()) {
             staged.settingsOf(manifest.facts());
-            List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
+            List<String> checks = new java.util.ArrayList<>(StagedCheck.fill(repository, manifest, decryption, staged,
+                    progress));
+            checks.addAll(phases.staged(staged));
             phases.checked(checks);
             if (!replacing) {
                 staged.install();

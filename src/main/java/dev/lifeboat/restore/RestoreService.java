@@ -13,6 +13,8 @@ import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.purge.Purger;
+import dev.lifeboat.purge.StagedPurge;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Engines;
@@ -25,8 +27,9 @@ import java.util.Optional;
 
 /**
  * The one implementation of a restore, used by {@code restore} and {@code restore --job} alike:
- * which backup, the target's checks (each asked once), the safety-backup policy, the restore
- * hooks, the run in {@link RestoreRunner}, and the catalog records of the run and the safety backup.
+ * which backup, the target's checks (each asked once), the safety-backup policy, the purge rules
+ * re-applied to the staged copy ({@link StagedPurge}), the restore hooks, the run in
+ * {@link RestoreRunner}, and the catalog records of the run and the safety backup.
  */
 public final class RestoreService {
     private final Engines engines;
@@ -60,12 +63,14 @@ public final class RestoreService {
             warnings.add("--no-safety-backup: the current content of " + target.location() + " will not be kept in"
                     + " the repository");
         }
+        StagedPurge purge = StagedPurge.forTarget(request.purge(), engines, request.target(), new Purger(clock));
+        purge.optOutWarning(target.location()).ifPresent(warnings::add);
         RestoreHooks around = new RestoreHooks(new HookCalls(hooks, request.hooks(), manifest.name(), "restore",
                 request.trigger()), manifest.id(), target.location());
         try {
             RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
                     repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
-                            new RestoreRunner(clock, backups, phases))),
+                            new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
                     done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
             return new RestoreReport(manifest, target.location(), repository.location(), Optional.of(result),
                     warnings, Optional.empty());
@@ -109,6 +114,26 @@ public final class RestoreService {
         boolean exists = target.exists();
         target.checkReplaceable();
         return exists;
+    }
+
+    /** The phases of the restore hooks, with the purge rules applied to the staged copy before them. */
+    private static RestoreRunner.Phases purgingFirst(RestoreRunner.Phases phases, StagedPurge purge) {
+        return new RestoreRunner.Phases() {
+            @Override
+            public List<String> staged(RestoreTarget.Staged staged) {
+                return purge.apply(staged);
+            }
+
+            @Override
+            public void checked(List<String> checks) {
+                phases.checked(checks);
+            }
+
+            @Override
+            public void installed(RestoreTarget installed) {
+                phases.installed(installed);
+            }
+        };
     }
 
     /** The restore itself, with a safety backup of a replaced target sealed for the same key. */

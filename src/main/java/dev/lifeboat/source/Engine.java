@@ -73,6 +73,15 @@ public interface Engine {
         return java.util.Set.of();
     }
 
+    /**
+     * The live database of a SOURCE argument for purge rules, connected to exactly as a backup of
+     * it connects; empty for engines whose databases cannot be purged. Parses the argument now (a
+     * bad one fails before any work); connects only when asked.
+     */
+    default java.util.Optional<Purgeable> purgeable(String spec) {
+        return java.util.Optional.empty();
+    }
+
     /** Re-encrypting snapshots under a new database key; empty for engines without one. */
     default java.util.Optional<KeyChange> keyChange(String location, java.util.Map<String, String> oldKey,
                                                     java.util.Map<String, String> newKey) {

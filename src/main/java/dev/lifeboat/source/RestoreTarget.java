@@ -41,6 +41,14 @@ public interface RestoreTarget {
         default void settingsOf(dev.lifeboat.manifest.Facts backedUp) {
         }
 
+        /**
+         * The staged copy for purge rules to delete rows from before it is installed, connected to
+         * as the restore connects to it; empty for engines whose databases cannot be purged.
+         */
+        default java.util.Optional<Purgeable> purgeable() {
+            return java.util.Optional.empty();
+        }
+
         /** Puts the staged copy in place of the target, safely even while others hold it open. */
         void install() throws IOException;
 

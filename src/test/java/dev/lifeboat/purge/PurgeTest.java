@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +100,7 @@ class PurgeTest {
                       - { table: sessions, column: seen, older-than: 30d }
                 """);
         Cli.Result result = cli.run("run", "gdpr", "--config", config.toString());
-        assertEquals(1, result.exit(), result.toString());
+        assertEquals(3, result.exit(), result.toString());
         assertTrue(result.err().contains("table addresses has no column created_on (its columns: id, created_at,"
                 + " shipped); fix 'column' in this rule in lifeboat.yaml"), result.err());
         assertEquals(1, result.err().lines().filter(l -> l.startsWith("lifeboat: ")).count(), result.err());
@@ -120,7 +118,7 @@ class PurgeTest {
         }
         Path config = config(db.toString(), "      - { table: events, column: at, older-than: 30d }\n");
         Cli.Result result = cli.run("run", "gdpr", "--config", config.toString());
-        assertEquals(1, result.exit(), result.toString());
+        assertEquals(3, result.exit(), result.toString());
         assertTrue(result.err().contains("are not ISO-8601 timestamps (set format: unix-seconds"), result.err());
     }
 
@@ -148,12 +146,12 @@ class PurgeTest {
 
         config("sqlcipher:" + db + "?key-env=WRONG_KEY&legacy=3&kdf-iter=4000", rules);
         Cli.Result wrongKey = cli.run("run", "gdpr", "--config", dir.resolve("lifeboat.yaml").toString());
-        assertEquals(1, wrongKey.exit(), wrongKey.toString());
+        assertEquals(11, wrongKey.exit(), wrongKey.toString());
         assertTrue(wrongKey.err().contains("the key from the variable WRONG_KEY does not open database " + db
                 + " with the SQLCipher settings legacy=3, kdf-iter=4000"), wrongKey.err());
         config("sqlcipher:" + db + "?key-env=UNSET_KEY&legacy=3&kdf-iter=4000", rules);
         Cli.Result unset = cli.run("run", "gdpr", "--config", dir.resolve("lifeboat.yaml").toString());
-        assertEquals(1, unset.exit(), unset.toString());
+        assertEquals(11, unset.exit(), unset.toString());
         assertTrue(unset.err().contains("the database key variable UNSET_KEY is not set"), unset.err());
         for (Cli.Result failed : List.of(wrongKey, unset)) {
             assertEquals(1, failed.err().lines().filter(l -> l.startsWith("lifeboat: ")).count(), failed.err());
@@ -211,14 +209,14 @@ class PurgeTest {
                           - { table: events, column: missing, older-than: 7d }
                     """);
             Cli.Result dry = cli.run("run", "gdpr", "--config", config.toString(), "--dry-run");
-            assertEquals(1, dry.exit(), "the missing column fails the dry run too: " + dry);
+            assertEquals(3, dry.exit(), "the missing column fails the dry run too: " + dry);
             assertTrue(dry.err().contains("table events has no column missing (its columns: id, at_ms)"), dry.err());
             assertTrue(dry.err().contains("other rules: 2 row(s) from public.addresses, 1 row(s) from events"),
                     dry.err());
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L), pgIds(name, "addresses"));
 
             Cli.Result real = cli.run("run", "gdpr", "--config", config.toString());
-            assertEquals(1, real.exit(), real.toString());
+            assertEquals(3, real.exit(), real.toString());
             assertEquals(List.of(3L, 4L, 5L), pgIds(name, "addresses"));
             assertEquals(List.of(2L), pgIds(name, "events"));
         } finally {
@@ -230,13 +228,7 @@ class PurgeTest {
     }
 
     private Path config(String source, String rules) throws Exception {
-        return Files.writeString(dir.resolve("lifeboat.yaml"), """
-                jobs:
-                  gdpr:
-                    kind: purge
-                    source: %s
-                    rules:
-                %s""".formatted(source, rules));
+        return PurgeFiles.purgeConfig(dir, source, rules);
     }
 
     private List<PurgeAudit> audit(String job) {
@@ -264,9 +256,7 @@ class PurgeTest {
     }
 
     private static List<Long> ids(Path db, String table) throws SQLException {
-        try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            return ids(conn, table);
-        }
+        return PurgeFiles.ids(db, table);
     }
 
     /** The ids in {@code table}, read back through the sqlcipher shell with the key: "1 2 3". */
@@ -277,18 +267,8 @@ class PurgeTest {
 
     private static List<Long> pgIds(String database, String table) throws SQLException {
         try (Connection conn = DriverManager.getConnection(PG + database, "postgres", "")) {
-            return ids(conn, table);
+            return PurgeFiles.ids(conn, table);
         }
     }
 
-    private static List<Long> ids(Connection conn, String table) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM " + table
-                + " ORDER BY id")) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
-    }
 }

@@ -14,7 +14,7 @@ import dev.lifeboat.job.JobRunner;
 import dev.lifeboat.log.JsonLinesLog;
 import dev.lifeboat.log.Log;
 import dev.lifeboat.notify.Deliveries;
-import dev.lifeboat.purge.PurgeDatabases;
+import dev.lifeboat.purge.PurgeService;
 import dev.lifeboat.purge.Purger;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engines;
@@ -46,14 +46,16 @@ public final class JobHarness implements AutoCloseable {
         this.deliveries = new Deliveries(log, Duration.ofSeconds(20));
         ScratchSpace scratch = new ScratchSpace(dir.resolve("scratch"));
         Engines engines = Engines.standard(Duration.ofSeconds(5));
+        RunTracker tracker = new RunTracker(Optional.of(catalog),
+                warning -> log.event("warning", Map.of("message", warning)));
+        java.util.function.Function<String, dev.lifeboat.repository.Repository> repositories =
+                spec -> dev.lifeboat.repository.Repositories.open(spec, Map.of());
         this.parts = new JobParts(clock, engines, new BackupRunner(clock, scratch, Progress.NONE,
                 dev.lifeboat.backup.Retries.NONE),
-                new Verifier(engines, scratch, Progress.NONE, clock), new Purger(clock),
-                new PurgeDatabases(Map.of(), engines),
+                new Verifier(engines, scratch, Progress.NONE, clock),
+                new PurgeService(engines, new Purger(clock), tracker, Optional.of(records), repositories, clock),
                 new HookRunner(line -> log.event("hook_output", Map.of("line", line)), System.getenv()),
-                new RunTracker(Optional.of(catalog), warning -> log.event("warning", Map.of("message", warning))),
-                Optional.of(records), deliveries, HttpClient.newHttpClient(), log, "test-host",
-                spec -> dev.lifeboat.repository.Repositories.open(spec, Map.of()));
+                tracker, Optional.of(records), deliveries, HttpClient.newHttpClient(), log, "test-host", repositories);
     }
 
     public static LifeboatConfig config(String yaml) {

@@ -35,25 +35,12 @@ public final class PlaintextWatch implements AutoCloseable {
             }
             byte[] content = Files.readAllBytes(file);
             seen.add(file.getFileName().toString());
-            if (indexOf(content, marker) >= 0) {
+            if (Grep.indexOf(content, marker) >= 0) {
                 hits.add(file.toString());
             }
         } catch (IOException e) {
             // deleted meanwhile
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** Files that held the marker at some point. */

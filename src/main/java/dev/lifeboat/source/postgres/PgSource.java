@@ -32,10 +32,8 @@ final class PgSource implements Source {
     /** Server and database, not the user: the same database reached as another role is the same source. */
     @Override
     public String identity() {
-        PgUrl url = client.url();
         String scope = options.scope().describe();
-        return "postgresql://" + url.host() + ":" + url.port() + "/" + url.database()
-                + (scope.equals("database") ? "" : " (" + scope + ")");
+        return client.url().identity() + (scope.equals("database") ? "" : " (" + scope + ")");
     }
 
     @Override

@@ -142,6 +142,11 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
     }
 
     @Override
+    public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable() {
+        return java.util.Optional.of(new PgPurgeable(admin, name, "the staged database " + name));
+    }
+
+    @Override
     public List<String> installNotes() {
         if (state != State.SWAPPED || !previousExists()) {
             return List.of();

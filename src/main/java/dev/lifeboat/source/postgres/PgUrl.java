@@ -131,6 +131,11 @@ record PgUrl(String user, String host, int port, String database, String sslmode
         return new PgUrl(user, host, port, name, sslmode, passwordEnv);
     }
 
+    /** The server and database, without user or parameters: what a database is, however it is reached. */
+    String identity() {
+        return "postgresql://" + host + ":" + port + "/" + database;
+    }
+
     /** host:port, or the socket folder and port, for messages. */
     String server() {
         return (unixSocket() ? "socket " + host : host) + ":" + port;

@@ -110,6 +110,16 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable(String spec) {
+        PgUrl url = PgUrl.parse(spec);
+        if (url.database().isEmpty()) {
+            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no database to"
+                    + " purge; add /DBNAME");
+        }
+        return java.util.Optional.of(PgPurgeable.live(new PgClient(url, env, ExitCode.SOURCE)));
+    }
+
+    @Override
     public RestoreTarget target(String spec) {
         PgUrl url = PgUrl.parse(spec);
         if (url.database().isEmpty()) {

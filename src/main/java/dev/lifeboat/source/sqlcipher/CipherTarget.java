@@ -119,6 +119,13 @@ final class CipherTarget implements RestoreTarget {
         }
 
         @Override
+        public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable() {
+            return java.util.Optional.of(new dev.lifeboat.source.sqlite.SqlitePurgeable(SqlcipherEngine.KIND, file,
+                    "the staged copy of " + spec.file(), () -> CipherSnapshot.open(files, file, "the staged copy",
+                    ExitCode.TARGET, settings, key, CipherFiles.Access.READ_WRITE, busy)));
+        }
+
+        @Override
         public java.util.List<String> installNotes() {
             return java.util.List.copyOf(notes);
         }

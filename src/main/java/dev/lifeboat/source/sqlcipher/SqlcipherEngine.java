@@ -7,11 +7,11 @@ import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.KeyChange;
+import dev.lifeboat.source.Purgeable;
 import dev.lifeboat.source.RestoreTarget;
 import dev.lifeboat.source.Source;
+import dev.lifeboat.source.sqlite.SqlitePurgeable;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -102,17 +102,20 @@ public final class SqlcipherEngine implements Engine {
     }
 
     /**
-     * A read-write connection to the live database of {@code spec}, opened exactly as a backup
-     * opens it (its settings, its key, the isolated driver, temp storage in memory), for purge
-     * jobs: they then run the same SQL as on plain SQLite. A missing or wrong key fails with the
-     * backup's one-line message; other errors come scrubbed of the key. The caller closes it.
+     * The live database of {@code spec}, opened exactly as a backup opens it (its settings, its
+     * key, the isolated driver, temp storage in memory), so purge rules run the same SQL as on
+     * plain SQLite. The key is read on connect: a missing or wrong key fails with the backup's
+     * one-line message; other errors come scrubbed of the key.
      */
-    public Connection openLive(String spec) throws SQLException {
+    @Override
+    public Optional<Purgeable> purgeable(String spec) {
         SqlcipherSpec parsed = SqlcipherSpec.parse(spec);
-        DatabaseKey key = parsed.key().read(env);
-        CipherFiles.requireFile(parsed.file(), "database", ExitCode.SOURCE);
-        return CipherSnapshot.open(files, parsed.file(), "database", ExitCode.SOURCE, parsed.settings(), key,
-                CipherFiles.Access.READ_WRITE, busy);
+        return Optional.of(new SqlitePurgeable(KIND, parsed.file(), parsed.location(), () -> {
+            DatabaseKey key = parsed.key().read(env);
+            CipherFiles.requireFile(parsed.file(), "database", ExitCode.SOURCE);
+            return CipherSnapshot.open(files, parsed.file(), "database", ExitCode.SOURCE, parsed.settings(), key,
+                    CipherFiles.Access.READ_WRITE, busy);
+        }));
     }
 
     /** {@code /srv/app.db} gives {@code app}. */

@@ -38,6 +38,11 @@ public final class SqliteEngine implements Engine {
     }
 
     @Override
+    public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable(String spec) {
+        return java.util.Optional.of(SqlitePurgeable.plain(path(spec).toAbsolutePath().normalize(), budget));
+    }
+
+    @Override
     public Inspector inspector() {
         return new SqliteInspector();
     }

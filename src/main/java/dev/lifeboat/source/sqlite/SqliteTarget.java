@@ -131,6 +131,12 @@ final class SqliteTarget implements RestoreTarget {
         }
 
         @Override
+        public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable() {
+            return java.util.Optional.of(new SqlitePurgeable(SqliteEngine.KIND, file, "the staged copy of " + target,
+                    () -> SqliteFiles.open(file, SqliteFiles.Access.READ_WRITE)));
+        }
+
+        @Override
         public java.util.List<String> installNotes() {
             return java.util.List.copyOf(notes);
         }
