@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.backup.BackupStanding;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
@@ -35,7 +36,9 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
-    @Option(names = "--json", description = "Print the manifests as a JSON array; a damaged backup is an object with its 'id' and 'damaged' (the reason).")
+    @Option(names = "--json", description = "Print the manifests as a JSON array, each with its 'standing' (state"
+            + " never-verified, verified or failed, verifiedAt, error, trusted, distrust); a damaged backup is an"
+            + " object with its 'id' and 'damaged' (the reason).")
     boolean json;
 
     @Mixin
@@ -44,30 +47,30 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepositoryContents contents;
-        Map<String, String> verification = new java.util.HashMap<>();
+        Map<String, BackupStanding> standings = new java.util.HashMap<>();
         List<Manifest> manifests;
         try (Repository repository = services.repository(repo)) {
             contents = repository.contents();
             manifests = contents.backups().stream().filter(m -> name == null || m.name().equals(name)).toList();
-            if (!json) {
-                for (Manifest m : manifests) {
-                    verification.put(m.id(), dev.lifeboat.backup.BackupStanding.of(repository, m).verification());
-                }
+            for (Manifest m : manifests) {
+                standings.put(m.id(), BackupStanding.of(repository, m));
             }
         }
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Object> entries = new ArrayList<>(manifests);
+            List<Object> entries = new ArrayList<>();
+            manifests.forEach(m -> entries.add(Json.with(m, "standing", standings.get(m.id()).state())));
             contents.damaged().forEach(d -> entries.add(Map.of("id", d.id(), "damaged", d.reason())));
             out.println(Json.writeString(entries));
             return ExitCode.OK.code();
         }
+        java.util.function.Function<Manifest, String> verification = m -> standings.get(m.id()).verification();
         if (current.isPresent()) {
-            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()) + "  key: "
+            Output.table(out, manifests, "VERIFICATION", m -> verification.apply(m) + "  key: "
                     + opens(m, current.get()));
         } else {
-            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()));
+            Output.table(out, manifests, "VERIFICATION", verification);
         }
         // A damaged manifest cannot say whose backup it is, so --name does not hide it.
         contents.damaged().forEach(d -> out.println(Output.damaged(d)));

@@ -80,7 +80,9 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     KeyOptions keyOptions;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
+    @Option(names = "--json", description = "Print the result as JSON; its 'trust' says where the restored backup"
+            + " stands (SUSPICIOUS or a failed verification, with --allow-suspicious) and which newer backups"
+            + " 'latest' passed by.")
     boolean json;
 
     @Override
@@ -129,7 +131,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         }
         RestoreRunner.Result result = report.result().orElseThrow();
         if (json) {
-            out.println(Json.writeString(result));
+            out.println(Json.writeStringWith(result, "trust", report.trust()));
             return ExitCode.OK.code();
         }
         Manifest manifest = report.backup();

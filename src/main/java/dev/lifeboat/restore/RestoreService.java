@@ -57,7 +57,9 @@ public final class RestoreService {
                 request.name().orElse(null), target.defaultName(), target.identity());
         Manifest manifest = selection.manifest();
         List<String> warnings = new ArrayList<>(selection.note().stream().toList());
-        requireTrusted(selection.standing(), request.allowSuspicious()).ifPresent(warnings::add);
+        Optional<String> distrusted = requireTrusted(selection.standing(), request.allowSuspicious());
+        distrusted.ifPresent(warnings::add);
+        Confirmation confirmation = distrusted.map(request.confirmation()::warning).orElse(request.confirmation());
         boolean replacing = check(engine, target, manifest, request.target());
         if (replacing && !request.safetyBackup()) {
             warnings.add("--no-safety-backup: the current content of " + target.location() + " will not be kept in"
@@ -69,13 +71,13 @@ public final class RestoreService {
                 request.trigger()), manifest.id(), target.location());
         try {
             RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
-                    repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
+                    repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing, confirmation,
                             new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
                     done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
-            return new RestoreReport(manifest, target.location(), repository.location(), Optional.of(result),
+            return new RestoreReport(selection, target.location(), repository.location(), Optional.of(result),
                     warnings, Optional.empty());
         } catch (LifeboatException e) {
-            return new RestoreReport(manifest, target.location(), repository.location(), Optional.empty(),
+            return new RestoreReport(selection, target.location(), repository.location(), Optional.empty(),
                     warnings, Optional.of(e));
         }
     }
@@ -138,12 +140,13 @@ public final class RestoreService {
 
     /** The restore itself, with a safety backup of a replaced target sealed for the same key. */
     private RestoreRunner.Result run(RestoreRequest request, Manifest manifest, RestoreTarget target,
-                                     boolean replacing, RestoreRunner runner) throws IOException {
+                                     boolean replacing, Confirmation confirmation, RestoreRunner runner)
+            throws IOException {
         Optional<StoredForm> safetyForm = replacing && request.safetyBackup()
                 ? Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         request.key().sameKeyEncryption(manifest))) : Optional.empty();
         RestoreRunner.Result result = runner.restore(request.repository(), manifest, target, replacing,
-                request.key().decryption(manifest), request.confirmation(), safetyForm, progress);
+                request.key().decryption(manifest), confirmation, safetyForm, progress);
         // Indexed before the after-restore hook runs: the safety backup exists whatever the hook does.
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, request.repository().location(),
                 RunStatus.COMPLETED, null));
