@@ -57,10 +57,16 @@ public final class RestoreService {
                 request.name().orElse(null), target.defaultName(), target.identity());
         Manifest manifest = selection.manifest();
         List<String> warnings = new ArrayList<>(selection.note().stream().toList());
-        Optional<String> distrusted = requireTrusted(selection.standing(), request.allowSuspicious());
-        distrusted.ifPresent(warnings::add);
-        Confirmation confirmation = distrusted.map(request.confirmation()::warning).orElse(request.confirmation());
+        List<String> cautions = new ArrayList<>(requireTrusted(selection.standing(), request.allowSuspicious())
+                .stream().toList());
+        warnings.addAll(cautions);
         boolean replacing = check(engine, target, manifest, request.target());
+        // Said after a replacement happened (a failed restore changed nothing and keeps to one line).
+        Optional<String> otherSource = replacing ? anotherSource(manifest, target) : Optional.empty();
+        otherSource.ifPresent(cautions::add);
+        // Warnings are rendered after the run; the question before replacing a target repeats them.
+        Confirmation confirmation = cautions.isEmpty() ? request.confirmation()
+                : request.confirmation().warning(String.join("; ", cautions));
         if (replacing && !request.safetyBackup()) {
             warnings.add("--no-safety-backup: the current content of " + target.location() + " will not be kept in"
                     + " the repository");
@@ -71,9 +77,10 @@ public final class RestoreService {
                 request.trigger()), manifest.id(), target.location());
         try {
             RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
-                    repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing, confirmation,
-                            new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
+                    repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
+                            confirmation, new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
                     done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            otherSource.ifPresent(warnings::add);
             return new RestoreReport(selection, target.location(), repository.location(), Optional.of(result),
                     warnings, Optional.empty());
         } catch (LifeboatException e) {
@@ -98,6 +105,17 @@ public final class RestoreService {
                     + " one anyway");
         }
         return Optional.of("--allow-suspicious: restoring backup " + id + ", which is " + distrust.get());
+    }
+
+    /**
+     * Names the two databases when a backup replaces a database that is not its source (another
+     * file, another server or database): allowed, as restoring into a copy is, but never silent.
+     */
+    private static Optional<String> anotherSource(Manifest manifest, RestoreTarget target) {
+        String source = manifest.source().identity();
+        return target.identity().filter(place -> source != null && !source.equals(place)
+                && !source.startsWith(place + " (")).map(place -> "backup " + manifest.id() + " is of " + source
+                + ", and it replaces " + place + ", another database");
     }
 
     /**

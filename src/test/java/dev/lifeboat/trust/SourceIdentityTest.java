@@ -8,6 +8,7 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.PgTestServer;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,51 @@ class SourceIdentityTest {
         Cli.assertOneLineFailure(clash, ExitCode.USAGE, "the backup name 'data' already belongs to sqlite:"
                 + alice.toRealPath(), "this source is sqlite:" + bob.toRealPath(), "--name");
         assertEquals(2, manifests(repo).size(), "nothing was stored");
+    }
+
+    /**
+     * PostgreSQL databases have identities too: a name another database holds is refused,
+     * {@code latest} for a database finds its own backups whatever they are named, and a backup
+     * restored over another database says so.
+     */
+    @Test
+    void postgresqlTargetsFindTheirOwnBackupsAndAnotherDatabasesBackupIsNamed() throws Exception {
+        try (PgTestServer server = new PgTestServer()) {
+            String shop = server.createDatabase("shop");
+            String billing = server.createDatabase("billing");
+            PgTestServer.execute(shop, "CREATE TABLE orders(id int)", "INSERT INTO orders SELECT generate_series(1, 30)");
+            PgTestServer.execute(billing, "CREATE TABLE invoices(id int)",
+                    "INSERT INTO invoices SELECT generate_series(1, 4)");
+            Path repo = dir.resolve("repo");
+            Cli cli = new Cli(dir.resolve("scratch"));
+            String shopUrl = PgTestServer.url("postgres", shop);
+            String billingUrl = PgTestServer.url("postgres", billing);
+            assertEquals(0, cli.run("backup", "--no-encrypt", shopUrl, "--repo", repo.toString(), "--name", "app")
+                    .exit());
+            Cli.Result clash = cli.run("backup", "--no-encrypt", billingUrl, "--repo", repo.toString(), "--name",
+                    "app");
+            Cli.assertOneLineFailure(clash, ExitCode.USAGE, "the backup name 'app' already belongs to postgresql://"
+                    + PgTestServer.HOST + ":" + PgTestServer.PORT + "/" + shop, "--name");
+            assertEquals(0, cli.run("backup", "--no-encrypt", billingUrl, "--repo", repo.toString(), "--name",
+                    "accounts").exit());
+
+            // Neither name is the database's: latest for billing's place is billing's backup all the same.
+            PgTestServer.execute(billing, "INSERT INTO invoices VALUES (99)");
+            Cli.Result own = cli.run("restore", "latest", "--repo", repo.toString(), "--to", billingUrl, "--yes");
+            assertEquals(0, own.exit(), own.toString());
+            assertTrue(own.out().contains(" of accounts "), own.out());
+            assertTrue(!own.err().contains("another database"), own.err());
+            assertEquals(4, PgTestServer.count(billing, "invoices"));
+
+            // Shop's backup over billing: allowed (restoring into another database is a use), never silent.
+            Cli.Result other = cli.run("restore", "latest", "--name", "app", "--repo", repo.toString(), "--to",
+                    billingUrl, "--yes");
+            assertEquals(0, other.exit(), other.toString());
+            assertTrue(other.err().contains("is of postgresql://" + PgTestServer.HOST + ":" + PgTestServer.PORT + "/"
+                    + shop + ", and it replaces postgresql://" + PgTestServer.HOST + ":" + PgTestServer.PORT + "/"
+                    + billing + ", another database"), other.err());
+            assertEquals(30, PgTestServer.count(billing, "orders"));
+        }
     }
 
     private static List<Manifest> manifests(Path repo) throws Exception {

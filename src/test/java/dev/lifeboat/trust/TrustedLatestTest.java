@@ -184,7 +184,9 @@ class TrustedLatestTest {
         assertEquals(1, asked.size(), asked.toString());
         assertTrue(asked.get(0).startsWith("WARNING: --allow-suspicious: restoring backup " + suspicious
                 + ", which is SUSPICIOUS (table orders is empty"), asked.get(0));
-        assertTrue(asked.get(0).contains("Replace " + target), asked.get(0));
+        assertTrue(asked.get(0).contains("; backup " + suspicious + " is of sqlite:" + db.toRealPath()
+                + ", and it replaces sqlite:" + target.toRealPath() + ", another database. Replace " + target),
+                asked.get(0));
         assertEquals(5L, TestDatabases.counts(target).get("customers"), "a no leaves the target as it was");
     }
 
