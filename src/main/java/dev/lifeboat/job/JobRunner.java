@@ -103,6 +103,8 @@ public final class JobRunner {
         fields.put("backup_ids", outcome.backupIds());
         fields.put("stored_bytes", outcome.storedBytes());
         fields.put("message", outcome.message());
+        // The code the command line exits with for the same outcome, so a log says what kind of failure it was.
+        fields.put("exit_code", outcome.exit().code());
         if (!outcome.warnings().isEmpty()) {
             fields.put("warnings", outcome.warnings());
         }
