@@ -68,6 +68,35 @@ class SourceIdentityTest {
     }
 
     /**
+     * Retention groups by source: where a repository from before names were claimed gave one name
+     * to two databases, one's backups never push the other's out.
+     */
+    @Test
+    void retentionKeepsEachDatabasesOwnBackupsUnderOneOldName() throws Exception {
+        Path alice = Files.createDirectories(dir.resolve("alice")).resolve("data.db");
+        Path bob = Files.createDirectories(dir.resolve("bob")).resolve("data.db");
+        TestDatabases.walWithUncheckpointedRows(alice, 10).close();
+        TestDatabases.walWithUncheckpointedRows(bob, 7).close();
+        Path repo = dir.resolve("repo");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        for (Path db : List.of(alice, alice, bob)) {
+            assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
+            Thread.sleep(1100); // ids have one-second resolution
+        }
+        // As an older Lifeboat would have named it: bob's backup under alice's name.
+        Manifest bobs = manifests(repo).stream().filter(m -> m.name().equals("bob-data")).findFirst().orElseThrow();
+        Path manifest = repo.resolve("backups").resolve(bobs.id()).resolve("manifest.json");
+        String renamed = Files.readString(manifest).replace("\"bob-data\"", "\"data\"");
+        Files.writeString(manifest, renamed);
+        assertEquals(List.of("data", "data", "data"), manifests(repo).stream().map(Manifest::name).toList());
+
+        Cli.Result prune = cli.run("prune", "--repo", repo.toString(), "--keep-last", "1");
+        assertEquals(0, prune.exit(), prune.toString());
+        assertEquals(List.of("sqlite:" + alice.toRealPath(), "sqlite:" + bob.toRealPath()), manifests(repo).stream()
+                .map(m -> m.source().identity()).sorted().toList(), "the newest of each database is kept");
+    }
+
+    /**
      * PostgreSQL databases have identities too: a name another database holds is refused,
      * {@code latest} for a database finds its own backups whatever they are named, and a backup
      * restored over another database says so.
