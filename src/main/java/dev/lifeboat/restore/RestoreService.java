@@ -56,10 +56,9 @@ public final class RestoreService {
         BackupSelector.Selection selection = BackupSelector.choose(repository, request.backup(),
                 request.name().orElse(null), target.defaultName(), target.identity());
         Manifest manifest = selection.manifest();
-        List<String> warnings = new ArrayList<>(selection.note().stream().toList());
-        List<String> cautions = new ArrayList<>(requireTrusted(selection.standing(), request.allowSuspicious())
-                .stream().toList());
-        warnings.addAll(cautions);
+        List<String> cautions = new ArrayList<>(selection.note().stream().toList());
+        requireTrusted(selection.standing(), request.allowSuspicious()).ifPresent(cautions::add);
+        List<String> warnings = new ArrayList<>(cautions);
         boolean replacing = check(engine, target, manifest, request.target());
         // Said after a replacement happened (a failed restore changed nothing and keeps to one line).
         Optional<String> otherSource = replacing ? anotherSource(manifest, target) : Optional.empty();

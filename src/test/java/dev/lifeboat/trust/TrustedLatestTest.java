@@ -188,6 +188,18 @@ class TrustedLatestTest {
                 + ", and it replaces sqlite:" + target.toRealPath() + ", another database. Replace " + target),
                 asked.get(0));
         assertEquals(5L, TestDatabases.counts(target).get("customers"), "a no leaves the target as it was");
+
+        // By latest, the question names what latest passed by.
+        asked.clear();
+        try (ServiceFixture parts = new ServiceFixture(dir.resolve("service-latest"));
+             Repository repository = Repositories.open(repo.toString(), Map.of())) {
+            RestoreService service = new RestoreService(parts.engines, parts.backups, parts.tracker,
+                    new HookRunner(line -> { }, Map.of()), Progress.NONE, parts.clock);
+            service.restore(new RestoreRequest(repository, "latest", Optional.of("shop"), target.toString(),
+                    BackupKey.NONE, true, recording, Hooks.NONE, "manual", false));
+        }
+        assertTrue(asked.get(0).startsWith("WARNING: latest: passed by " + suspicious + ": SUSPICIOUS (")
+                && asked.get(0).contains("chose " + good + ", the newest trustworthy backup"), asked.get(0));
     }
 
     @Test
