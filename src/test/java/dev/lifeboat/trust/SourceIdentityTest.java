@@ -25,10 +25,8 @@ class SourceIdentityTest {
 
     @Test
     void twoFilesWithOneBaseNameAreBothBackedUpAndEachRestoresItsOwn() throws Exception {
-        Path alice = Files.createDirectories(dir.resolve("alice")).resolve("data.db");
-        Path bob = Files.createDirectories(dir.resolve("bob")).resolve("data.db");
-        TestDatabases.walWithUncheckpointedRows(alice, 100).close();
-        TestDatabases.walWithUncheckpointedRows(bob, 7).close();
+        Path alice = dataDb("alice", 100);
+        Path bob = dataDb("bob", 7);
         Path repo = dir.resolve("repo");
         Cli cli = new Cli(dir.resolve("scratch"));
 
@@ -73,10 +71,8 @@ class SourceIdentityTest {
      */
     @Test
     void retentionKeepsEachDatabasesOwnBackupsUnderOneOldName() throws Exception {
-        Path alice = Files.createDirectories(dir.resolve("alice")).resolve("data.db");
-        Path bob = Files.createDirectories(dir.resolve("bob")).resolve("data.db");
-        TestDatabases.walWithUncheckpointedRows(alice, 10).close();
-        TestDatabases.walWithUncheckpointedRows(bob, 7).close();
+        Path alice = dataDb("alice", 10);
+        Path bob = dataDb("bob", 7);
         Path repo = dir.resolve("repo");
         Cli cli = new Cli(dir.resolve("scratch"));
         for (Path db : List.of(alice, alice, bob)) {
@@ -139,6 +135,13 @@ class SourceIdentityTest {
                     + billing + ", another database"), other.err());
             assertEquals(30, PgTestServer.count(billing, "orders"));
         }
+    }
+
+    /** {@code FOLDER/data.db} in WAL mode with {@code rows} customers: every user's database has this name. */
+    private Path dataDb(String folder, int rows) throws Exception {
+        Path db = Files.createDirectories(dir.resolve(folder)).resolve("data.db");
+        TestDatabases.walWithUncheckpointedRows(db, rows).close();
+        return db;
     }
 
     private static List<Manifest> manifests(Path repo) throws Exception {
