@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NativeLibraries;
 import dev.lifeboat.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -32,7 +33,8 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (!versionOnly(args) && namedCommand(args).isPresent()) {
-            NativeWarmUp.start(); // help, version and mistakes need no native library
+            // help, version and mistakes need no native library
+            NativeWarmUp.start(new NativeLibraries(Services.stateDir(System.getenv()).resolve("native")));
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
