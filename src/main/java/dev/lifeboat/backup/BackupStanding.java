@@ -28,6 +28,11 @@ public record BackupStanding(Manifest backup, Optional<VerificationRecord> lastV
         return new BackupStanding(backup, last);
     }
 
+    /** A time as backups' verifications are shown: {@code 2026-12-01 02:00:00Z}. */
+    public static String time(java.time.Instant instant) {
+        return TIME.format(instant);
+    }
+
     public boolean lastVerificationFailed() {
         return lastVerification.map(r -> !r.passed()).orElse(false);
     }

@@ -77,6 +77,10 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             + " its last verification failed ('latest' never chooses such a backup).")
     boolean allowSuspicious;
 
+    @Option(names = "--full-check", description = "Run the engine's structural check (SQLite's integrity_check) even"
+            + " when a passed verification already ran it on these exact bytes (same SHA-256).")
+    boolean fullCheck;
+
     @Mixin
     KeyOptions keyOptions;
 
@@ -114,7 +118,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             return render(service.restore(new RestoreRequest(repository, backup, Optional.ofNullable(name != null
                     ? name : job), targetSpec, key, !noSafetyBackup, confirmation(),
                     chosen.map(JobConfig::hooks).orElse(Hooks.NONE), "manual", allowSuspicious,
-                    new PurgeOnRestore(loaded.map(RestoreCommand::purgeJobs).orElse(List.of()), noPurge))));
+                    new PurgeOnRestore(loaded.map(RestoreCommand::purgeJobs).orElse(List.of()), noPurge), fullCheck)));
         }
     }
 
@@ -138,6 +142,9 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         out.println("restored " + manifest.id() + " of " + manifest.name() + " to " + report.target()
                 + (result.replaced() ? " (replaced the previous content)" : " (new file)"));
         result.checks().forEach(check -> out.println("  ok  " + check));
+        if (!"full".equals(result.structuralCheck())) {
+            out.println("  structural check " + result.structuralCheck() + " (same SHA-256); --full-check runs it");
+        }
         result.safetyBackup().ifPresent(safety -> out.println("  previous content kept as pre-restore backup "
                 + safety.id() + " in " + report.repository()));
         return ExitCode.OK.code();

@@ -3,11 +3,26 @@ package dev.lifeboat.manifest;
 import java.time.Instant;
 import java.util.List;
 
-/** The outcome of one verification by restore, stored next to the backup it checked. */
+/**
+ * The outcome of one verification by restore, stored next to the backup it checked.
+ *
+ * @param plainSha256 the SHA-256 of the plain snapshot every check passed on; null when
+ *                    they did not pass, and in records written before it was recorded (which then
+ *                    prove nothing about a later restore's bytes)
+ */
 public record VerificationRecord(int format, String backupId, Instant verifiedAt, boolean passed,
-                                 List<String> checks, String error, String lifeboatVersion, String host) {
+                                 List<String> checks, String error, String lifeboatVersion, String host,
+                                 String plainSha256) {
     public VerificationRecord {
         checks = List.copyOf(checks);
+    }
+
+    /**
+     * Whether this record proves that a plain snapshot with this SHA-256 passed every check: the
+     * structural checks need not run again on those exact bytes.
+     */
+    public boolean provesPlain(String sha256) {
+        return passed && plainSha256 != null && plainSha256.equalsIgnoreCase(sha256);
     }
 
     /**

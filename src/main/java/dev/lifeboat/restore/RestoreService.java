@@ -11,6 +11,7 @@ import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.purge.Purger;
@@ -77,7 +78,8 @@ public final class RestoreService {
         try {
             RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
                     repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
-                            confirmation, new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
+                            confirmation, new RestoreRunner(clock, backups, purgingFirst(phases, purge)),
+                            request.fullCheck() ? Optional.empty() : selection.standing().lastVerification())),
                     done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
             otherSource.ifPresent(warnings::add);
             return new RestoreReport(selection, target.location(), repository.location(), Optional.of(result),
@@ -157,13 +159,14 @@ public final class RestoreService {
 
     /** The restore itself, with a safety backup of a replaced target sealed for the same key. */
     private RestoreRunner.Result run(RestoreRequest request, Manifest manifest, RestoreTarget target,
-                                     boolean replacing, Confirmation confirmation, RestoreRunner runner)
+                                     boolean replacing, Confirmation confirmation, RestoreRunner runner,
+                                     Optional<VerificationRecord> proof)
             throws IOException {
         Optional<StoredForm> safetyForm = replacing && request.safetyBackup()
                 ? Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         request.key().sameKeyEncryption(manifest))) : Optional.empty();
         RestoreRunner.Result result = runner.restore(request.repository(), manifest, target, replacing,
-                request.key().decryption(manifest), confirmation, safetyForm, progress);
+                request.key().decryption(manifest), confirmation, safetyForm, progress, proof);
         // Indexed before the after-restore hook runs: the safety backup exists whatever the hook does.
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, request.repository().location(),
                 RunStatus.COMPLETED, null));
