@@ -74,17 +74,9 @@ class DaemonJobsTest {
                 """.formatted(PgTestServer.url("postgres", app), tenantRepo, serverRepo));
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T01:58:30Z"));
         try (JobHarness harness = new JobHarness(dir, clock)) {
-            Lanes lanes = new Lanes(harness.log());
-            Scheduler scheduler = new Scheduler(new SplittableRandom(1));
-            Daemon daemon = new Daemon(clock, scheduler, lanes, new JobStatuses(clock, Optional.of(harness.records),
-                    scheduler, lanes), Optional.of(harness.records), c -> harness.runner(c, lanes), harness.log());
-            daemon.start(config);
-
-            clock.set(Instant.parse("2025-06-01T01:59:05Z"));
-            daemon.tick(); // the verification comes before any backup
-            clock.set(Instant.parse("2025-06-01T02:00:05Z"));
-            daemon.tick();
-            assertTrue(lanes.shutdown(Duration.ofSeconds(300)).isEmpty());
+            // the verification comes before any backup
+            runOnSchedule(harness, clock, config, Instant.parse("2025-06-01T01:59:05Z"),
+                    Instant.parse("2025-06-01T02:00:05Z"));
 
             String log = harness.logText();
             String verify = log.lines().filter(l -> l.contains("\"task\":\"verify\"") && l.contains("\"event\":\"run\""))
@@ -109,6 +101,63 @@ class DaemonJobsTest {
             assertEquals("postgresql-globals", byName.get("server-globals").source().kind());
             assertEquals("schedule", lastBackup(harness, "server-" + app).trigger());
         }
+    }
+
+    /**
+     * Pins hold in the daemon too: a repository first written by a scheduled job is pinned, and a
+     * scheduled job with {@code encryption: none} into it is refused with the command line's message.
+     */
+    @Test
+    void aRepositoryFirstWrittenByTheDaemonIsPinnedAndRefusesAnUnencryptedJob() throws Exception {
+        dev.lifeboat.crypto.AgeCli.Key key = new dev.lifeboat.crypto.AgeCli(java.nio.file.Files.createDirectories(
+                dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        dev.lifeboat.testing.TestDatabases.walWithUncheckpointedRows(db, 40).close();
+        String job = """
+                jobs:
+                  shop:
+                    source: %s
+                    repositories: [ %s ]
+                    encryption: %s
+                    timezone: UTC
+                    schedule: "0 2 * * *"
+                """;
+        MutableClock clock = new MutableClock(Instant.parse("2025-06-01T01:59:30Z"));
+        try (JobHarness harness = new JobHarness(dir, clock)) {
+            runOnSchedule(harness, clock, JobHarness.config(job.formatted(db, repo, "{ recipients: [ \"" + key.publicKey()
+                    + "\" ] }")), Instant.parse("2025-06-01T02:00:05Z"));
+            clock.set(Instant.parse("2025-06-02T01:59:30Z"));
+            runOnSchedule(harness, clock, JobHarness.config(job.formatted(db, repo, "none")),
+                    Instant.parse("2025-06-02T02:00:05Z"));
+
+            try (Repository repository = Repositories.folder(repo)) {
+                assertEquals(List.of(key.publicKey()), repository.pinnedEncryption().orElseThrow().recipients(),
+                        "a repository first written by a scheduled job is pinned");
+                assertEquals(1, repository.manifests().size(), "no plaintext backup reached it");
+            }
+            List<String> runs = harness.logText().lines().filter(l -> l.contains("\"event\":\"run\"")).toList();
+            assertEquals(2, runs.size(), harness.logText());
+            assertTrue(runs.get(0).contains("\"status\":\"COMPLETED\""), runs.get(0));
+            assertTrue(runs.get(1).contains("\"status\":\"FAILED\"") && runs.get(1).contains("repository " + repo
+                    + " keeps its backups encrypted (age); use another repository for unencrypted backups"),
+                    runs.get(1));
+        }
+    }
+
+    /** A daemon started now with this config, ticked at each time, and run until its tasks are done. */
+    private static void runOnSchedule(JobHarness harness, MutableClock clock, LifeboatConfig config,
+                                      Instant... ticks) {
+        Lanes lanes = new Lanes(harness.log());
+        Scheduler scheduler = new Scheduler(new SplittableRandom(1));
+        Daemon daemon = new Daemon(clock, scheduler, lanes, new JobStatuses(clock, Optional.of(harness.records),
+                scheduler, lanes), Optional.of(harness.records), c -> harness.runner(c, lanes), harness.log());
+        daemon.start(config);
+        for (Instant at : ticks) {
+            clock.set(at);
+            daemon.tick();
+        }
+        assertTrue(lanes.shutdown(Duration.ofSeconds(300)).isEmpty());
     }
 
     private static List<Manifest> manifests(Path repo) throws Exception {
