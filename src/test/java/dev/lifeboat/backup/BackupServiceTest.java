@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.catalog.Run;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.crypto.AgeCli;
@@ -135,6 +136,41 @@ class BackupServiceTest {
         }
         assertEquals(1, parts.runs("prune").size(), parts.runs("prune").toString());
         assertEquals("schedule", parts.runs("backup").get(parts.runs("backup").size() - 1).trigger());
+    }
+
+    @Test
+    void aJobsBackupHooksRunAroundTheRequestAndAFailingBeforeHookStopsItRecorded() throws Exception {
+        Path seen = dir.resolve("after-env");
+        dev.lifeboat.hooks.Hooks hooks = new dev.lifeboat.hooks.Hooks(Map.of(
+                dev.lifeboat.hooks.HookPoint.BEFORE_BACKUP, new dev.lifeboat.hooks.Hook("exit 3",
+                        dev.lifeboat.hooks.Hook.DEFAULT_TIMEOUT),
+                dev.lifeboat.hooks.HookPoint.AFTER_BACKUP, new dev.lifeboat.hooks.Hook("echo \"$LIFEBOAT_STATUS"
+                        + " $LIFEBOAT_SOURCE\" > " + seen + "; exit 4", dev.lifeboat.hooks.Hook.DEFAULT_TIMEOUT)),
+                List.of());
+        Counting source = counting(db);
+        BackupReport report;
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 10)) {
+            report = service().backUp(withHooks(request(List.of(source), new EncryptionRequest.None(),
+                    target(repo, true, Optional.empty())), hooks, "the-source"));
+        }
+        assertEquals(RunStatus.FAILED, report.status());
+        assertEquals(List.of(), report.items());
+        assertEquals(0, source.preflights.get(), "nothing was touched");
+        LifeboatException failure = report.failure().orElseThrow();
+        assertEquals(ExitCode.FAILURE, failure.exitCode());
+        assertTrue(failure.getMessage().startsWith("before-backup hook failed (exit 3"), failure.getMessage());
+        assertTrue(failure.getMessage().endsWith("; after-backup hook failed (exit 4: no output)"), failure.getMessage());
+        assertEquals("FAILED the-source", Files.readString(seen).strip(), "the after hook ran with the status");
+        assertEquals(RunStatus.FAILED, parts.runs("backup").get(0).status(), "the refused run is recorded");
+        assertTrue(!Files.exists(repo.resolve("backups")), "nothing was stored");
+    }
+
+    private static BackupRequest withHooks(BackupRequest request, dev.lifeboat.hooks.Hooks hooks, String source) {
+        dev.lifeboat.hooks.HookCalls calls = new dev.lifeboat.hooks.HookCalls(new dev.lifeboat.hooks.HookRunner(
+                line -> { }, Map.of("PATH", System.getenv("PATH"))), hooks, "app", "backup", request.trigger());
+        return new BackupRequest(request.sources(), request.name(), request.compression(), request.level(),
+                request.encryption(), request.targets(), request.guards(), request.failOnShrink(), request.trigger(),
+                Optional.of(new BackupRequest.Hooks(calls, source)));
     }
 
     private BackupService service() {
