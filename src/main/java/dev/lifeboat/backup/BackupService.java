@@ -185,10 +185,9 @@ public final class BackupService {
         Pruner pruner = new Pruner(clock, target.zone(), new dev.lifeboat.repository.LockWait(RETENTION_LOCK_WAIT));
         RetentionPolicy policy = target.retention().get();
         try {
-            tracker.track("prune", request.trigger(), name, repository.location(),
-                    () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name),
-                            waiting -> notes.add("retention: " + waiting)),
-                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            new dev.lifeboat.prune.PruneService(tracker).prune(pruner, repository, policy,
+                    RetentionPolicy.SAFETY_BACKUPS, Optional.of(name), request.trigger(), false,
+                    waiting -> notes.add("retention: " + waiting));
         } catch (Exception e) {
             retentionFailures.add(repository.location() + ": retention failed: " + (e instanceof LifeboatException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));
