@@ -43,8 +43,7 @@ final class DescriptorFile {
     }
 
     RepositoryDescriptor require() throws IOException {
-        return read().orElseThrow(() -> new LifeboatException(ExitCode.NOT_FOUND, "no Lifeboat repository at "
-                + store.location() + "; check --repo (a repository is created by the first backup)"));
+        return read().orElseThrow(() -> Repository.missing(store.location()));
     }
 
     /** Creates the repository unless it exists; true when this call created it. */

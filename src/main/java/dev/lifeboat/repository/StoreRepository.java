@@ -75,6 +75,11 @@ public final class StoreRepository implements Repository {
     }
 
     @Override
+    public boolean exists() throws IOException {
+        return descriptor.read().isPresent();
+    }
+
+    @Override
     public void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException {
         write(() -> descriptor.pin(encryption));
     }

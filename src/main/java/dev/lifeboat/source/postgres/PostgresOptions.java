@@ -1,10 +1,10 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.EngineFailure;
 import static dev.lifeboat.source.EngineOption.Operation.BACKUP;
 import static dev.lifeboat.source.EngineOption.Operation.RESTORE;
 import static dev.lifeboat.source.EngineOption.Operation.VERIFY;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.source.EngineOption;
 import dev.lifeboat.source.EngineOption.Type;
@@ -78,7 +78,7 @@ record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases
                 EXCLUDE_TABLE.values(settings).stream().map(PgScope.QualifiedName::parse).toList());
         boolean allDatabases = ALL_DATABASES.isOn(settings);
         if (allDatabases && (!scope.schemas().isEmpty() || !scope.tables().isEmpty())) {
-            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up whole databases; --schema and"
+            throw EngineFailure.request("--all-databases backs up whole databases; --schema and"
                     + " --table name parts of one database, back that one up on its own");
         }
         FactsMode facts = FACTS.value(settings).orElseThrow().equalsIgnoreCase("estimate") ? FactsMode.ESTIMATE
