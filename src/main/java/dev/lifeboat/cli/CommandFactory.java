@@ -45,6 +45,8 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new DaemonCommand(services);
         } else if (type == WalPushCommand.class) {
             command = new WalPushCommand(services);
+        } else if (type == WalCommand.CheckCommand.class) {
+            command = new WalCommand.CheckCommand(services);
         } else if (type == WalFetchCommand.class) {
             command = new WalFetchCommand(services);
         } else {
