@@ -28,8 +28,8 @@ public sealed interface RecoveryTarget {
 
     record Time(Instant time) implements RecoveryTarget {
         public String settings() {
-            return "recovery_target_time = '" + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                    time.atOffset(java.time.ZoneOffset.UTC)).replace('T', ' ') + "'\n";
+            return "recovery_target_time = '" + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
+                    .withZone(java.time.ZoneOffset.UTC).format(time) + "'\n";
         }
 
         public String describe() {
