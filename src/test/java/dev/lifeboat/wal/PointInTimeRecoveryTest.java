@@ -194,6 +194,38 @@ class PointInTimeRecoveryTest {
         assertTrue(check.out().contains("restorable: any time from"), check.out());
     }
 
+    @Test
+    @Order(10)
+    void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
+        Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        cluster.execute("INSERT INTO orders SELECT g, 'late' FROM generate_series(20000, 20100) g");
+        cluster.archiveNow();
+        Manifest third = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        String systemId = base.facts().properties().get("system_identifier");
+        Path walDir = cluster.repo().resolve("wal").resolve(systemId);
+        String firstStart = base.facts().properties().get("start_wal");
+        assertTrue(Files.exists(walDir.resolve(firstStart + ".json")));
+
+        Cli.Result prune = cli.run("prune", "--repo", cluster.repo().toString(), "--keep-last", "2");
+        assertEquals(0, prune.exit(), prune.toString());
+        assertFalse(Files.exists(cluster.repo().resolve("backups").resolve(base.id())), "the oldest base backup went");
+        String secondStart = second.facts().properties().get("start_wal");
+        List<String> left;
+        try (var files = Files.list(walDir)) {
+            left = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.replace(".json", "")).filter(WalNames::isSegment).sorted().toList();
+        }
+        assertFalse(left.contains(firstStart), left.toString());
+        assertEquals(secondStart.substring(8), left.stream().map(n -> n.substring(8)).min(String::compareTo)
+                .orElseThrow(), left.toString());
+
+        Cli.Result check = cli.run("wal", "check", "--repo", cluster.repo().toString(), "--json");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("\"backup\" : \"" + second.id() + "\""), check.out());
+        assertTrue(check.out().contains("\"problems\" : [ ]"), check.out());
+        assertNotEquals(second.id(), third.id());
+    }
+
     private static void waitArchived(int port) throws Exception {
         for (int i = 0; i < 300; i++) {
             String failed = PgCluster.query(port, "SELECT failed_count::text FROM pg_stat_archiver");
