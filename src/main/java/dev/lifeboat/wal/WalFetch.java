@@ -29,6 +29,12 @@ public final class WalFetch {
 
     public Outcome fetch(Repository repository, String systemId, String name, Path destination, BackupKey key)
             throws IOException {
+        return fetch(repository, systemId, name, destination, key.given());
+    }
+
+    /** @param given the key's decryption, used for files stored encrypted */
+    public Outcome fetch(Repository repository, String systemId, String name, Path destination,
+                         dev.lifeboat.pipeline.Decryption given) throws IOException {
         if (!WalNames.isArchivable(name)) {
             throw new LifeboatException(ExitCode.USAGE, "'" + name + "' is not a WAL file name; set restore_command"
                     + " = 'lifeboat wal-fetch %f %p …'");
@@ -47,7 +53,7 @@ public final class WalFetch {
              OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE,
                      StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             Pipeline.unseal(stored, out, Compression.parse(found.compression().algorithm()),
-                    Decryptions.forScheme(found.encryption().scheme(), key.given()), found.seal(), n -> { });
+                    Decryptions.forScheme(found.encryption().scheme(), given), found.seal(), n -> { });
         } catch (LifeboatException e) {
             Files.deleteIfExists(temp);
             if (e.exitCode() == ExitCode.INTEGRITY) {

@@ -42,8 +42,9 @@ public final class PostgresPhysicalEngine implements Engine {
                 + " restore ID --repo REPO --to-data-dir DIR");
     }
 
+    /** Verification starts the copy as the PostgreSQL OS user, {@code postgres}. */
     @Override
     public Inspector inspector() {
-        throw new LifeboatException(ExitCode.USAGE, "verifying base backups is not available yet");
+        return new PhysicalInspector(dev.lifeboat.wal.PostgresOsUser.DEFAULT, env);
     }
 }
