@@ -23,6 +23,7 @@ public final class Main implements Runnable {
             CatCommand.class, VerifyCommand.class, RestoreCommand.class, PruneCommand.class, UnlockCommand.class,
             HistoryCommand.class, CatalogCommand.class, RekeyCommand.class, CopyCommand.class,
             RekeySqlcipherCommand.class, ConfigCommand.class, RunCommand.class, DaemonCommand.class,
+            WalPushCommand.class, WalFetchCommand.class, WalCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec

@@ -20,7 +20,7 @@ import java.util.UUID;
 final class DescriptorFile {
     /** What a root may hold while another process is creating the repository in it. */
     private static final Set<String> OURS = Set.of(Layout.DESCRIPTOR, Layout.BACKUPS.replace("/", ""),
-            Layout.LOCKS.replace("/", ""));
+            Layout.LOCKS.replace("/", ""), WalArchive.PREFIX.replace("/", ""));
     private final Store store;
     private final Clock clock;
 

@@ -133,4 +133,7 @@ public interface Repository extends AutoCloseable {
         @Override
         void close();
     }
+
+    /** The archived write-ahead log of PostgreSQL clusters kept in this repository. */
+    WalArchive wal();
 }

@@ -85,6 +85,11 @@ public final class StoreRepository implements Repository {
     }
 
     @Override
+    public WalArchive wal() {
+        return new WalArchive(store);
+    }
+
+    @Override
     public boolean create() throws IOException {
         try {
             return descriptor.create();

@@ -38,7 +38,8 @@ public final class Engines {
                 new SqliteEngine(lockWait),
                 new SqlcipherEngine(lockWait, backupLockWait, env, scratch, clock),
                 new PostgresEngine(env),
-                new PostgresGlobalsEngine()));
+                new PostgresGlobalsEngine(),
+                new dev.lifeboat.source.postgres.PostgresPhysicalEngine(env)));
     }
 
     public Engine forSpec(String spec) {

@@ -46,7 +46,12 @@ public final class PostgresEngine implements Engine {
     /** The URL and the options, as {@link #sources} takes them, without connecting. */
     @Override
     public void check(String spec, EngineSettings settings) {
-        sourceUrl(spec, PostgresOptions.from(settings));
+        PostgresOptions checked = PostgresOptions.from(settings);
+        if (checked.physical()) {
+            PgUrl.parse(spec);
+            return;
+        }
+        sourceUrl(spec, checked);
     }
 
     @Override
@@ -73,12 +78,20 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public Source source(String spec) {
+        if (options.physical()) {
+            PgUrl url = PgUrl.parse(spec);
+            return new PgBaseBackupSource(new PgClient(url.database().isEmpty() ? url.withDatabase("postgres") : url,
+                    env, Side.SOURCE), tools(Side.SOURCE));
+        }
         return new PgSource(new PgClient(PgUrl.parse(spec), env, Side.SOURCE), tools(Side.SOURCE), options);
     }
 
     /** With --all-databases: the server's roles and tablespaces, then every database that takes connections. */
     @Override
     public List<Source> sources(String spec) {
+        if (options.physical()) {
+            return List.of(source(spec));
+        }
         PgUrl url = sourceUrl(spec, options);
         if (!options.allDatabases()) {
             return List.of(source(spec));
