@@ -32,7 +32,7 @@ final class NativeWarmUp {
         try {
             Json.write(Map.of());
             Json.read("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Manifest.class);
-            libraries.loadSqlite();
+            NativeLibraries.loadSqlite();
             libraries.loadZstd();
             MessageDigest.getInstance("SHA-256");
             new SecureRandom().nextBytes(new byte[1]);
