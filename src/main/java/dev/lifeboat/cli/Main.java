@@ -35,7 +35,9 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         if (!versionOnly(args) && namedCommand(args).isPresent()) {
             // help, version and mistakes need no native library
-            NativeWarmUp.start(new NativeLibraries(Services.stateDir(System.getenv()).resolve("native")));
+            NativeLibraries natives = new NativeLibraries(Services.stateDir(System.getenv()).resolve("native"));
+            natives.pointSqliteAtCopy(); // before any thread can open a connection
+            NativeWarmUp.start(natives);
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

@@ -69,8 +69,10 @@ final class IsolatedDriver {
             URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> type;
-            // Its initialiser reads the system properties that may point at plain SQLite's library just then.
+            // Its initialiser reads the system properties that may point at plain SQLite's library:
+            // that one is loaded first, which clears them.
             synchronized (dev.lifeboat.NativeLibraries.SQLITE_PROPERTIES) {
+                dev.lifeboat.NativeLibraries.loadSqlite();
                 type = Class.forName("org.sqlite.JDBC", true, loader);
             }
             return (Driver) type.getDeclaredConstructor().newInstance();
