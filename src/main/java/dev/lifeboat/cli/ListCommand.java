@@ -1,12 +1,10 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryContents;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.Map;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.KeyCheck;
@@ -35,14 +33,12 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
-    @Option(names = "--json", description = "Print the manifests as a JSON array; a damaged backup is an object with its 'id' and 'damaged' (the reason).")
-    boolean json;
-
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
     @Override
     public Integer call() throws Exception {
+        boolean json = JsonOutput.of(spec).enabled();
         RepositoryContents contents;
         Map<String, String> verification = new java.util.HashMap<>();
         List<Manifest> manifests;
@@ -58,9 +54,7 @@ final class ListCommand implements Callable<Integer> {
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Object> entries = new ArrayList<>(manifests);
-            contents.damaged().forEach(d -> entries.add(Map.of("id", d.id(), "damaged", d.reason())));
-            out.println(Json.writeString(entries));
+            JsonOutput.of(spec).document("list", Map.of("backups", manifests, "damaged", contents.damaged()));
             return ExitCode.OK.code();
         }
         if (current.isPresent()) {

@@ -3,7 +3,6 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.prune.Pruner;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.retention.RetentionPolicy;
@@ -71,9 +70,6 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print every decision and delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print the decisions as JSON.")
-    boolean json;
-
     PruneCommand(Services services) {
         this.services = services;
     }
@@ -98,8 +94,10 @@ final class PruneCommand implements Callable<Integer> {
                         () -> pruner.prune(repository, policy, safety, only),
                         done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.writeString(result));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("prune", result).setAll(dev.lifeboat.manifest.Json.tree(java.util.Map.of("dry_run", dryRun,
+                    "policy", policy.describe(), "safety_policy", safety.describe())));
             return ExitCode.OK.code();
         }
         out.println((dryRun ? "dry run, nothing deleted; " : "") + "policy: " + policy.describe()

@@ -6,7 +6,6 @@ import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.hooks.Hooks;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.purge.PurgeOnRestore;
 import dev.lifeboat.repository.Repository;
@@ -80,9 +79,6 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     KeyOptions keyOptions;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Override
     public EngineOption.Operation engineOperation() {
         return EngineOption.Operation.RESTORE;
@@ -128,8 +124,10 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             throw report.failure().get();
         }
         RestoreRunner.Result result = report.result().orElseThrow();
-        if (json) {
-            out.println(Json.writeString(result));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("restore", result).setAll(dev.lifeboat.manifest.Json.tree(java.util.Map.of(
+                    "target", report.target(), "repository", report.repository(), "warnings", report.warnings())));
             return ExitCode.OK.code();
         }
         Manifest manifest = report.backup();

@@ -48,9 +48,6 @@ final class RunCommand implements Callable<Integer> {
             + " job metrics (as the daemon's /metrics) to FILE for node_exporter's textfile collector; name it *.prom.")
     Path metricsTextfile;
 
-    @Option(names = "--json", description = "Print the run's outcome (for a purge, its whole report) as JSON.")
-    boolean json;
-
     RunCommand(Services services) {
         this.services = services;
     }
@@ -61,11 +58,11 @@ final class RunCommand implements Callable<Integer> {
         JobConfig chosen = loaded.job(job);
         Task task = task(chosen);
         if (metricsTextfile == null) {
-            return runOnce(services, spec, loaded, chosen.name(), task, dryRun, json);
+            return runOnce(services, spec, loaded, chosen.name(), task, dryRun);
         }
         int exit;
         try {
-            exit = runOnce(services, spec, loaded, chosen.name(), task, dryRun, json);
+            exit = runOnce(services, spec, loaded, chosen.name(), task, dryRun);
         } catch (LifeboatException failed) {
             try {
                 writeMetrics(loaded);
@@ -85,14 +82,9 @@ final class RunCommand implements Callable<Integer> {
         MetricsTextfile.write(metricsTextfile, loaded.mask(Metrics.textfile(statuses.all(loaded))));
     }
 
-    static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
-                       boolean dryRun) {
-        return runOnce(services, spec, loaded, job, task, dryRun, false);
-    }
-
     /** Runs one job task in this process, waiting for its notifications, and reports it. */
     static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
-                       boolean dryRun, boolean json) {
+                       boolean dryRun) {
         PrintWriter err = spec.commandLine().getErr();
         Log log = new JsonLinesLog(err, services.clock, loaded::mask);
         JobOutcome outcome;
@@ -101,9 +93,9 @@ final class RunCommand implements Callable<Integer> {
                     JobLocks.NONE);
             outcome = runner.run(job, task, "manual", dryRun);
         }
-        if (json) {
-            spec.commandLine().getOut().println(dev.lifeboat.manifest.Json.writeString(outcome));
-            return exit(outcome);
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("run", outcome);
         }
         return report(spec.commandLine().getOut(), outcome);
     }

@@ -41,6 +41,20 @@ public final class Json {
         return writeString(node);
     }
 
+    /** {@code value} as a JSON object node, to which a front end may add fields. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** {@code value} as one line of JSON, for JSON Lines. */
+    public static String writeLine(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T read(byte[] json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
     }

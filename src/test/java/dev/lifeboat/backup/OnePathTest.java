@@ -62,7 +62,7 @@ class OnePathTest {
 
         Cli.Result catalog = cli.run("history", "--json");
         assertEquals(0, catalog.exit(), catalog.toString());
-        JsonNode runs = JSON.readTree(catalog.out());
+        JsonNode runs = JSON.readTree(catalog.out()).get("runs");
         long backups = 0;
         for (JsonNode run : runs) {
             if ("backup".equals(run.path("kind").asText())) {
@@ -146,7 +146,7 @@ class OnePathTest {
         assertTrue(job.err().contains("backup is corrupted or tampered"), job.toString());
 
         List<String> verifies = new java.util.ArrayList<>();
-        for (JsonNode run : JSON.readTree(cli.run("history", "--json").out())) {
+        for (JsonNode run : JSON.readTree(cli.run("history", "--json").out()).get("runs")) {
             if ("verify".equals(run.path("kind").asText())) {
                 verifies.add(run.path("trigger").asText() + " " + run.path("status").asText());
             }

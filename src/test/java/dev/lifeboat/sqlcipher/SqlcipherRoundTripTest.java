@@ -45,7 +45,7 @@ class SqlcipherRoundTripTest {
 
             Cli.Result backup = cli.run("backup", source, "--repo", repo.toString(), "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertEquals(Map.of("notes", 3000L, "tags", 1500L), manifest.facts().tableRows());
             assertEquals("sqlcipher", manifest.source().kind());
             assertEquals("app", manifest.name());
