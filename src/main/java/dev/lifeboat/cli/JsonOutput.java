@@ -21,7 +21,6 @@ import picocli.CommandLine;
  * stops being under {@code --json}.
  */
 final class JsonOutput {
-    static final String VERSION = "v1";
     static final String ERROR = "error";
 
     private final PrintWriter stdout;
@@ -38,10 +37,6 @@ final class JsonOutput {
         return ((Main) spec.root().userObject()).output.json();
     }
 
-    static String schema(String kind) {
-        return "lifeboat/" + kind + "/" + VERSION;
-    }
-
     void enable() {
         enabled = true;
     }
@@ -55,11 +50,8 @@ final class JsonOutput {
      * with the schema of {@code kind} first. Returns the document for fields to be added.
      */
     ObjectNode document(String kind, Object body) {
-        ObjectNode node = Json.tree(java.util.Map.of());
-        node.put("schema", schema(kind));
-        node.setAll(Json.tree(body));
-        this.document = node;
-        return node;
+        this.document = Json.document(kind, body);
+        return document;
     }
 
     /** For a command whose output is a stream of JSON Lines: the real stdout. */
@@ -91,10 +83,7 @@ final class JsonOutput {
 
     /** The command failed: its document (or the error document) with the failure's fields. */
     void failed(ExitCode exit, String message) {
-        ObjectNode node = document != null && !streaming ? document : Json.tree(java.util.Map.of());
-        if (document == null || streaming) {
-            node.put("schema", schema(ERROR));
-        }
+        ObjectNode node = document != null && !streaming ? document : Json.document(ERROR, java.util.Map.of());
         node.setAll(Json.tree(failure(new dev.lifeboat.LifeboatException(exit, message))));
         print(node);
     }
@@ -107,10 +96,7 @@ final class JsonOutput {
 
     /** A command that has no document of its own (none should) still prints one. */
     private static ObjectNode fallback(String command) {
-        ObjectNode node = Json.tree(java.util.Map.of());
-        node.put("schema", schema("done"));
-        node.put("command", command);
-        return node;
+        return Json.document("done", java.util.Map.of("command", command));
     }
 
     private static ExitCode exitCode(int code) {

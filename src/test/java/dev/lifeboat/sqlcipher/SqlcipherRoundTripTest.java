@@ -51,11 +51,11 @@ class SqlcipherRoundTripTest {
             assertEquals("app", manifest.name());
             assertEquals("none", manifest.compression().algorithm(), "encrypted pages are stored uncompressed");
             assertEquals("wal", manifest.facts().properties().get("source_journal_mode"));
-            assertTrue(backup.out().replace(" ", "").contains("\"encryptedWith\":\"sqlcipher\""), backup.out());
+            assertTrue(backup.out().replace(" ", "").contains("\"encrypted_with\":\"sqlcipher\""), backup.out());
             Cli.Result listed = cli.run("list", "--repo", repo.toString());
             assertTrue(listed.out().lines().skip(1).allMatch(l -> l.contains(" sqlcipher ")), listed.out());
             assertTrue(cli.run("list", "--repo", repo.toString(), "--json").out().replace(" ", "").contains(
-                    "\"encryptedWith\":\"sqlcipher\""));
+                    "\"encrypted_with\":\"sqlcipher\""));
             assertTrue(manifest.source().location().contains("key-env=APP_KEY"), manifest.source().location());
             assertTrue(manifest.facts().properties().get("key_check").startsWith("pbkdf2-sha512$"));
             assertFalse(backup.out().contains(KEY), "the key is never printed");
