@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.manifest.Json;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -50,7 +51,14 @@ final class JsonOutput {
      * with the schema of {@code kind} first. Returns the document for fields to be added.
      */
     ObjectNode document(String kind, Object body) {
-        this.document = Json.document(kind, body);
+        ObjectNode node = Json.document(kind, body);
+        for (String failureField : List.of("error", "exit_code", "message")) {
+            if (node.has(failureField)) {
+                throw new IllegalStateException("the " + kind + " document has its own '" + failureField
+                        + "', which only a failure may set; rename it");
+            }
+        }
+        this.document = node;
         return document;
     }
 

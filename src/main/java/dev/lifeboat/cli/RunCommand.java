@@ -95,9 +95,26 @@ final class RunCommand implements Callable<Integer> {
         }
         JsonOutput json = JsonOutput.of(spec);
         if (json.enabled()) {
-            json.document("run", outcome);
+            json.document("run", document(outcome));
         }
         return report(spec.commandLine().getOut(), outcome);
+    }
+
+    /** The {@code run} document: the outcome; its failure, if any, is the document's error fields. */
+    private static java.util.Map<String, Object> document(JobOutcome outcome) {
+        java.util.Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("job", outcome.job());
+        document.put("task", outcome.task().key());
+        document.put("trigger", outcome.trigger());
+        document.put("status", outcome.status());
+        document.put("summary", outcome.message());
+        document.put("started_at", outcome.startedAt());
+        document.put("duration_ms", outcome.duration().toMillis());
+        document.put("backup_ids", outcome.backupIds());
+        document.put("stored_bytes", outcome.storedBytes());
+        document.put("warnings", outcome.warnings());
+        document.put("purge", outcome.purge().orElse(null));
+        return document;
     }
 
     private Task task(JobConfig chosen) {
