@@ -159,6 +159,24 @@ class JsonContractTest {
         assertEquals(commands, covered, "every command's --json is checked here:\n" + String.join("\n", printed));
     }
 
+    /** The schemas do reject: a missing field, a wrong type, and a manifest (a shared shape) without its seal. */
+    @Test
+    void theSchemasRejectDocumentsThatBreakTheirShape() throws Exception {
+        assertFalse(errors("list", "{\"schema\": \"lifeboat/list/v1\", \"backups\": []}").isEmpty(), "no damaged");
+        assertFalse(errors("error", "{\"schema\": \"lifeboat/error/v1\", \"error\": \"oops\", \"exit_code\": 1,"
+                + " \"message\": \"m\"}").isEmpty(), "an unknown error kind");
+        assertFalse(errors("unlock", "{\"schema\": \"lifeboat/unlock/v1\", \"repository\": \"r\", \"removed\": [],"
+                + " \"error\": \"locked\"}").isEmpty(), "error without exit_code and message");
+        assertFalse(errors("copy", "{\"schema\": \"lifeboat/copy/v1\", \"from\": \"a\", \"to\": \"b\", \"backup\":"
+                + " {\"id\": \"x\"}}").isEmpty(), "a manifest without its fields");
+        assertEquals(List.of(), errors("error", "{\"schema\": \"lifeboat/error/v1\", \"error\": \"not_found\","
+                + " \"exit_code\": 5, \"message\": \"m\"}"));
+    }
+
+    private static List<Error> errors(String kind, String document) throws Exception {
+        return SCHEMAS.getSchema(SchemaLocation.of("classpath:schema/" + kind + ".json")).validate(JSON.readTree(document));
+    }
+
     /** /api/jobs, /api/backups and /health of the daemon's status server, on the catalog the commands filled. */
     private void api(Path config) throws Exception {
         LifeboatConfig loaded = ConfigReader.read(config, Map.of(), Engines.standard(java.time.Duration.ofSeconds(5)));
@@ -188,7 +206,16 @@ class JsonContractTest {
         assertEquals("lifeboat/" + kind + "/v1", document.get("schema").asText(), result.out());
         assertFalse(document.has("error"), result.out());
         cover(args);
+        logLines(result);
         return document;
+    }
+
+    /** The JSON Lines a job run logs on stderr are log events. */
+    private static void logLines(Cli.Result result) throws Exception {
+        Schema event = SCHEMAS.getSchema(SchemaLocation.of("classpath:schema/log-event.json"));
+        for (String line : result.err().lines().filter(l -> l.startsWith("{")).toList()) {
+            assertEquals(List.of(), event.validate(JSON.readTree(line)).stream().map(Object::toString).toList(), line);
+        }
     }
 
     private JsonNode failed(Cli cli, String kind, ExitCode exit, String... args) throws Exception {
@@ -201,6 +228,7 @@ class JsonContractTest {
         assertTrue(result.err().contains("lifeboat: " + document.get("message").asText()),
                 "the message is the line on stderr: " + result);
         cover(args);
+        logLines(result);
         return document;
     }
 
