@@ -102,16 +102,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** The {@code run} document: the outcome; its failure, if any, is the document's error fields. */
     private static java.util.Map<String, Object> document(JobOutcome outcome) {
-        java.util.Map<String, Object> document = new java.util.LinkedHashMap<>();
-        document.put("job", outcome.job());
-        document.put("task", outcome.task().key());
-        document.put("trigger", outcome.trigger());
-        document.put("status", outcome.status());
+        java.util.Map<String, Object> document = outcome.fields();
         document.put("summary", outcome.message());
         document.put("started_at", outcome.startedAt());
-        document.put("duration_ms", outcome.duration().toMillis());
-        document.put("backup_ids", outcome.backupIds());
-        document.put("stored_bytes", outcome.storedBytes());
         document.put("warnings", outcome.warnings());
         document.put("purge", outcome.purge().orElse(null));
         return document;
