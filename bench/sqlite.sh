@@ -5,6 +5,9 @@
 #            vs  sqlite3 DB ".backup TMP" && zstd -3 -T0 TMP -c | sha256sum; rm TMP
 #   restore: ./lifeboat restore latest --repo R --to NEW_PATH
 #            vs  zstd -d -c R/backups/*/snapshot.sqlite.zst | cat > NEW_PATH
+#   restore of a verified backup (after ./lifeboat verify latest: integrity_check is not run again
+#            on the same bytes): ./lifeboat restore latest --repo R --to NEW_PATH
+#            vs  zstd -d -c R/backups/*/snapshot.sqlite.zst > NEW_PATH
 #   age    : ./lifeboat backup DB --repo R --level 3 --recipient AGE1
 #            vs  sqlite3 DB ".backup TMP" && zstd -3 -T0 TMP -c | age -r AGE1 | sha256sum; rm TMP
 #
@@ -22,7 +25,8 @@
 #   REBUILD=1               rebuild the cached database even if it exists
 #   KEEP_RUN=1              keep bench/work/run/ (copies, repository, restored files) afterwards
 #   STRICT=1                exit 1 when a target is missed (default: report only)
-# Targets: backup time ratio lifeboat/stock <= 1.1, Lifeboat peak RSS <= 300 MB.
+# Targets: backup time ratio lifeboat/stock <= 1.1, Lifeboat peak RSS <= 300 MB, restore of a
+# verified backup <= 3 x zstd -d.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
@@ -39,6 +43,7 @@ LEVEL=3
 export LIFEBOAT_JAVA_OPTS=${LIFEBOAT_JAVA_OPTS:--Xmx256m}
 TARGET_RATIO=1.1
 TARGET_RSS_MB=300
+TARGET_VERIFIED_RESTORE_RATIO=3
 DATASET_VERSION=1 # bump when the generator below changes, so stale caches are rebuilt
 
 [[ $ROWS =~ ^[0-9]+$ && $ROWS -ge 1000 ]] || { echo "ROWS must be an integer >= 1000" >&2; exit 2; }
@@ -77,6 +82,9 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 fsize() { if [[ -e $1 ]]; then stat -c %s "$1"; else echo 0; fi; }
+# Whether two database files are the same but for header bytes 19 and 20 (1-based), the file format
+# versions, which say WAL mode: Lifeboat gives a restored file its source's journal mode.
+same_db() { [[ $(fsize "$1") == "$(fsize "$2")" ]] && ! cmp -l "$1" "$2" | awk '$1 != 19 && $1 != 20 { found = 1 } END { exit !found }'; }
 
 # The STAT (best or median) of the nanosecond values given as arguments.
 pick() {
@@ -292,11 +300,47 @@ for (( i = 1; i <= REPEAT; i++ )); do
   if (( i % 2 )); then run_lifeboat_restore "$i"; run_stock_restore "$i"
   else run_stock_restore "$i"; run_lifeboat_restore "$i"; fi
 done
-cmp -s "$run/restored-lifeboat.db" "$run/restored-stock.db" \
+same_db "$run/restored-lifeboat.db" "$run/restored-stock.db" \
   || die "Lifeboat's restored file differs from zstd -d of the stored object"
 restored_rows=$(sqlite3 "file:$run/restored-stock.db?mode=ro" "SELECT count(*) FROM events")
 [[ $restored_rows == "$ROWS" ]] || die "the restored database has $restored_rows rows, expected $ROWS"
-echo "checked: both restores are byte-identical and hold all $ROWS rows (the -wal batch included)" >&2
+echo "checked: both restores are byte-identical (but for the journal mode) and hold all $ROWS rows (the -wal batch included)" >&2
+echo >&2
+
+# ---------------------------------------------------------------- restore of a verified backup
+t0=$(now_ns)
+"$lifeboat" verify latest --repo "$repo" >/dev/null
+verify_ns=$(( $(now_ns) - t0 ))
+log "  lifeboat verify: $(secs "$verify_ns") s"
+lb_vrestore=(); st_vrestore=()
+run_lifeboat_verified_restore() {
+  local i=$1 to="$run/restored-verified.db" t0 t1
+  rm -f "$to"
+  t0=$(now_ns)
+  "$lifeboat" restore latest --repo "$repo" --to "$to" >"$run/restore-verified.out"
+  t1=$(now_ns)
+  grep -q "structural check skipped: verified" "$run/restore-verified.out" \
+    || die "the restore of the verified backup ran the structural check: $(cat "$run/restore-verified.out")"
+  lb_vrestore+=( $(( t1 - t0 )) )
+  log "  lifeboat restore (verified) #$i: $(secs $(( t1 - t0 ))) s"
+}
+run_stock_plain_restore() {
+  local i=$1 to="$run/restored-zstd.db" t0 t1
+  rm -f "$to"
+  t0=$(now_ns)
+  zstd -q -d -c "$object" >"$to"
+  t1=$(now_ns)
+  st_vrestore+=( $(( t1 - t0 )) )
+  log "  zstd -d -c > file    #$i: $(secs $(( t1 - t0 ))) s"
+}
+echo "restore of the same backup, verified: $REPEAT run(s) each..." >&2
+for (( i = 1; i <= REPEAT; i++ )); do
+  if (( i % 2 )); then run_lifeboat_verified_restore "$i"; run_stock_plain_restore "$i"
+  else run_stock_plain_restore "$i"; run_lifeboat_verified_restore "$i"; fi
+done
+same_db "$run/restored-verified.db" "$run/restored-zstd.db" \
+  || die "Lifeboat's restored file (verified backup) differs from zstd -d of the stored object"
+rm -f "$run/restored-verified.db" "$run/restored-zstd.db"
 echo >&2
 
 # ---------------------------------------------------------------- age
@@ -337,6 +381,8 @@ rm -rf "$run/src" "$run/repo-age"
 lb_b=$(pick "${lb_backup[@]}"); st_b=$(pick "${st_backup[@]}")
 lb_r=$(pick "${lb_restore[@]}"); st_r=$(pick "${st_restore[@]}")
 lb_in=$(pick "${lb_inproc[@]}")
+lb_v=$(pick "${lb_vrestore[@]}"); st_v=$(pick "${st_vrestore[@]}")
+verified_ratio=$(ratio "$lb_v" "$st_v")
 lb_a=$(pick "${lb_age[@]}"); st_a=$(pick "${st_age[@]}")
 age_ratio=$(ratio "$lb_a" "$st_a")
 backup_ratio=$(ratio "$lb_b" "$st_b")
@@ -354,6 +400,8 @@ echo "        lifeboat peak RSS $backup_rss_mb MB (target <= $TARGET_RSS_MB MB: 
 echo "restore (zstd -d)  : lifeboat $(secs "$lb_r") s, stock $(secs "$st_r") s, ratio $restore_ratio"
 echo "        runs: lifeboat [$(all_secs "${lb_restore[@]}")] s, stock [$(all_secs "${st_restore[@]}")] s"
 echo "        lifeboat peak RSS $restore_rss_mb MB"
+echo "restore, verified  : lifeboat $(secs "$lb_v") s, zstd -d -c > file $(secs "$st_v") s, ratio $verified_ratio (target <= $TARGET_VERIFIED_RESTORE_RATIO: $(verdict "$verified_ratio" "$TARGET_VERIFIED_RESTORE_RATIO"))"
+echo "        runs: lifeboat [$(all_secs "${lb_vrestore[@]}")] s, zstd [$(all_secs "${st_vrestore[@]}")] s; verify took $(secs "$verify_ns") s"
 echo "backup + age       : lifeboat $(secs "$lb_a") s, stock $(secs "$st_a") s, ratio $age_ratio (target <= $TARGET_RATIO: $(verdict "$age_ratio" "$TARGET_RATIO"))"
 echo
 echo "== summary: $ROWS rows, $(mb "$db_bytes") MB db + $(mb "$wal_bytes") MB wal -> $(mb "$plain_bytes") MB snapshot -> $(mb "$object_bytes") MB stored; $STAT of $REPEAT; $LIFEBOAT_JAVA_OPTS =="
@@ -364,6 +412,7 @@ fmt='%-30s %10s %10s %8s %10s %7s\n'
   printf "$fmt" "backup time (s)" "$(secs "$lb_b")" "$(secs "$st_b")" "$backup_ratio" "<= $TARGET_RATIO" "$backup_verdict"
   printf "$fmt" "backup peak RSS (MB)" "$backup_rss_mb" "-" "-" "<= $TARGET_RSS_MB" "$rss_verdict"
   printf "$fmt" "restore time (s)" "$(secs "$lb_r")" "$(secs "$st_r")" "$restore_ratio" "-" "-"
+  printf "$fmt" "restore, verified (s)" "$(secs "$lb_v")" "$(secs "$st_v")" "$verified_ratio" "<= $TARGET_VERIFIED_RESTORE_RATIO" "$(verdict "$verified_ratio" "$TARGET_VERIFIED_RESTORE_RATIO")"
   printf "$fmt" "backup + age time (s)" "$(secs "$lb_a")" "$(secs "$st_a")" "$age_ratio" "<= $TARGET_RATIO" "$(verdict "$age_ratio" "$TARGET_RATIO")"
   printf "$fmt" "restore peak RSS (MB)" "$restore_rss_mb" "-" "-" "<= $TARGET_RSS_MB" "$restore_rss_verdict"
   printf "$fmt" "backup in-process (s)" "$(secs "$lb_in")" "-" "$(ratio "$lb_in" "$st_b")" "-" "info"

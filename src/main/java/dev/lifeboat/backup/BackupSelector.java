@@ -3,7 +3,9 @@ package dev.lifeboat.backup;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.repository.DamagedBackup;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.RepositoryContents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +15,8 @@ import java.util.TreeSet;
 
 /**
  * Resolves what the user typed (an id, or {@code latest} per name) to one backup. {@code latest}
- * is the newest backup that can be vouched for: SUSPICIOUS backups and those whose last
- * verification failed are passed by (and named), damaged ones are never seen.
+ * is the newest backup that can be vouched for: SUSPICIOUS backups, those whose last verification
+ * failed and DAMAGED ones newer than the choice are passed by, and named.
  */
 public final class BackupSelector {
     public static final String LATEST = "latest";
@@ -22,8 +24,16 @@ public final class BackupSelector {
     private BackupSelector() {
     }
 
-    /** The backup chosen, where it stands, and each newer backup {@code latest} passed by, with why. */
-    public record Selection(BackupStanding standing, List<String> passedBy) {
+    /** A newer backup {@code latest} passed by, and why (SUSPICIOUS, verification failed, DAMAGED). */
+    public record Skipped(String id, String reason) {
+        @Override
+        public String toString() {
+            return id + ": " + reason;
+        }
+    }
+
+    /** The backup chosen, where it stands, and each newer backup {@code latest} passed by (newest first). */
+    public record Selection(BackupStanding standing, List<Skipped> passedBy) {
         public Selection {
             passedBy = List.copyOf(passedBy);
         }
@@ -34,9 +44,13 @@ public final class BackupSelector {
 
         /** For the user: which backups {@code latest} passed by and which it chose; empty when none was passed. */
         public Optional<String> note() {
-            return passedBy.isEmpty() ? Optional.empty() : Optional.of("latest: passed by " + String.join("; ",
-                    passedBy) + "; chose " + manifest().id() + ", the newest trustworthy backup");
+            return passedBy.isEmpty() ? Optional.empty() : Optional.of("latest: passed by " + joined(passedBy)
+                    + "; chose " + manifest().id() + ", the newest trustworthy backup");
         }
+    }
+
+    private static String joined(List<Skipped> skipped) {
+        return String.join("; ", skipped.stream().map(Skipped::toString).toList());
     }
 
     /**
@@ -92,7 +106,8 @@ public final class BackupSelector {
             }
             return new Selection(BackupStanding.of(repository, found.get()), List.of());
         }
-        List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
+        RepositoryContents contents = repository.contents();
+        List<Manifest> backups = contents.backups().stream().filter(m -> !m.isPreRestore()).toList();
         TreeSet<String> names = new TreeSet<>(backups.stream().map(Manifest::name).toList());
         Optional<String> owned = name != null ? Optional.empty() : identity.flatMap(id -> backups.stream()
                 .filter(m -> id.equals(m.source().identity())).reduce((a, b) -> b).map(Manifest::name));
@@ -102,17 +117,29 @@ public final class BackupSelector {
         if (named.isEmpty()) {
             throw new Newest(Optional.empty(), repository.location(), Optional.of(chosen), names).notFound();
         }
-        List<String> passedBy = new ArrayList<>();
+        List<Skipped> passedBy = new ArrayList<>();
         for (int i = named.size() - 1; i >= 0; i--) {
             BackupStanding standing = BackupStanding.of(repository, named.get(i));
             if (standing.trusted()) {
-                return new Selection(standing, passedBy);
+                return new Selection(standing, withDamaged(passedBy, contents.damaged(), named.get(i).id()));
             }
-            passedBy.add(named.get(i).id() + ": " + standing.distrust().orElseThrow());
+            passedBy.add(new Skipped(named.get(i).id(), standing.distrust().orElseThrow()));
         }
         throw new LifeboatException(ExitCode.INTEGRITY, "no trustworthy backup of '" + chosen + "' in "
-                + repository.location() + ": " + String.join("; ", passedBy) + "; to restore one anyway, give its"
-                + " id and --allow-suspicious");
+                + repository.location() + ": " + joined(withDamaged(passedBy, contents.damaged(), ""))
+                + "; to restore one anyway, give its id and --allow-suspicious");
+    }
+
+    /**
+     * The passed-by list with each DAMAGED backup newer than {@code chosenId} (ids sort by time):
+     * its manifest cannot say whose backup it is, so it may have been the newest of this name.
+     */
+    private static List<Skipped> withDamaged(List<Skipped> passedBy, List<DamagedBackup> damaged, String chosenId) {
+        List<Skipped> all = new ArrayList<>(passedBy);
+        damaged.stream().filter(d -> d.id().compareTo(chosenId) > 0)
+                .forEach(d -> all.add(new Skipped(d.id(), "DAMAGED (" + d.reason() + ")")));
+        all.sort(java.util.Comparator.comparing(Skipped::id).reversed());
+        return all;
     }
 
     /**

@@ -28,6 +28,11 @@ public record BackupStanding(Manifest backup, Optional<VerificationRecord> lastV
         return new BackupStanding(backup, last);
     }
 
+    /** A time as backups' verifications are shown: {@code 2026-12-01 02:00:00Z}. */
+    public static String time(java.time.Instant instant) {
+        return TIME.format(instant);
+    }
+
     public boolean lastVerificationFailed() {
         return lastVerification.map(r -> !r.passed()).orElse(false);
     }
@@ -43,6 +48,21 @@ public record BackupStanding(Manifest backup, Optional<VerificationRecord> lastV
         }
         return lastVerification.filter(r -> !r.passed()).map(r -> "its last verification failed ("
                 + TIME.format(r.verifiedAt()) + (r.error() == null ? "" : ": " + r.error()) + ")");
+    }
+
+    /**
+     * Where a backup stands, for {@code --json}: {@code state} is {@code never-verified},
+     * {@code verified} or {@code failed} (its last verification); {@code distrust} says why
+     * {@code latest} passes it by (null when it does not).
+     */
+    public record State(String state, java.time.Instant verifiedAt, String error, boolean trusted,
+                        String distrust) {
+    }
+
+    public State state() {
+        return new State(lastVerification.map(r -> r.passed() ? "verified" : "failed").orElse("never-verified"),
+                lastVerification.map(VerificationRecord::verifiedAt).orElse(null),
+                lastVerification.map(VerificationRecord::error).orElse(null), trusted(), distrust().orElse(null));
     }
 
     /** {@code never verified}, {@code verified 2026-12-01 02:00:00Z} or {@code FAILED verification ...}. */

@@ -26,6 +26,9 @@ final class CatCommand implements Callable<Integer> {
         this.services = services;
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "BACKUP_ID|latest", description = RepositoryArgs.BACKUP_HELP)
     String backup;
 
@@ -37,9 +40,6 @@ final class CatCommand implements Callable<Integer> {
 
     @Mixin
     KeyOptions keyOptions;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -57,7 +57,10 @@ final class CatCommand implements Callable<Integer> {
     }
 
     private int run(Repository repository) throws Exception {
-        Manifest manifest = BackupSelector.select(repository, backup, name, null);
+        BackupSelector.Selection selection = BackupSelector.choose(repository, backup, name, null);
+        // stdout is the snapshot: which backup 'latest' chose over which goes to stderr.
+        selection.note().ifPresent(note -> spec.commandLine().getErr().println("warning: " + note));
+        Manifest manifest = selection.manifest();
         Decryption decryption = keyOptions.load(services).decryption(manifest);
         decryption.checkCanOpen(manifest.encryption().scheme(), manifest.encryption().recipients());
         ReaderWatch watch = new ReaderWatch(services.stdout);

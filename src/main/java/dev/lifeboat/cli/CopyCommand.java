@@ -39,7 +39,9 @@ final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Repository source = services.repository(from); Repository target = services.repository(to)) {
-            Manifest manifest = BackupSelector.select(source, backup, name, null);
+            BackupSelector.Selection selection = BackupSelector.choose(source, backup, name, null);
+            selection.note().ifPresent(note -> spec.commandLine().getErr().println("warning: " + note));
+            Manifest manifest = selection.manifest();
             long start = System.nanoTime();
             services.copier().copy(source, manifest, target);
             PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,8 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.backup.BackupStanding;
+import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryContents;
@@ -40,28 +42,29 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean json = JsonOutput.of(spec).enabled();
         RepositoryContents contents;
-        Map<String, String> verification = new java.util.HashMap<>();
+        Map<String, BackupStanding> standings = new java.util.HashMap<>();
         List<Manifest> manifests;
         try (Repository repository = services.repository(repo)) {
             contents = repository.contents();
             manifests = contents.backups().stream().filter(m -> name == null || m.name().equals(name)).toList();
-            if (!json) {
-                for (Manifest m : manifests) {
-                    verification.put(m.id(), dev.lifeboat.backup.BackupStanding.of(repository, m).verification());
-                }
+            for (Manifest m : manifests) {
+                standings.put(m.id(), BackupStanding.of(repository, m));
             }
         }
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.of(spec).document("list", Map.of("backups", manifests, "damaged", contents.damaged()));
+            // Each manifest with its 'standing': verification state, when, error, trusted, why not.
+            JsonOutput.of(spec).document("list", Map.of("backups", manifests.stream().map(m -> Json.with(m, "standing",
+                    standings.get(m.id()).state())).toList(), "damaged", contents.damaged()));
             return ExitCode.OK.code();
         }
+        java.util.function.Function<Manifest, String> verification = m -> standings.get(m.id()).verification();
         if (current.isPresent()) {
-            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()) + "  key: "
+            Output.table(out, manifests, "VERIFICATION", m -> verification.apply(m) + "  key: "
                     + opens(m, current.get()));
         } else {
-            Output.table(out, manifests, "VERIFICATION", m -> verification.get(m.id()));
+            Output.table(out, manifests, "VERIFICATION", verification);
         }
         // A damaged manifest cannot say whose backup it is, so --name does not hide it.
         contents.damaged().forEach(d -> out.println(Output.damaged(d)));

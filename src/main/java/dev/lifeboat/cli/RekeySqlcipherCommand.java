@@ -103,8 +103,10 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
                 : dev.lifeboat.secret.DatabaseKey.fromFile(java.nio.file.Path.of(newKeyFile));
         PrintWriter out = spec.commandLine().getOut();
         try (var repository = services.repository(repo)) {
-            dev.lifeboat.manifest.Manifest newest = dev.lifeboat.backup.BackupSelector.select(repository,
-                    dev.lifeboat.backup.BackupSelector.LATEST, name, null);
+            // The newest backup names the database, trustworthy or not: a SUSPICIOUS one is retired like any other.
+            dev.lifeboat.backup.BackupSelector.Newest found = dev.lifeboat.backup.BackupSelector.newest(repository,
+                    name, null);
+            dev.lifeboat.manifest.Manifest newest = found.backup().orElseThrow(found::notFound);
             String backupName = newest.name();
             List<dev.lifeboat.manifest.Manifest> doomed = dev.lifeboat.rekey.KeyRetirement.unopenable(repository,
                     backupName, key);

@@ -6,6 +6,7 @@ import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.hooks.Hooks;
+import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.purge.PurgeOnRestore;
 import dev.lifeboat.repository.Repository;
@@ -76,6 +77,10 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             + " its last verification failed ('latest' never chooses such a backup).")
     boolean allowSuspicious;
 
+    @Option(names = "--full-check", description = "Run the engine's structural check (SQLite's integrity_check) even"
+            + " when a passed verification already ran it on these exact bytes (same SHA-256).")
+    boolean fullCheck;
+
     @Mixin
     KeyOptions keyOptions;
 
@@ -108,7 +113,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             return render(service.restore(new RestoreRequest(repository, backup, Optional.ofNullable(name != null
                     ? name : job), targetSpec, key, !noSafetyBackup, confirmation(),
                     chosen.map(JobConfig::hooks).orElse(Hooks.NONE), "manual", allowSuspicious,
-                    new PurgeOnRestore(loaded.map(RestoreCommand::purgeJobs).orElse(List.of()), noPurge))));
+                    new PurgeOnRestore(loaded.map(RestoreCommand::purgeJobs).orElse(List.of()), noPurge), fullCheck)));
         }
     }
 
@@ -126,14 +131,18 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         RestoreRunner.Result result = report.result().orElseThrow();
         JsonOutput json = JsonOutput.of(spec);
         if (json.enabled()) {
-            json.document("restore", result).setAll(dev.lifeboat.manifest.Json.tree(java.util.Map.of(
-                    "target", report.target(), "repository", report.repository(), "warnings", report.warnings())));
+            // 'trust': where the restored backup stands and which newer backups 'latest' passed by.
+            json.document("restore", result).setAll(Json.tree(java.util.Map.of("target", report.target(),
+                    "repository", report.repository(), "warnings", report.warnings(), "trust", report.trust())));
             return ExitCode.OK.code();
         }
         Manifest manifest = report.backup();
         out.println("restored " + manifest.id() + " of " + manifest.name() + " to " + report.target()
                 + (result.replaced() ? " (replaced the previous content)" : " (new file)"));
         result.checks().forEach(check -> out.println("  ok  " + check));
+        if (!"full".equals(result.structuralCheck())) {
+            out.println("  structural check " + result.structuralCheck() + " (same SHA-256); --full-check runs it");
+        }
         result.safetyBackup().ifPresent(safety -> out.println("  previous content kept as pre-restore backup "
                 + safety.id() + " in " + report.repository()));
         return ExitCode.OK.code();

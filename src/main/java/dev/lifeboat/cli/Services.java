@@ -105,6 +105,11 @@ final class Services implements AutoCloseable {
 
     /** LIFEBOAT_STATE_DIR, else $XDG_STATE_HOME/lifeboat, else ~/.local/state/lifeboat. */
     Path stateDir() {
+        return stateDir(env);
+    }
+
+    /** {@link #stateDir()} of a run with this environment, for what starts before the services do. */
+    static Path stateDir(Map<String, String> env) {
         if (env.containsKey("LIFEBOAT_STATE_DIR")) {
             return Path.of(env.get("LIFEBOAT_STATE_DIR"));
         }

@@ -95,6 +95,8 @@ public final class JobRunner {
     private void log(JobOutcome outcome) {
         Map<String, Object> fields = outcome.fields();
         fields.put("message", outcome.message());
+        // The code the command line exits with for the same outcome, so a log says what kind of failure it was.
+        fields.put("exit_code", outcome.exit().code());
         if (!outcome.warnings().isEmpty()) {
             fields.put("warnings", outcome.warnings());
         }

@@ -42,9 +42,14 @@ public final class Json {
 
     /** {@code value} as a JSON object with one more field, e.g. a manifest with per-repository results. */
     public static String writeStringWith(Object value, String field, Object extra) {
+        return writeString(with(value, field, extra));
+    }
+
+    /** {@code value} as a JSON object with one more field, to be written with others (a list of them). */
+    public static Object with(Object value, String field, Object extra) {
         com.fasterxml.jackson.databind.node.ObjectNode node = MAPPER.valueToTree(value);
         node.set(field, MAPPER.valueToTree(extra));
-        return writeString(node);
+        return node;
     }
 
     /**

@@ -82,12 +82,11 @@ public final class Pruner {
     private List<Verdict> decide(Repository repository, RetentionPolicy policy, RetentionPolicy safetyPolicy,
                                  Optional<String> name) throws IOException {
         Set<String> inUse = repository.backupsInUse();
+        List<Manifest> manifests = repository.manifests().stream()
+                .filter(m -> name.isEmpty() || name.get().equals(m.name())).toList();
         Map<String, List<Manifest>> groups = new TreeMap<>();
-        for (Manifest m : repository.manifests()) {
-            if (name.isEmpty() || name.get().equals(m.name())) {
-                groups.computeIfAbsent(m.name() + (m.isPreRestore() ? " pre-restore" : ""), k -> new ArrayList<>())
-                        .add(m);
-            }
+        for (Manifest m : manifests) {
+            groups.computeIfAbsent(group(m, manifests), k -> new ArrayList<>()).add(m);
         }
         List<Verdict> verdicts = new ArrayList<>();
         for (List<Manifest> group : groups.values()) {
@@ -104,6 +103,18 @@ public final class Pruner {
             }
         }
         return verdicts;
+    }
+
+    /**
+     * Retention's group of a backup: its name (a name belongs to one source), and its source's
+     * identity where backups written before names were claimed gave one name to several databases,
+     * so one database's backups never count against another's.
+     */
+    private static String group(Manifest backup, List<Manifest> all) {
+        String group = backup.name() + (backup.isPreRestore() ? " pre-restore" : "");
+        long identities = all.stream().filter(m -> m.name().equals(backup.name()) && !m.isPreRestore()
+                && m.source().identity() != null).map(m -> m.source().identity()).distinct().count();
+        return identities > 1 && !backup.isPreRestore() ? group + " of " + backup.source().identity() : group;
     }
 
     /** Whether some verification record of the backup says it passed; retention's newest-verified rail counts it. */

@@ -24,10 +24,20 @@ import java.util.Optional;
  *                        verification failed) may be restored when asked for by id
  * @param purge the purge jobs whose rules apply to the staged copy when their source is the
  *              target, or the user's {@code --no-purge}
+ * @param fullCheck whether the engine's structural check runs even when a passed verification
+ *                  already ran it on the same bytes ({@code --full-check})
  */
 public record RestoreRequest(Repository repository, String backup, Optional<String> name, String target,
                              BackupKey key, boolean safetyBackup, Confirmation confirmation, Hooks hooks,
-                             String trigger, boolean allowSuspicious, PurgeOnRestore purge) {
+                             String trigger, boolean allowSuspicious, PurgeOnRestore purge, boolean fullCheck) {
+    /** A request that trusts a passed verification of the same bytes for the structural check. */
+    public RestoreRequest(Repository repository, String backup, Optional<String> name, String target, BackupKey key,
+                          boolean safetyBackup, Confirmation confirmation, Hooks hooks, String trigger,
+                          boolean allowSuspicious, PurgeOnRestore purge) {
+        this(repository, backup, name, target, key, safetyBackup, confirmation, hooks, trigger, allowSuspicious,
+                purge, false);
+    }
+
     /** A request with no purge jobs to re-apply. */
     public RestoreRequest(Repository repository, String backup, Optional<String> name, String target, BackupKey key,
                           boolean safetyBackup, Confirmation confirmation, Hooks hooks, String trigger,

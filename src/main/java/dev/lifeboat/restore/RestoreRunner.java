@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Decryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
@@ -32,8 +33,14 @@ public final class RestoreRunner {
         this.phases = phases;
     }
 
-    /** What the restore did, for the command to print. */
-    public record Result(Manifest restored, boolean replaced, Optional<Manifest> safetyBackup, List<String> checks) {
+    /**
+     * What the restore did, for the command to print.
+     *
+     * @param structuralCheck {@code full}, or {@code skipped: verified 2026-12-01 02:00:00Z} when a
+     *                        passed verification had already run it on these exact bytes
+     */
+    public record Result(Manifest restored, boolean replaced, Optional<Manifest> safetyBackup, List<String> checks,
+                         String structuralCheck) {
     }
 
     /** Steps a caller can follow; a failure thrown from {@link #installed} rolls the target back. */
@@ -62,10 +69,12 @@ public final class RestoreRunner {
      *
      * @param replacing whether the target exists, as the caller found it
      * @param safetyForm how to store the safety backup, or empty to skip it
+     * @param proof the backup's last passed verification, which spares the structural check when it
+     *              passed on the very bytes now restored (see {@link StagedCheck}); empty for the full check
      */
     public Result restore(Repository repository, Manifest manifest, RestoreTarget target, boolean replacing,
                           Decryption decryption, Confirmation confirmation, Optional<StoredForm> safetyForm,
-                          dev.lifeboat.Progress progress) throws IOException {
+                          dev.lifeboat.Progress progress, Optional<VerificationRecord> proof) throws IOException {
         repository.tryRemoveLeftovers();
         if (replacing && !confirmation.canConfirm()) {
             throw new LifeboatException(ExitCode.NOT_CONFIRMED, target.location() + " exists and there is no"
@@ -75,13 +84,14 @@ public final class RestoreRunner {
              RepositoryLock reading = repository.markInUse(manifest.id(), "restore");
              RestoreTarget.Staged staged = target.stage()) {
             staged.settingsOf(manifest.facts());
-            List<String> checks = new java.util.ArrayList<>(StagedCheck.fill(repository, manifest, decryption, staged,
-                    progress));
+            StagedCheck.Checked filled = StagedCheck.fill(repository, manifest, decryption, staged, progress, proof);
+            String structural = filled.structureSkipped().map(why -> "skipped: " + why).orElse("full");
+            List<String> checks = new java.util.ArrayList<>(filled.checks());
             checks.addAll(phases.staged(staged));
             phases.checked(checks);
             if (!replacing) {
                 staged.install();
-                return new Result(manifest, false, Optional.empty(), withNotes(checks, staged));
+                return new Result(manifest, false, Optional.empty(), withNotes(checks, staged), structural);
             }
             if (!confirmation.confirm("Replace " + target.location() + " with backup " + manifest.id()
                     + " of " + manifest.name() + " (" + manifest.facts().tableRows().size() + " tables, "
@@ -97,7 +107,7 @@ public final class RestoreRunner {
                         Manifest.PURPOSE_PRE_RESTORE, safetyForm.get(), repository));
             }
             installOrRollBack(staged, target, safety);
-            return new Result(manifest, true, safety, withNotes(checks, staged));
+            return new Result(manifest, true, safety, withNotes(checks, staged), structural);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.lifeboat.catalog.RunTracker;
 import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.purge.Purger;
@@ -56,9 +57,16 @@ public final class RestoreService {
         BackupSelector.Selection selection = BackupSelector.choose(repository, request.backup(),
                 request.name().orElse(null), target.defaultName(), target.identity());
         Manifest manifest = selection.manifest();
-        List<String> warnings = new ArrayList<>(selection.note().stream().toList());
-        requireTrusted(selection.standing(), request.allowSuspicious()).ifPresent(warnings::add);
+        List<String> cautions = new ArrayList<>(selection.note().stream().toList());
+        requireTrusted(selection.standing(), request.allowSuspicious()).ifPresent(cautions::add);
+        List<String> warnings = new ArrayList<>(cautions);
         boolean replacing = check(engine, target, manifest, request.target());
+        // Said after a replacement happened (a failed restore changed nothing and keeps to one line).
+        Optional<String> otherSource = replacing ? anotherSource(manifest, target) : Optional.empty();
+        otherSource.ifPresent(cautions::add);
+        // Warnings are rendered after the run; the question before replacing a target repeats them.
+        Confirmation confirmation = cautions.isEmpty() ? request.confirmation()
+                : request.confirmation().warning(String.join("; ", cautions));
         if (replacing && !request.safetyBackup()) {
             warnings.add("--no-safety-backup: the current content of " + target.location() + " will not be kept in"
                     + " the repository");
@@ -70,12 +78,14 @@ public final class RestoreService {
         try {
             RestoreRunner.Result result = tracker.track("restore", request.trigger(), manifest.name(),
                     repository.location(), () -> around.run(phases -> run(request, manifest, target, replacing,
-                            new RestoreRunner(clock, backups, purgingFirst(phases, purge)))),
+                            confirmation, new RestoreRunner(clock, backups, purgingFirst(phases, purge)),
+                            request.fullCheck() ? Optional.empty() : selection.standing().lastVerification())),
                     done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
-            return new RestoreReport(manifest, target.location(), repository.location(), Optional.of(result),
+            otherSource.ifPresent(warnings::add);
+            return new RestoreReport(selection, target.location(), repository.location(), Optional.of(result),
                     warnings, Optional.empty());
         } catch (LifeboatException e) {
-            return new RestoreReport(manifest, target.location(), repository.location(), Optional.empty(),
+            return new RestoreReport(selection, target.location(), repository.location(), Optional.empty(),
                     warnings, Optional.of(e));
         }
     }
@@ -96,6 +106,17 @@ public final class RestoreService {
                     + " one anyway");
         }
         return Optional.of("--allow-suspicious: restoring backup " + id + ", which is " + distrust.get());
+    }
+
+    /**
+     * Names the two databases when a backup replaces a database that is not its source (another
+     * file, another server or database): allowed, as restoring into a copy is, but never silent.
+     */
+    private static Optional<String> anotherSource(Manifest manifest, RestoreTarget target) {
+        String source = manifest.source().identity();
+        return target.identity().filter(place -> source != null && !source.equals(place)
+                && !source.startsWith(place + " (")).map(place -> "backup " + manifest.id() + " is of " + source
+                + ", and it replaces " + place + ", another database");
     }
 
     /**
@@ -138,12 +159,14 @@ public final class RestoreService {
 
     /** The restore itself, with a safety backup of a replaced target sealed for the same key. */
     private RestoreRunner.Result run(RestoreRequest request, Manifest manifest, RestoreTarget target,
-                                     boolean replacing, RestoreRunner runner) throws IOException {
+                                     boolean replacing, Confirmation confirmation, RestoreRunner runner,
+                                     Optional<VerificationRecord> proof)
+            throws IOException {
         Optional<StoredForm> safetyForm = replacing && request.safetyBackup()
                 ? Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
                         request.key().sameKeyEncryption(manifest))) : Optional.empty();
         RestoreRunner.Result result = runner.restore(request.repository(), manifest, target, replacing,
-                request.key().decryption(manifest), request.confirmation(), safetyForm, progress);
+                request.key().decryption(manifest), confirmation, safetyForm, progress, proof);
         // Indexed before the after-restore hook runs: the safety backup exists whatever the hook does.
         result.safetyBackup().ifPresent(safety -> tracker.backup(safety, request.repository().location(),
                 RunStatus.COMPLETED, null));

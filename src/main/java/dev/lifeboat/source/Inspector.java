@@ -10,10 +10,20 @@ import java.util.List;
 public interface Inspector {
     Staged stage(ScratchSpace scratch) throws IOException;
 
-    /** The engine's checks that passed, and the facts found in the copy. */
-    record Inspection(List<String> checks, Facts facts) {
+    /**
+     * The engine's checks that passed, and the facts found in the copy.
+     *
+     * @param structureSkipped why the structural check (such as SQLite's integrity_check) was left
+     *                         out, or empty when it ran
+     */
+    record Inspection(List<String> checks, Facts facts, java.util.Optional<String> structureSkipped) {
         public Inspection {
             checks = List.copyOf(checks);
+        }
+
+        /** An inspection that ran every check. */
+        public Inspection(List<String> checks, Facts facts) {
+            this(checks, facts, java.util.Optional.empty());
         }
     }
 
@@ -30,6 +40,15 @@ public interface Inspector {
 
         /** Runs the engine's checks on the complete copy; a damaged copy is an integrity failure. */
         Inspection check() throws IOException;
+
+        /**
+         * {@link #check()}, except that an engine may leave out its structural check (the facts are
+         * still read and compared) because {@code proven} says it already passed on these exact
+         * bytes, e.g. {@code verified 2026-12-01 02:00:00Z}. Engines with one inseparable check run it.
+         */
+        default Inspection check(String proven) throws IOException {
+            return check();
+        }
 
         @Override
         void close();

@@ -86,7 +86,9 @@ public final class Verifier {
             throws IOException {
         Instant now = clock.instant();
         VerificationRecord record = new VerificationRecord(1, manifest.id(), now, error == null, checks, error,
-                Version.current(), ProcessOwner.hostName());
+                Version.current(), ProcessOwner.hostName(),
+                // the checks passed on bytes whose SHA-256 the stream proved equal to the manifest's
+                error == null ? manifest.seal().plainSha256() : null);
         // Time first so names sort in order; the suffix keeps two verifications in one millisecond apart.
         String name = "verify-" + RECORD_TIME.format(now) + "-" + Long.toHexString(System.nanoTime() & 0xffffff)
                 + ".json";

@@ -40,4 +40,18 @@ class CommandLineTest {
         Cli.Result all = cli.run("--help");
         assertTrue(all.out().contains("daemon") && all.out().contains("rekey-sqlcipher"), all.out());
     }
+
+    @Test
+    void theVersionAloneIsAnsweredAsPicocliAnswersIt() {
+        Cli cli = new Cli(dir.resolve("scratch"));
+        Cli.Result picocli = cli.run("--quiet", "--version");
+        assertEquals(0, picocli.exit(), picocli.toString());
+        assertTrue(picocli.out().startsWith("lifeboat "), picocli.out());
+        for (String flag : new String[] {"--version", "-V"}) {
+            Cli.Result alone = cli.run(flag);
+            assertEquals(0, alone.exit(), alone.toString());
+            assertEquals(picocli.out(), alone.out());
+            assertEquals("", alone.err());
+        }
+    }
 }

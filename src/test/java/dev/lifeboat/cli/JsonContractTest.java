@@ -147,6 +147,8 @@ class JsonContractTest {
         failed(cli, "error", ExitCode.INTEGRITY, "restore", id, "--repo", repo, "--to",
                 dir.resolve("never.db").toString(), "--allow-suspicious", "--json");
         failed(cli, "run", ExitCode.SOURCE, "run", "gone", "--config", config.toString(), "--json");
+        JsonNode all = failed(cli, "run-all", ExitCode.SOURCE, "run", "--all", "--config", config.toString(), "--json");
+        assertEquals("source", all.get("outcomes").get(1).get("failure").get("error").asText(), all.toString());
 
         api(config);
 

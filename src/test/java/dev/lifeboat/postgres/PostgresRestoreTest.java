@@ -157,7 +157,7 @@ class PostgresRestoreTest extends PostgresFixture {
         String url = PgTestServer.url("postgres", target);
         LifeboatException failure = assertThrows(LifeboatException.class, () -> failing.restore(repository,
                 manifest, engines.forSpec(url).target(url), true, Decryption.NONE, Confirmation.YES,
-                Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE));
+                Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE, Optional.empty()));
         assertEquals(ExitCode.TARGET, failure.exitCode());
         assertTrue(failure.getMessage().contains("the previous content was put back"), failure.getMessage());
         assertEquals(targetContent, PgTestServer.tableDigests(target));

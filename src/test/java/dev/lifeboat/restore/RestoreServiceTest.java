@@ -190,7 +190,8 @@ class RestoreServiceTest {
                 Confirmation.YES, Hooks.NONE);
 
         assertEquals(List.of("--no-safety-backup: the current content of " + target + " will not be kept in the"
-                + " repository"), report.warnings());
+                + " repository", "backup " + backup.id() + " is of sqlite:" + dir.resolve("app.db").toRealPath()
+                + ", and it replaces sqlite:" + target.toRealPath() + ", another database"), report.warnings());
         assertEquals(Optional.empty(), report.result().orElseThrow().safetyBackup());
         assertEquals(300L, TestDatabases.counts(target).get("customers"));
         assertEquals(1, backupCount());

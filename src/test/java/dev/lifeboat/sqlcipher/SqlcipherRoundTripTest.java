@@ -69,6 +69,8 @@ class SqlcipherRoundTripTest {
             Cli.Result restore = cli.run("restore", "latest", "--repo", repo.toString(), "--to",
                     "sqlcipher:" + restored + "?key-env=APP_KEY&legacy=3");
             assertEquals(0, restore.exit(), restore.toString());
+            assertTrue(restore.out().contains("PRAGMA cipher_integrity_check and integrity_check: skipped, these exact"
+                    + " bytes passed it (verified "), "verified just now: " + restore.out());
             assertEquals("3000|1500", SqlcipherShell.query(restored, V3,
                     "SELECT (SELECT count(*) FROM notes), (SELECT count(*) FROM tags);"));
             assertEquals("ok", SqlcipherShell.query(restored, V3, "PRAGMA integrity_check;"));

@@ -154,7 +154,7 @@ class RestoreTest {
                     .target(target.toString());
             LifeboatException failure = assertThrows(LifeboatException.class, () -> failingAfterInstall.restore(
                     Repositories.folder(repo), manifest, restoreTarget, true, Decryption.NONE, Confirmation.YES,
-                    Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE));
+                    Optional.of(new StoredForm(Compression.ZSTD, 3, Encryption.NONE)), Progress.NONE, Optional.empty()));
             assertEquals(ExitCode.TARGET, failure.exitCode());
             assertTrue(failure.getMessage().contains("the previous content was put back"), failure.getMessage());
             assertEquals(10, TestDatabases.count(app, "customers"));

@@ -46,6 +46,12 @@ final class PgTarget implements RestoreTarget {
         return PostgresEngine.backupName(client.url().database());
     }
 
+    /** The database's server and name, as {@code PgSource.identity()} names a whole-database backup's source. */
+    @Override
+    public java.util.Optional<String> identity() {
+        return java.util.Optional.of(client.url().identity());
+    }
+
     @Override
     public boolean exists() {
         try (Connection conn = admin().connect()) {

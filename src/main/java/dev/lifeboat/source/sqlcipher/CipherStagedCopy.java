@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A stored SQLCipher snapshot written back to a scratch file (still encrypted, as it was stored)
- * and checked with the key: cipher_integrity_check where the driver has it, integrity_check, facts.
+ * and checked with the key: cipher_integrity_check where the driver has it, integrity_check (both
+ * left out when a verification proved these exact bytes), facts.
  */
 class CipherStagedCopy extends StagedCopy {
     protected final CipherFiles files;
@@ -33,19 +35,17 @@ class CipherStagedCopy extends StagedCopy {
     }
 
     @Override
-    public Inspector.Inspection check() {
+    protected Inspector.Inspection inspect(Optional<String> proven) {
         try (Connection conn = files.open(file, settings, key, CipherFiles.Access.READ_ONLY, Duration.ofSeconds(5))) {
             List<String> checks = new ArrayList<>();
-            checks.add(cipherIntegrityCheck(conn));
-            List<String> problems = SqliteFacts.integrityProblems(conn);
-            if (!problems.isEmpty()) {
-                throw LifeboatException.integrity("the restored snapshot fails PRAGMA integrity_check ("
-                        + key.scrub(problems.get(0)) + (problems.size() > 1 ? ", and " + (problems.size() - 1)
-                        + " more" : "") + "); restore an older backup");
+            if (proven.isPresent()) {
+                checks.add(skipped("PRAGMA cipher_integrity_check and integrity_check", proven.get()));
+            } else {
+                checks.add(cipherIntegrityCheck(conn));
+                checks.add(integrityCheck(conn));
             }
-            checks.add("PRAGMA integrity_check: ok, every page it read decrypted with the key"
-                    + ("off".equals(settings.values().get("hmac")) ? "" : " and its HMAC verified"));
-            return new Inspector.Inspection(checks, CipherSnapshot.asSqlcipher(SqliteFacts.read(conn, Map.of())));
+            return new Inspector.Inspection(checks, CipherSnapshot.asSqlcipher(SqliteFacts.read(conn, Map.of())),
+                    proven);
         } catch (SQLException e) {
             if (CipherFiles.isWrongKey(e)) {
                 throw new LifeboatException(ExitCode.KEY, "the key from " + key.origin() + " does not open this"
@@ -54,6 +54,17 @@ class CipherStagedCopy extends StagedCopy {
             throw LifeboatException.integrity("the restored snapshot is not a readable SQLCipher database ("
                     + key.scrub(e.getMessage()) + "); restore an older backup");
         }
+    }
+
+    private String integrityCheck(Connection conn) throws SQLException {
+        List<String> problems = SqliteFacts.integrityProblems(conn);
+        if (!problems.isEmpty()) {
+            throw LifeboatException.integrity("the restored snapshot fails PRAGMA integrity_check ("
+                    + key.scrub(problems.get(0)) + (problems.size() > 1 ? ", and " + (problems.size() - 1)
+                    + " more" : "") + "); restore an older backup");
+        }
+        return "PRAGMA integrity_check: ok, every page it read decrypted with the key"
+                + ("off".equals(settings.values().get("hmac")) ? "" : " and its HMAC verified");
     }
 
     /** SQLCipher's own page check where the driver has it (SQLite3MultipleCiphers has not). */

@@ -68,7 +68,11 @@ final class IsolatedDriver {
             Path jar = extract();
             URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
-            Class<?> type = Class.forName("org.sqlite.JDBC", true, loader);
+            Class<?> type;
+            // Its initialiser reads the system properties that may point at plain SQLite's library just then.
+            synchronized (dev.lifeboat.NativeLibraries.SQLITE_PROPERTIES) {
+                type = Class.forName("org.sqlite.JDBC", true, loader);
+            }
             return (Driver) type.getDeclaredConstructor().newInstance();
         } catch (IOException | ReflectiveOperationException | LinkageError e) {
             // a LinkageError says so only in its message

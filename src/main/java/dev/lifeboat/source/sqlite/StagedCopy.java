@@ -15,8 +15,9 @@ import java.util.List;
 import org.sqlite.SQLiteConnection;
 
 /**
- * A restored snapshot written to a scratch file, then checked with integrity_check and counts.
- * SQLCipher's staged copies write the same way and override only the check.
+ * A restored snapshot written to a scratch file, then checked with integrity_check (unless a
+ * verification already proved it for these exact bytes) and counts. SQLCipher's staged copies
+ * write the same way and override only the check.
  */
 public class StagedCopy implements Inspector.Staged {
     protected final Path file;
@@ -92,16 +93,33 @@ public class StagedCopy implements Inspector.Staged {
     }
 
     @Override
-    public Inspector.Inspection check() {
+    public final Inspector.Inspection check() {
+        return inspect(java.util.Optional.empty());
+    }
+
+    @Override
+    public final Inspector.Inspection check(String proven) {
+        return inspect(java.util.Optional.of(proven));
+    }
+
+    /** The line for a structural check left out because {@code proven} says these exact bytes passed it. */
+    protected static String skipped(String check, String proven) {
+        return check + ": skipped, these exact bytes passed it (" + proven + ")";
+    }
+
+    /** Checks the copy: integrity_check unless {@code proven} is given, then the facts. */
+    protected Inspector.Inspection inspect(java.util.Optional<String> proven) {
         try (SQLiteConnection conn = SqliteFiles.open(file, SqliteFiles.Access.READ_ONLY)) {
-            List<String> problems = SqliteFacts.integrityProblems(conn);
-            if (!problems.isEmpty()) {
-                throw LifeboatException.integrity("the restored snapshot fails PRAGMA integrity_check ("
-                        + problems.get(0) + (problems.size() > 1 ? ", and " + (problems.size() - 1) + " more" : "")
-                        + "); restore an older backup");
+            if (proven.isEmpty()) {
+                List<String> problems = SqliteFacts.integrityProblems(conn);
+                if (!problems.isEmpty()) {
+                    throw LifeboatException.integrity("the restored snapshot fails PRAGMA integrity_check ("
+                            + problems.get(0) + (problems.size() > 1 ? ", and " + (problems.size() - 1) + " more"
+                            : "") + "); restore an older backup");
+                }
             }
-            return new Inspector.Inspection(List.of("PRAGMA integrity_check: ok"),
-                    SqliteFacts.read(conn, java.util.Map.of()));
+            return new Inspector.Inspection(List.of(proven.map(p -> skipped("PRAGMA integrity_check", p))
+                    .orElse("PRAGMA integrity_check: ok")), SqliteFacts.read(conn, java.util.Map.of()), proven);
         } catch (SQLException e) {
             throw LifeboatException.integrity("the restored snapshot is not a readable SQLite database ("
                     + e.getMessage() + "); restore an older backup");
