@@ -25,4 +25,9 @@ public enum ExitCode {
     public int code() {
         return code;
     }
+
+    /** The stable name of the failure in {@code --json} output: {@code not_found}, {@code integrity}, ... */
+    public String kind() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

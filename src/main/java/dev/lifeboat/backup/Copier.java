@@ -49,7 +49,7 @@ public final class Copier {
              InputStream in = from.openObject(manifest)) {
             Pipeline.copyStored(in, upload.data(), manifest.seal(),
                     progress.start("copying " + manifest.id(), manifest.seal().storedSize()));
-            upload.commit(Json.write(manifest));
+            upload.commit(Json.write(manifest.asWritten()));
         } finally {
             progress.finish();
         }

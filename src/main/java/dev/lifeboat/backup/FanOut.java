@@ -47,7 +47,7 @@ final class FanOut {
                 return new Result(null, outcomes(branches));
             }
             Manifest manifest = manifestFor.of(seal);
-            byte[] json = Json.write(manifest);
+            byte[] json = Json.write(manifest.asWritten());
             branches.forEach(b -> b.commit(json, manifest.seal().storedSize()));
             return new Result(manifest, outcomes(branches));
         } finally {

@@ -8,7 +8,7 @@ public record Run(long id, String kind, String trigger, RunStatus status, String
                   Long storedSize, String error) {
 
     /** Stored bytes per plain byte, or null when unknown. */
-    @com.fasterxml.jackson.annotation.JsonProperty("compressionRatio")
+    @com.fasterxml.jackson.annotation.JsonProperty("compression_ratio")
     public Double compressionRatio() {
         return plainSize == null || storedSize == null || plainSize == 0 ? null : (double) storedSize / plainSize;
     }

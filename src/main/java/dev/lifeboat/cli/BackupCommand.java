@@ -8,7 +8,6 @@ import dev.lifeboat.backup.BackupResult;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.backup.RepositoryOutcome;
 import dev.lifeboat.backup.ShrinkAlarm;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.retention.RetentionPolicy;
@@ -65,9 +64,6 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     EncryptionOptions encryption;
 
-    @Option(names = "--json", description = "Print the manifest, with per-repository results, as JSON.")
-    boolean json;
-
     @Option(names = "--min-interval", paramLabel = "DURATION",
             description = "Skip when a good backup of this database is newer than this (e.g. 1d).")
     String minInterval;
@@ -122,6 +118,11 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
                 "fail".equals(onShrink), "manual");
         PrintWriter err = spec.commandLine().getErr();
         BackupReport report = services.backupService(services.tracker(err)).backUp(request);
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("backup", java.util.Map.of("backups", report.items().stream().map(BackupCommand::entry)
+                    .toList()));
+        }
         if (sources.size() == 1) {
             return renderOne(report.items().get(0));
         }
@@ -132,11 +133,7 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
         PrintWriter out = spec.commandLine().getOut();
         warnAndNote(item);
         if (item.skipped().isPresent()) {
-            if (json) {
-                out.println(Json.writeString(java.util.Map.of("skipped", item.skipped().get())));
-            } else {
-                out.println("skipped: " + item.skipped().get());
-            }
+            out.println("skipped: " + item.skipped().get());
             return ExitCode.OK.code();
         }
         item.result().ifPresent(this::print);
@@ -149,22 +146,12 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
     /** A whole server: one backup per database; the report says how the run ends, as for a job. */
     private int renderEach(BackupReport report) {
         PrintWriter out = spec.commandLine().getOut();
-        List<Object> results = new ArrayList<>();
         for (BackupReport.Item item : report.items()) {
             warnAndNote(item);
             if (item.failure().filter(f -> f.exitCode() != ExitCode.SUSPICIOUS).isPresent()) {
                 out.println("FAILED " + item.source() + ": " + item.failure().get().getMessage());
             }
-            item.result().ifPresent(result -> {
-                if (json) {
-                    results.add(result.manifest() == null ? result : result.manifest());
-                } else {
-                    print(result);
-                }
-            });
-        }
-        if (json) {
-            out.println(Json.writeString(results));
+            item.result().ifPresent(this::print);
         }
         if (report.failure().isPresent()) {
             throw report.failure().get();
@@ -185,11 +172,6 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
     private void print(BackupResult result) {
         PrintWriter out = spec.commandLine().getOut();
         Manifest manifest = result.manifest();
-        if (json) {
-            out.println(manifest == null ? Json.writeString(result)
-                    : Json.writeStringWith(manifest, "repositories", result.repositories()));
-            return;
-        }
         if (manifest != null) {
             out.println("backup " + manifest.id() + " of " + manifest.name() + " (" + manifest.source().kind()
                     + " " + manifest.source().location() + ")");
@@ -203,6 +185,20 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
                     : String.format(Locale.ROOT, "  FAILED  %s after %.1f s: %s", where, r.millis() / 1000.0,
                             r.error()));
         }
+    }
+
+    /** One source's backup in the {@code backup} document: its status, manifest, repositories, skip or failure. */
+    private static java.util.Map<String, Object> entry(BackupReport.Item item) {
+        java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        entry.put("source", item.source());
+        entry.put("name", item.name());
+        entry.put("status", item.status().name().toLowerCase(Locale.ROOT));
+        entry.put("manifest", item.manifest().orElse(null));
+        entry.put("repositories", item.result().map(BackupResult::repositories).orElse(List.of()));
+        entry.put("skipped", item.skipped().orElse(null));
+        entry.put("failure", item.failure().map(JsonOutput::failure).orElse(null));
+        entry.put("warnings", item.warnings());
+        return entry;
     }
 
     private BackupRunner.Guards guards() {

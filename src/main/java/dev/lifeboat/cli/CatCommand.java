@@ -43,6 +43,10 @@ final class CatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (JsonOutput.of(spec).enabled()) {
+            throw new LifeboatException(ExitCode.USAGE, "cat writes the snapshot itself to stdout, so it has no --json;"
+                    + " use 'lifeboat list --json' for what the repository holds");
+        }
         if (dev.lifeboat.Terminal.STDOUT.isTerminal()) {
             throw new LifeboatException(ExitCode.USAGE, "refusing to write a binary snapshot to a terminal;"
                     + " redirect it, e.g. 'lifeboat cat " + backup + " --repo REPO > restored.db'");

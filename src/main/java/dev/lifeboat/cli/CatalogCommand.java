@@ -55,6 +55,10 @@ final class CatalogCommand implements Runnable {
             } finally {
                 repositories.forEach(Repository::close);
             }
+            JsonOutput json = JsonOutput.of(spec);
+            if (json.enabled()) {
+                json.document("catalog-rebuild", java.util.Map.of("repositories", locations, "backups", count));
+            }
             spec.commandLine().getOut().println("catalog rebuilt from " + repositories.size() + " repositories: "
                     + count + " backups");
             return ExitCode.OK.code();

@@ -43,9 +43,15 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             LifeboatConfig loaded;
+            JsonOutput json = JsonOutput.of(spec);
             try {
                 loaded = services.config(config);
             } catch (ConfigException e) {
+                if (json.enabled()) {
+                    json.document("config-check", java.util.Map.of("config", config.toString(), "valid", false,
+                            "problems", e.problems().stream().map(Problem::toString).toList(), "plan",
+                            java.util.List.of()));
+                }
                 PrintWriter err = spec.commandLine().getErr();
                 for (Problem problem : e.problems()) {
                     err.println(problem);
@@ -54,7 +60,12 @@ final class ConfigCommand implements Runnable {
                         + (e.problems().size() == 1 ? "" : "s") + " (listed above); fix them and run 'lifeboat config"
                         + " check --config " + config + "' again");
             }
-            PlanText.render(loaded, services.clock.instant()).forEach(out::println);
+            java.util.List<String> plan = PlanText.render(loaded, services.clock.instant());
+            if (json.enabled()) {
+                json.document("config-check", java.util.Map.of("config", config.toString(), "valid", true,
+                        "problems", java.util.List.of(), "plan", plan));
+            }
+            plan.forEach(out::println);
             out.println("ok: " + config + " is valid");
             return ExitCode.OK.code();
         }

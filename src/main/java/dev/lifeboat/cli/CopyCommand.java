@@ -2,7 +2,6 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.backup.BackupSelector;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import java.io.PrintWriter;
@@ -37,9 +36,6 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "With 'latest': whose latest backup.")
     String name;
 
-    @Option(names = "--json", description = "Print the copied manifest as JSON.")
-    boolean json;
-
     @Override
     public Integer call() throws Exception {
         try (Repository source = services.repository(from); Repository target = services.repository(to)) {
@@ -49,8 +45,10 @@ final class CopyCommand implements Callable<Integer> {
             long start = System.nanoTime();
             services.copier().copy(source, manifest, target);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(Json.writeString(manifest));
+            JsonOutput json = JsonOutput.of(spec);
+            if (json.enabled()) {
+                json.document("copy", java.util.Map.of("backup", manifest, "from", source.location(), "to",
+                        target.location()));
             } else {
                 out.println("copied " + manifest.id() + " of " + manifest.name() + " from " + source.location()
                         + " to " + target.location());

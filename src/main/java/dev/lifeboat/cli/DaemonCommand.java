@@ -48,7 +48,9 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AtomicReference<LifeboatConfig> current = new AtomicReference<>(services.config(config));
-        Log log = new JsonLinesLog(spec.commandLine().getOut(), services.clock, text -> current.get().mask(text));
+        JsonOutput json = JsonOutput.of(spec);
+        // The log is JSON Lines on stdout either way; under --json, failures end the stream as one more line.
+        Log log = new JsonLinesLog(json.enabled() ? json.lines() : spec.commandLine().getOut(), services.clock, text -> current.get().mask(text));
         try (Deliveries deliveries = new Deliveries(log, Duration.ofSeconds(30))) {
             JobParts parts = services.jobParts(log, deliveries, spec.commandLine().getErr(), Progress.NONE);
             Lanes lanes = new Lanes(log);

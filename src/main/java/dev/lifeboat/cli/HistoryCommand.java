@@ -2,7 +2,6 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.catalog.Run;
-import dev.lifeboat.manifest.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,6 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most this many runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--json", description = "Print the runs as JSON.")
-    boolean json;
-
     HistoryCommand(Services services) {
         this.services = services;
     }
@@ -38,8 +34,9 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Run> runs = services.catalog(spec.commandLine().getErr()).map(c -> c.history(Optional.ofNullable(name),
                 limit)).orElse(List.of());
-        if (json) {
-            out.println(Json.writeString(runs));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("history", java.util.Map.of("runs", runs));
             return ExitCode.OK.code();
         }
         String format = "%-20s %-8s %-11s %-10s %-16s %-23s %8s %10s %6s  %s%n";

@@ -7,7 +7,6 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryContents;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.Map;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.KeyCheck;
@@ -36,16 +35,12 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Only backups with this name.")
     String name;
 
-    @Option(names = "--json", description = "Print the manifests as a JSON array, each with its 'standing' (state"
-            + " never-verified, verified or failed, verifiedAt, error, trusted, distrust); a damaged backup is an"
-            + " object with its 'id' and 'damaged' (the reason).")
-    boolean json;
-
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
     @Override
     public Integer call() throws Exception {
+        boolean json = JsonOutput.of(spec).enabled();
         RepositoryContents contents;
         Map<String, BackupStanding> standings = new java.util.HashMap<>();
         List<Manifest> manifests;
@@ -59,10 +54,9 @@ final class ListCommand implements Callable<Integer> {
         java.util.Optional<DatabaseKey> current = json ? java.util.Optional.empty() : key.key(services.env);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Object> entries = new ArrayList<>();
-            manifests.forEach(m -> entries.add(Json.with(m, "standing", standings.get(m.id()).state())));
-            contents.damaged().forEach(d -> entries.add(Map.of("id", d.id(), "damaged", d.reason())));
-            out.println(Json.writeString(entries));
+            // Each manifest with its 'standing': verification state, when, error, trusted, why not.
+            JsonOutput.of(spec).document("list", Map.of("backups", manifests.stream().map(m -> Json.with(m, "standing",
+                    standings.get(m.id()).state())).toList(), "damaged", contents.damaged()));
             return ExitCode.OK.code();
         }
         java.util.function.Function<Manifest, String> verification = m -> standings.get(m.id()).verification();

@@ -59,7 +59,7 @@ public final class Main implements Runnable {
         try (Services services = new Services(env, stdin, stdout)) {
             CommandLine cli = commandLine(new CommandFactory(services), args);
             EngineFlags.addTo(cli, services.engines);
-            ((Main) cli.getCommand()).output.install(cli, services);
+            ((Main) cli.getCommand()).output.install(cli, services, out);
             return run(cli, out, err, args);
         }
     }
@@ -114,21 +114,26 @@ public final class Main implements Runnable {
     }
 
     private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
+        ExitCode exit;
+        String message;
         if (e instanceof LifeboatException failure) {
-            err.println("lifeboat: " + failure.getMessage());
-            debug(cli, e);
-            return failure.exitCode().code();
+            exit = failure.exitCode();
+            message = failure.getMessage();
+        } else if (e instanceof java.io.IOException io) {
+            exit = ExitCode.FAILURE;
+            message = ioFailure(io);
+        } else {
+            exit = ExitCode.FAILURE;
+            message = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "; rerun with LIFEBOAT_DEBUG=1 and report it";
         }
-        if (e instanceof java.io.IOException io) {
-            err.println("lifeboat: " + ioFailure(io));
-            debug(cli, e);
-            return ExitCode.FAILURE.code();
-        }
-        err.println("lifeboat: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                + "; rerun with LIFEBOAT_DEBUG=1 and report it");
+        cli.getErr().println("lifeboat: " + message);
         debug(cli, e);
-        return ExitCode.FAILURE.code();
+        JsonOutput json = JsonOutput.of(cli.getCommandSpec());
+        if (json.enabled()) {
+            json.failed(exit, message);
+        }
+        return exit.code();
     }
 
     /**
@@ -162,8 +167,14 @@ public final class Main implements Runnable {
 
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("lifeboat: " + e.getMessage() + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                + " --help'");
+        String message = e.getMessage() + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'";
+        err.println("lifeboat: " + message);
+        JsonOutput json = JsonOutput.of(e.getCommandLine().getCommandSpec());
+        // A command line that did not parse may not have set --json; the word itself still asks for it.
+        if (json.enabled() || java.util.Arrays.asList(args).contains("--json")) {
+            json.enable();
+            json.failed(ExitCode.USAGE, message);
+        }
         return ExitCode.USAGE.code();
     }
 

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code --quiet} and {@code --verbose}, declared once on {@code lifeboat} and inherited by every
- * command. Both act on stderr only: stdout (results, listings, JSON, snapshots) never changes.
+ * {@code --quiet}, {@code --verbose} and {@code --json}, declared once on {@code lifeboat} and inherited by every
+ * command. Quiet and verbose act on stderr only: stdout (results, listings, JSON, snapshots) never changes.
+ * {@code --json} makes stdout one JSON document ({@link JsonOutput}) and sends every line for people to stderr.
  * Quiet drops the progress bar and the {@code note:} lines; warnings and errors always stay.
  * Verbose adds {@code debug:} lines: the version, JVM and folders in use, the stack trace of a
  * failure (as {@code LIFEBOAT_DEBUG=1} does) and the command's wall time.
@@ -25,9 +26,24 @@ final class OutputOptions {
             + " JVM and folders in use, the stack trace of a failure, and the command's wall time.")
     boolean verbose;
 
-    /** Makes {@code cli} apply these options once its command line is parsed, before the command runs. */
-    void install(CommandLine cli, Services services) {
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the result as one JSON document on"
+            + " stdout (schema lifeboat/<kind>/v1, snake_case keys; a failure too, with error, exit_code and message);"
+            + " everything else goes to stderr. The daemon writes JSON Lines.")
+    boolean json;
+
+    private JsonOutput jsonOutput;
+
+    /**
+     * Makes {@code cli} apply these options once its command line is parsed, before the command runs.
+     * {@code stdout} is where a JSON document goes; under --json the command's own writer is stderr.
+     */
+    void install(CommandLine cli, Services services, PrintWriter stdout) {
+        jsonOutput = new JsonOutput(stdout);
         cli.setExecutionStrategy(parsed -> execute(parsed, cli, services));
+    }
+
+    JsonOutput json() {
+        return jsonOutput;
     }
 
     private int execute(CommandLine.ParseResult parsed, CommandLine root, Services services) {
@@ -41,8 +57,12 @@ final class OutputOptions {
         }
         boolean help = parsed.asCommandLineList().stream().anyMatch(c -> c.isUsageHelpRequested()
                 || c.isVersionHelpRequested());
+        if (json && !help) {
+            jsonOutput.enable();
+            root.setOut(root.getErr());
+        }
         if (!verbose || help) {
-            return new CommandLine.RunLast().execute(parsed);
+            return finished(new CommandLine.RunLast().execute(parsed), parsed);
         }
         PrintWriter err = root.getErr();
         err.println("debug: lifeboat " + Version.current() + " on Java " + Runtime.version() + " ("
@@ -50,11 +70,16 @@ final class OutputOptions {
                 + services.scratch.dir());
         long started = System.nanoTime();
         try {
-            return new CommandLine.RunLast().execute(parsed);
+            return finished(new CommandLine.RunLast().execute(parsed), parsed);
         } finally {
             err.println(String.format(Locale.ROOT, "debug: %s took %.2f s", last(parsed).qualifiedName(),
                     (System.nanoTime() - started) / 1e9));
         }
+    }
+
+    private int finished(int code, CommandLine.ParseResult parsed) {
+        jsonOutput.finished(code, last(parsed).qualifiedName(" ").replaceFirst("^lifeboat ", ""));
+        return code;
     }
 
     /** True when the command line that {@code cli} belongs to asked for --verbose. */

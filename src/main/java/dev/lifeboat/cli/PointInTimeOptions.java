@@ -66,7 +66,7 @@ final class PointInTimeOptions {
     }
 
     int restore(Services services, PrintWriter out, PrintWriter err, String repoSpec, String backup, String name,
-                KeyOptions keys, boolean json) throws Exception {
+                KeyOptions keys, JsonOutput json) throws Exception {
         RecoveryTarget target = RecoveryTarget.parse(Optional.ofNullable(targetTime), Optional.ofNullable(targetLsn),
                 Optional.ofNullable(targetName), Optional.ofNullable(targetXid));
         String restoreCommand = lifeboat() + " wal-fetch %f %p --repo " + quote(repoSpec) + keyArgument(keys);
@@ -78,15 +78,15 @@ final class PointInTimeOptions {
                             Duration.ofSeconds(recoveryTimeout)));
             report.movedAside().ifPresent(p -> err.println("moved the previous contents of " + report.dataDir()
                     + " aside to " + p));
-            if (json) {
+            if (json.enabled()) {
                 java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
                 doc.put("backup", report.backup().id());
-                doc.put("dataDir", report.dataDir().toString());
-                doc.put("movedAside", report.movedAside().map(Path::toString).orElse(null));
+                doc.put("data_dir", report.dataDir().toString());
+                doc.put("moved_aside", report.movedAside().map(Path::toString).orElse(null));
                 doc.put("target", report.target().describe());
                 doc.put("started", report.started());
                 doc.put("reached", report.reached().orElse(null));
-                out.println(dev.lifeboat.manifest.Json.writeString(doc));
+                json.document("restore-point", doc);
             } else if (report.started()) {
                 out.println("restored base backup " + report.backup().id() + " into " + report.dataDir()
                         + "; recovered and promoted: " + report.reached().orElse(""));

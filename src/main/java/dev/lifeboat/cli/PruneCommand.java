@@ -1,7 +1,6 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.prune.PruneService;
 import dev.lifeboat.prune.Pruner;
 import dev.lifeboat.repository.Repository;
@@ -70,9 +69,6 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print every decision and delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print the decisions as JSON.")
-    boolean json;
-
     PruneCommand(Services services) {
         this.services = services;
     }
@@ -95,8 +91,10 @@ final class PruneCommand implements Callable<Integer> {
         Pruner.Result result = new PruneService(services.tracker(spec.commandLine().getErr())).prune(pruner,
                 repository, policy, safety, only, "manual", dryRun, waiting -> { });
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.writeString(result));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("prune", result).setAll(dev.lifeboat.manifest.Json.tree(java.util.Map.of("dry_run", dryRun,
+                    "policy", policy.describe(), "safety_policy", safety.describe())));
             return ExitCode.OK.code();
         }
         out.println((dryRun ? "dry run, nothing deleted; " : "") + "policy: " + policy.describe()

@@ -87,6 +87,11 @@ final class RekeyCommand implements Callable<Integer> {
         BackupKey keys = oldKey.load(services);
         Rekeyer.Result result = new Rekeyer(services.clock).rekey(repository, Optional.ofNullable(name),
                 keys::decryption, newKey);
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("rekey", java.util.Map.of("scheme", newKey.scheme(), "recipients", newKey.recipients(),
+                    "rekeyed", result.rekeyed(), "unchanged", result.unchanged()));
+        }
         result.rekeyed().forEach(id -> out.println("re-encrypted " + id));
         out.println(result.rekeyed().size() + " backups re-encrypted for " + newKey.scheme() + " "
                 + String.join(", ", newKey.recipients()) + "; " + result.unchanged().size()
@@ -104,6 +109,12 @@ final class RekeyCommand implements Callable<Integer> {
         String backupName = name == null ? from.defaultName() : Names.check(name);
         KeyPurge.Result result = new KeyPurge(services.backupService(services.tracker(spec.commandLine().getErr())))
                 .purge(repository, repo, from, backupName, request);
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("rekey-purge", java.util.Map.of("recipients", result.fresh().encryption().recipients(),
+                    "fresh", result.fresh(), "deleted", result.deleted().stream().map(Manifest::id).toList(),
+                    "kept_in_use", result.keptInUse()));
+        }
         out.println("fresh backup " + result.fresh().id() + " for " + String.join(", ",
                 result.fresh().encryption().recipients()));
         for (Manifest m : result.deleted()) {

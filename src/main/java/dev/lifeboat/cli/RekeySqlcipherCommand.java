@@ -2,7 +2,6 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.rekey.KeyRotation;
 import java.io.PrintWriter;
 import java.util.List;
@@ -44,9 +43,6 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
     @Option(names = "--new-key-file", paramLabel = "FILE", description = "A file holding the new key.")
     String newKeyFile;
 
-    @Option(names = "--json", description = "Print the outcome of each backup as JSON.")
-    boolean json;
-
     @Option(names = "--retire-unopenable", description = "The old key is lost: take a fresh backup under the new key,"
             + " verify it, then delete every backup of --name the new key cannot open (listed first; needs --yes).")
     boolean retire;
@@ -76,8 +72,9 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             outcomes = rotation.rotate(repository, "sqlcipher", Optional.ofNullable(name), oldKey, newKey);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.writeString(outcomes));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("rekey-sqlcipher", Map.of("outcomes", outcomes));
         } else {
             for (KeyRotation.Outcome outcome : outcomes) {
                 out.println((outcome.failed() ? "FAILED " : "") + outcome.backupId() + " " + outcome.name() + ": "
@@ -113,6 +110,13 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             String backupName = newest.name();
             List<dev.lifeboat.manifest.Manifest> doomed = dev.lifeboat.rekey.KeyRetirement.unopenable(repository,
                     backupName, key);
+            JsonOutput json = JsonOutput.of(spec);
+            java.util.Map<String, Object> document = new java.util.LinkedHashMap<>();
+            document.put("name", backupName);
+            document.put("unopenable", doomed.stream().map(dev.lifeboat.manifest.Manifest::id).toList());
+            if (json.enabled()) {
+                json.document("rekey-sqlcipher-retire", document);
+            }
             if (doomed.isEmpty()) {
                 out.println("the new key opens every backup of " + backupName + "; nothing to retire");
                 return ExitCode.OK.code();
@@ -130,6 +134,13 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             dev.lifeboat.rekey.KeyRetirement.Result result = new dev.lifeboat.rekey.KeyRetirement(
                     services.backupService(tracker), services.verifyService(services.engines, tracker))
                     .retire(repository, repo, database, backupName, key, newKey, keyOptions.load(services));
+            if (json.enabled()) {
+                document.put("fresh", result.fresh());
+                document.put("deleted", result.purge().deleted().stream().map(dev.lifeboat.manifest.Manifest::id)
+                        .toList());
+                document.put("kept_in_use", result.purge().keptInUse());
+                json.document("rekey-sqlcipher-retire", document);
+            }
             out.println("fresh backup " + result.fresh().id() + " of " + database.location() + " under the new key,"
                     + " verified");
             result.purge().deleted().forEach(m -> out.println("deleted " + m.id()));

@@ -87,11 +87,6 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     PointInTimeOptions pointInTime;
 
-    @Option(names = "--json", description = "Print the result as JSON; its 'trust' says where the restored backup"
-            + " stands (SUSPICIOUS or a failed verification, with --allow-suspicious) and which newer backups"
-            + " 'latest' passed by.")
-    boolean json;
-
     @Override
     public EngineOption.Operation engineOperation() {
         return EngineOption.Operation.RESTORE;
@@ -109,7 +104,7 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
                 throw new LifeboatException(ExitCode.USAGE, "give --repo REPO and --to-data-dir DIR (without --to)");
             }
             return pointInTime.restore(services, spec.commandLine().getOut(), spec.commandLine().getErr(), repoSpec,
-                    backup, name, keyOptions, json);
+                    backup, name, keyOptions, JsonOutput.of(spec));
         }
         String targetSpec = to != null ? to : chosen.map(JobConfig::source).orElse(null);
         if (repoSpec == null || targetSpec == null) {
@@ -144,8 +139,11 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
             throw report.failure().get();
         }
         RestoreRunner.Result result = report.result().orElseThrow();
-        if (json) {
-            out.println(Json.writeStringWith(result, "trust", report.trust()));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            // 'trust': where the restored backup stands and which newer backups 'latest' passed by.
+            json.document("restore", result).setAll(Json.tree(java.util.Map.of("target", report.target(),
+                    "repository", report.repository(), "warnings", report.warnings(), "trust", report.trust())));
             return ExitCode.OK.code();
         }
         Manifest manifest = report.backup();

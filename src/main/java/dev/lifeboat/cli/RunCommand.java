@@ -60,9 +60,6 @@ final class RunCommand implements Callable<Integer> {
             + " job metrics (as the daemon's /metrics) to FILE for node_exporter's textfile collector; name it *.prom.")
     Path metricsTextfile;
 
-    @Option(names = "--json", description = "Print the run's outcome (for a purge, its whole report) as JSON.")
-    boolean json;
-
     RunCommand(Services services) {
         this.services = services;
     }
@@ -72,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
         LifeboatConfig loaded = services.config(config);
         java.util.function.IntSupplier work = all ? () -> runAll(loaded) : () -> {
             JobConfig chosen = loaded.job(requireJob());
-            return runOnce(services, spec, loaded, chosen.name(), task(chosen), dryRun, json);
+            return runOnce(services, spec, loaded, chosen.name(), task(chosen), dryRun);
         };
         if (metricsTextfile == null) {
             return work.getAsInt();
@@ -125,13 +122,13 @@ final class RunCommand implements Callable<Integer> {
             JobRunner runner = new JobRunner(loaded, services.jobParts(log, deliveries, err, parallel > 1
                     ? dev.lifeboat.Progress.NONE : services.progress), JobLocks.NONE);
             outcomes = new ParallelRuns(runner).run(jobs, verify ? Task.VERIFY : Task.BACKUP, "manual", parallel,
-                    json ? outcome -> { } : outcome -> print(out, outcome));
+                    outcome -> print(out, outcome));
         }
-        if (json) {
-            out.println(dev.lifeboat.manifest.Json.writeString(java.util.Map.of("outcomes", outcomes)));
-        } else {
-            out.println(summary(outcomes, Duration.ofNanos(System.nanoTime() - started)));
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("run-all", java.util.Map.of("outcomes", outcomes.stream().map(RunCommand::item).toList()));
         }
+        out.println(summary(outcomes, Duration.ofNanos(System.nanoTime() - started)));
         return exitOfAll(outcomes);
     }
 
@@ -162,14 +159,9 @@ final class RunCommand implements Callable<Integer> {
         MetricsTextfile.write(metricsTextfile, loaded.mask(Metrics.textfile(statuses.all(loaded))));
     }
 
-    static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
-                       boolean dryRun) {
-        return runOnce(services, spec, loaded, job, task, dryRun, false);
-    }
-
     /** Runs one job task in this process, waiting for its notifications, and reports it. */
     static int runOnce(Services services, CommandSpec spec, LifeboatConfig loaded, String job, Task task,
-                       boolean dryRun, boolean json) {
+                       boolean dryRun) {
         PrintWriter err = spec.commandLine().getErr();
         Log log = new JsonLinesLog(err, services.clock, loaded::mask);
         JobOutcome outcome;
@@ -178,11 +170,28 @@ final class RunCommand implements Callable<Integer> {
                     JobLocks.NONE);
             outcome = runner.run(job, task, "manual", dryRun);
         }
-        if (json) {
-            spec.commandLine().getOut().println(dev.lifeboat.manifest.Json.writeString(outcome));
-            return exit(outcome);
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("run", document(outcome));
         }
         return report(spec.commandLine().getOut(), outcome);
+    }
+
+    /** The {@code run} document: the outcome; its failure, if any, is the document's error fields. */
+    private static java.util.Map<String, Object> document(JobOutcome outcome) {
+        java.util.Map<String, Object> document = outcome.fields();
+        document.put("summary", outcome.message());
+        document.put("started_at", outcome.startedAt());
+        document.put("warnings", outcome.warnings());
+        document.put("purge", outcome.purge().orElse(null));
+        return document;
+    }
+
+    /** One job of {@code run --all}: its outcome, with its failure (as a command's) when it failed. */
+    private static java.util.Map<String, Object> item(JobOutcome outcome) {
+        java.util.Map<String, Object> item = document(outcome);
+        item.put("failure", outcome.failed() || outcome.suspicious() ? JsonOutput.failure(failure(outcome)) : null);
+        return item;
     }
 
     private Task task(JobConfig chosen) {
@@ -214,15 +223,18 @@ final class RunCommand implements Callable<Integer> {
 
     /** The exit status of an outcome: a failure or a suspicious backup ends as the equivalent command's. */
     private static int exit(JobOutcome outcome) {
-        if (outcome.failed()) {
-            throw new LifeboatException(outcome.exit() == ExitCode.OK ? ExitCode.FAILURE : outcome.exit(),
-                    outcome.task().key() + " of " + outcome.job() + " failed: "
-                    + outcome.message());
-        }
-        if (outcome.suspicious()) {
-            throw new LifeboatException(ExitCode.SUSPICIOUS, outcome.message() + "; check the database (the backup"
-                    + " is kept, and earlier ones are not replaced by it)");
+        if (outcome.failed() || outcome.suspicious()) {
+            throw failure(outcome);
         }
         return ExitCode.OK.code();
+    }
+
+    private static LifeboatException failure(JobOutcome outcome) {
+        if (outcome.failed()) {
+            return new LifeboatException(outcome.exit() == ExitCode.OK ? ExitCode.FAILURE : outcome.exit(),
+                    outcome.task().key() + " of " + outcome.job() + " failed: " + outcome.message());
+        }
+        return new LifeboatException(ExitCode.SUSPICIOUS, outcome.message() + "; check the database (the backup"
+                + " is kept, and earlier ones are not replaced by it)");
     }
 }

@@ -34,6 +34,10 @@ final class UnlockCommand implements Callable<Integer> {
         try (var repository = services.repository(repo)) {
             removed = repository.unlock(Optional.ofNullable(name).map(BackupRunner::lockScope));
         }
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("unlock", java.util.Map.of("repository", repo, "removed", removed));
+        }
         removed.forEach(lock -> spec.commandLine().getOut().println("removed lock: " + lock));
         if (removed.isEmpty()) {
             spec.commandLine().getOut().println("no locks in " + repo);

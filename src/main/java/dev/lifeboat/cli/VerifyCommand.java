@@ -1,7 +1,6 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.repository.Repository;
@@ -43,9 +42,6 @@ final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     KeyOptions keyOptions;
 
-    @Option(names = "--json", description = "Print the verification records as JSON.")
-    boolean json;
-
     @Mixin
     DatabaseKeyOptions key = new DatabaseKeyOptions();
 
@@ -67,10 +63,14 @@ final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
 
     private int render(VerifyReport report) {
         PrintWriter out = spec.commandLine().getOut();
+        JsonOutput json = JsonOutput.of(spec);
+        if (json.enabled()) {
+            json.document("verify", document(report));
+        }
         boolean all = report.which() instanceof VerifyRequest.Which.All;
         report.damaged().forEach(d -> out.println(Output.damaged(d)));
         for (VerifyReport.Item item : report.items()) {
-            item.record().ifPresent(record -> print(out, item.manifest(), record, all));
+            item.record().ifPresent(record -> print(out, item.manifest(), record));
             if (all && item.contentFailed()) {
                 out.println("FAILED " + item.manifest().id() + " " + item.manifest().name() + ": "
                         + item.failure().orElseThrow().getMessage());
@@ -80,9 +80,6 @@ final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
             report.incomplete().forEach(incomplete -> out.println("INCOMPLETE " + incomplete + ": data without a"
                     + " manifest (an interrupted backup); it is never listed or restored, and the next backup on its"
                     + " host removes it"));
-            if (json) {
-                out.println(Json.writeString(report.records()));
-            }
         }
         if (report.failure().isPresent()) {
             throw report.failure().get();
@@ -90,11 +87,28 @@ final class VerifyCommand implements Callable<Integer>, EngineFlags.Taker {
         return ExitCode.OK.code();
     }
 
-    private void print(PrintWriter out, Manifest manifest, VerificationRecord record, boolean all) {
-        if (json && !all) {
-            out.println(Json.writeString(record));
-            return;
-        }
+    /**
+     * One shape whichever backups were asked for: the records of those that passed, the ones whose
+     * content failed, and with 'all' the damaged and interrupted ones.
+     */
+    private static java.util.Map<String, Object> document(VerifyReport report) {
+        java.util.Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("which", report.which() instanceof VerifyRequest.Which.One one ? one.id()
+                : report.which() instanceof VerifyRequest.Which.All ? "all" : "latest");
+        document.put("verified", report.records());
+        document.put("failed", report.items().stream().filter(VerifyReport.Item::contentFailed).map(item -> {
+            java.util.Map<String, Object> failed = new java.util.LinkedHashMap<>();
+            failed.put("backup_id", item.manifest().id());
+            failed.put("name", item.manifest().name());
+            failed.putAll(JsonOutput.failure(item.failure().orElseThrow()));
+            return failed;
+        }).toList());
+        document.put("damaged", report.damaged());
+        document.put("incomplete", report.incomplete());
+        return document;
+    }
+
+    private void print(PrintWriter out, Manifest manifest, VerificationRecord record) {
         out.println("verified " + manifest.id() + " " + manifest.name() + " (" + Output.TIME.format(
                 manifest.startedAt()) + ")");
         record.checks().forEach(check -> out.println("  ok  " + check));

@@ -2,7 +2,6 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.manifest.Json;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.wal.WalChain;
 import dev.lifeboat.wal.WalWindow;
@@ -44,9 +43,6 @@ final class WalCommand implements Runnable {
         @Option(names = "--repo", paramLabel = "REPO", required = true, description = RepositoryArgs.HELP)
         String repo;
 
-        @Option(names = "--json", description = "Print the report as JSON.")
-        boolean json;
-
         CheckCommand(Services services) {
             this.services = services;
         }
@@ -58,17 +54,18 @@ final class WalCommand implements Runnable {
                 reports = new WalWindow().check(repository);
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            JsonOutput json = JsonOutput.of(spec);
+            if (json.enabled()) {
                 List<Object> clusters = new ArrayList<>();
                 for (WalWindow.ClusterReport r : reports) {
                     Map<String, Object> c = new LinkedHashMap<>();
-                    c.put("systemId", r.chain().systemId());
+                    c.put("system_id", r.chain().systemId());
                     c.put("timelines", r.chain().timelines());
                     c.put("problems", r.chain().problems());
                     c.put("window", r.window().orElse(null));
                     clusters.add(c);
                 }
-                out.println(Json.writeString(Map.of("clusters", clusters)));
+                json.document("wal-check", Map.of("clusters", clusters));
             } else {
                 if (reports.isEmpty()) {
                     out.println("no archived WAL in " + repo);

@@ -54,9 +54,11 @@ public final class StatusServer implements AutoCloseable {
                             current.mask(Metrics.served(statuses.all(current))));
                     case "/health" -> health(exchange, current, statuses.all(current));
                     case "/api/jobs" -> send(exchange, 200, "application/json",
-                            current.mask(Json.writeString(statuses.all(current).stream().map(JobStatus::toJson).toList())));
+                            current.mask(Json.writeString(Json.document("api-jobs", Map.of("jobs",
+                                    statuses.all(current).stream().map(JobStatus::toJson).toList())))));
                     case "/api/backups" -> send(exchange, 200, "application/json",
-                            current.mask(Json.writeString(backups(current, records, exchange))));
+                            current.mask(Json.writeString(Json.document("api-backups", Map.of("backups",
+                                    backups(current, records, exchange))))));
                     default -> send(exchange, 404, "text/plain", "not found; try /metrics, /health, /api/jobs,"
                             + " /api/backups\n");
                 }
@@ -86,7 +88,7 @@ public final class StatusServer implements AutoCloseable {
             perJob.put(job.job(), entry);
         }
         body.put("jobs", perJob);
-        send(exchange, stale.isEmpty() ? 200 : 503, "application/json", config.mask(Json.writeString(body)));
+        send(exchange, stale.isEmpty() ? 200 : 503, "application/json", config.mask(Json.writeString(Json.document("health", body))));
     }
 
     private static List<BackupEntry> backups(LifeboatConfig config, Optional<JobRecords> records,

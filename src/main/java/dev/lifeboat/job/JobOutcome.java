@@ -27,6 +27,19 @@ public record JobOutcome(String job, Task task, String trigger, RunStatus status
                 Optional.empty());
     }
 
+    /** The fields the log's run line and run's --json document share, snake_case, in this order. */
+    public java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("job", job);
+        fields.put("task", task.key());
+        fields.put("trigger", trigger);
+        fields.put("status", status);
+        fields.put("duration_ms", duration.toMillis());
+        fields.put("backup_ids", backupIds);
+        fields.put("stored_bytes", storedBytes);
+        return fields;
+    }
+
     public boolean failed() {
         return status == RunStatus.FAILED;
     }

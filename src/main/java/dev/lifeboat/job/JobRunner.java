@@ -8,7 +8,6 @@ import dev.lifeboat.notify.Event;
 import dev.lifeboat.notify.Notifier;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,14 +93,7 @@ public final class JobRunner {
     }
 
     private void log(JobOutcome outcome) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("job", outcome.job());
-        fields.put("task", outcome.task().key());
-        fields.put("trigger", outcome.trigger());
-        fields.put("status", outcome.status());
-        fields.put("duration_ms", outcome.duration().toMillis());
-        fields.put("backup_ids", outcome.backupIds());
-        fields.put("stored_bytes", outcome.storedBytes());
+        Map<String, Object> fields = outcome.fields();
         fields.put("message", outcome.message());
         // The code the command line exits with for the same outcome, so a log says what kind of failure it was.
         fields.put("exit_code", outcome.exit().code());

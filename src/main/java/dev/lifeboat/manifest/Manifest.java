@@ -12,15 +12,15 @@ public record Manifest(
         String name,
         String purpose,
         SourceInfo source,
-        Instant startedAt,
-        Instant finishedAt,
-        long durationMillis,
+        @com.fasterxml.jackson.annotation.JsonAlias("startedAt") Instant startedAt,
+        @com.fasterxml.jackson.annotation.JsonAlias("finishedAt") Instant finishedAt,
+        @com.fasterxml.jackson.annotation.JsonAlias("durationMillis") long durationMillis,
         String object,
         Seal seal,
         CompressionInfo compression,
         EncryptionInfo encryption,
         Facts facts,
-        String lifeboatVersion,
+        @com.fasterxml.jackson.annotation.JsonAlias("lifeboatVersion") String lifeboatVersion,
         String host,
         java.util.List<String> alarms) {
 
@@ -28,7 +28,8 @@ public record Manifest(
         alarms = alarms == null ? java.util.List.of() : java.util.List.copyOf(alarms);
     }
 
-    public static final int FORMAT = 1;
+    /** 2: snake_case keys; 1 (camelCase) still reads. */
+    public static final int FORMAT = 2;
     public static final String PURPOSE_BACKUP = "backup";
     public static final String PURPOSE_PRE_RESTORE = "pre-restore";
 
@@ -64,6 +65,12 @@ public record Manifest(
         return PURPOSE_PRE_RESTORE.equals(purpose);
     }
 
+    /** This manifest as this Lifeboat writes it (e.g. copied to another repository): in the current format. */
+    public Manifest asWritten() {
+        return format == FORMAT ? this : new Manifest(FORMAT, id, name, purpose, source, startedAt, finishedAt,
+                durationMillis, object, seal, compression, encryption, facts, lifeboatVersion, host, alarms);
+    }
+
     public Manifest withAlarms(java.util.List<String> newAlarms) {
         return new Manifest(format, id, name, purpose, source, startedAt, finishedAt, durationMillis, object, seal,
                 compression, encryption, facts, lifeboatVersion, host, newAlarms);
@@ -71,7 +78,7 @@ public record Manifest(
 
     /** The same backup stored as another object, e.g. re-encrypted for new recipients. */
     public Manifest withStoredObject(String newObject, Seal newSeal, EncryptionInfo newEncryption) {
-        return new Manifest(format, id, name, purpose, source, startedAt, finishedAt, durationMillis, newObject,
+        return new Manifest(FORMAT, id, name, purpose, source, startedAt, finishedAt, durationMillis, newObject,
                 newSeal, compression, newEncryption, facts, lifeboatVersion, host, alarms);
     }
 
@@ -80,7 +87,7 @@ public record Manifest(
      * snapshot (the database's own encryption), the outer scheme ({@code age}, {@code openpgp}),
      * both joined by {@code +}, or {@code none}. Written into new manifests; derived, never read.
      */
-    @com.fasterxml.jackson.annotation.JsonProperty(value = "encryptedWith",
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "encrypted_with",
             access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public String encryptedWith() {
         boolean own = "sqlcipher".equals(source.kind());

@@ -10,9 +10,10 @@ import java.util.List;
  *                    they did not pass, and in records written before it was recorded (which then
  *                    prove nothing about a later restore's bytes)
  */
-public record VerificationRecord(int format, String backupId, Instant verifiedAt, boolean passed,
-                                 List<String> checks, String error, String lifeboatVersion, String host,
-                                 String plainSha256) {
+public record VerificationRecord(int format, @com.fasterxml.jackson.annotation.JsonAlias("backupId") String backupId,
+                                 @com.fasterxml.jackson.annotation.JsonAlias("verifiedAt") Instant verifiedAt, boolean passed, List<String> checks,
+                                 String error, @com.fasterxml.jackson.annotation.JsonAlias("lifeboatVersion") String lifeboatVersion, String host,
+                                 @com.fasterxml.jackson.annotation.JsonAlias("plainSha256") String plainSha256) {
     public VerificationRecord {
         checks = List.copyOf(checks);
     }

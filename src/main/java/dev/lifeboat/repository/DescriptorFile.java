@@ -67,7 +67,7 @@ final class DescriptorFile {
     void pin(Manifest.EncryptionInfo encryption) throws IOException {
         create();
         RepositoryDescriptor d = require();
-        store.put(Layout.DESCRIPTOR, Json.write(new RepositoryDescriptor(d.kind(), d.format(), d.id(), d.createdAt(),
+        store.put(Layout.DESCRIPTOR, Json.write(new RepositoryDescriptor(d.kind(), RepositoryDescriptor.FORMAT, d.id(), d.createdAt(),
                 encryption)));
     }
 

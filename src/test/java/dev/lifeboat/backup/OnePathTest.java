@@ -62,7 +62,7 @@ class OnePathTest {
 
         Cli.Result catalog = cli.run("history", "--json");
         assertEquals(0, catalog.exit(), catalog.toString());
-        JsonNode runs = JSON.readTree(catalog.out());
+        JsonNode runs = JSON.readTree(catalog.out()).get("runs");
         long backups = 0;
         for (JsonNode run : runs) {
             if ("backup".equals(run.path("kind").asText())) {
@@ -146,7 +146,7 @@ class OnePathTest {
         assertTrue(job.err().contains("backup is corrupted or tampered"), job.toString());
 
         List<String> verifies = new java.util.ArrayList<>();
-        for (JsonNode run : JSON.readTree(cli.run("history", "--json").out())) {
+        for (JsonNode run : JSON.readTree(cli.run("history", "--json").out()).get("runs")) {
             if ("verify".equals(run.path("kind").asText())) {
                 verifies.add(run.path("trigger").asText() + " " + run.path("status").asText());
             }
@@ -230,12 +230,12 @@ class OnePathTest {
         // Each snapshot gets a fresh salt, so its bytes (and the key check's salt) differ run to run.
         JsonNode handManifest = comparable(manifest(byHand));
         ((ObjectNode) handManifest.get("facts").get("properties")).remove("key_check");
-        ((ObjectNode) handManifest.get("seal")).remove("plainSha256");
+        ((ObjectNode) handManifest.get("seal")).remove("plain_sha256");
         JsonNode jobManifest = comparable(manifest(byJob));
         ((ObjectNode) jobManifest.get("facts").get("properties")).remove("key_check");
-        ((ObjectNode) jobManifest.get("seal")).remove("plainSha256");
+        ((ObjectNode) jobManifest.get("seal")).remove("plain_sha256");
         assertEquals(handManifest, jobManifest);
-        assertEquals("sqlcipher", manifest(byJob).get("encryptedWith").asText());
+        assertEquals("sqlcipher", manifest(byJob).get("encrypted_with").asText());
 
         dev.lifeboat.testing.SqlcipherShell.query(db, keyed, "INSERT INTO notes VALUES ('after');");
         Cli.Result restoreHand = cli.run("restore", "latest", "--repo", byHand.toString(), "--to", spec, "--yes");
@@ -248,8 +248,8 @@ class OnePathTest {
         assertEquals(0, restoreJob.exit(), restoreJob.toString());
         assertEquals("3", dev.lifeboat.testing.SqlcipherShell.query(db, keyed + " PRAGMA cipher_compatibility = 3;",
                 "SELECT count(*) FROM notes;"));
-        assertEquals(preRestore(byHand).get("encryptedWith"), preRestore(byJob).get("encryptedWith"));
-        assertEquals(preRestore(byHand).get("facts").get("tableRows"), preRestore(byJob).get("facts").get("tableRows"),
+        assertEquals(preRestore(byHand).get("encrypted_with"), preRestore(byJob).get("encrypted_with"));
+        assertEquals(preRestore(byHand).get("facts").get("table_rows"), preRestore(byJob).get("facts").get("table_rows"),
                 "each safety backup holds the content the restore replaced");
     }
 
@@ -342,8 +342,8 @@ class OnePathTest {
     /** A manifest without what differs between two runs of the same backup: id, times, host, stored bytes. */
     private static JsonNode comparable(JsonNode manifest) {
         ObjectNode copy = manifest.deepCopy();
-        List.of("id", "startedAt", "finishedAt", "durationMillis", "host").forEach(copy::remove);
-        ((ObjectNode) copy.get("seal")).remove("storedSha256");
+        List.of("id", "started_at", "finished_at", "duration_millis", "host").forEach(copy::remove);
+        ((ObjectNode) copy.get("seal")).remove("stored_sha256");
         return copy;
     }
 
@@ -390,6 +390,6 @@ class OnePathTest {
     }
 
     private static JsonNode pin(Path repo) throws Exception {
-        return JSON.readTree(repo.resolve("lifeboat-repository.json").toFile()).get("pinnedEncryption");
+        return JSON.readTree(repo.resolve("lifeboat-repository.json").toFile()).get("pinned_encryption");
     }
 }

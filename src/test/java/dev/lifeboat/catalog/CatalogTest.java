@@ -58,8 +58,8 @@ class CatalogTest {
                 lines.stream().map(l -> l.split("\\s+")[2]).toList(), history.out());
         assertTrue(lines.stream().allMatch(l -> l.contains("COMPLETED")), history.out());
         Cli.Result json = cli.run("history", "--name", "app", "--json");
-        assertTrue(json.out().contains("\"kind\" : \"restore\"") && json.out().contains("\"storedSize\"")
-                && json.out().contains("\"compressionRatio\" : 0."), json.out());
+        assertTrue(json.out().contains("\"kind\" : \"restore\"") && json.out().contains("\"stored_size\"")
+                && json.out().contains("\"compression_ratio\" : 0."), json.out());
 
         List<String> before = backupStatuses();
         assertEquals(3, before.size(), "two backups and one pre-restore backup: " + before);

@@ -87,7 +87,7 @@ class DaemonProcessTest {
             assertTrue(jobs.body().replace(" ", "").contains("\"job\":\"shop\"") && jobs.body().contains("\"last_status\""),
                     jobs.body());
             HttpResponse<String> backups = get(http, address, "/api/backups?job=shop");
-            assertTrue(backups.body().contains("\"backupId\""), backups.body());
+            assertTrue(backups.body().contains("\"backup_id\""), backups.body());
 
             // SIGHUP: a broken config is refused and the old one kept; the daemon keeps running.
             Files.writeString(config, Files.readString(config).replace("schedule:", "shedule:"));

@@ -53,7 +53,7 @@ class HandRestoreDocsTest {
         args.addAll(List.of(options));
         Cli.Result result = cli.run(args.toArray(String[]::new));
         assertEquals(0, result.exit(), result.toString());
-        Manifest m = Json.read(result.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        Manifest m = result.manifest();
         return repo.resolve("backups").resolve(m.id()).resolve(m.object());
     }
 

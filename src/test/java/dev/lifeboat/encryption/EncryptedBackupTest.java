@@ -49,7 +49,7 @@ class EncryptedBackupTest {
                 Stream.of(options)).toArray(String[]::new);
         Cli.Result result = cli.run(args);
         assertEquals(0, result.exit(), result.toString());
-        return Json.read(result.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        return result.manifest();
     }
 
     private Path object(Manifest m) {

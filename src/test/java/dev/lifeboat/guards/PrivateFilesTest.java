@@ -128,7 +128,7 @@ class PrivateFilesTest {
     }
 
     private static String backupId(String json) throws IOException {
-        return Json.read(json.getBytes(), Manifest.class).id();
+        return dev.lifeboat.testing.Cli.manifestIn(json).id();
     }
 
     /** {@code command} run by a shell that sets umask 000 first. */

@@ -60,7 +60,7 @@ class PostgresRoundTripTest extends PostgresFixture {
     }
 
     private Manifest manifest(Cli.Result backup) throws Exception {
-        return Json.read(backup.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), Manifest.class);
+        return backup.manifest();
     }
 
     @Test

@@ -121,7 +121,7 @@ class PurgeReportTest {
         JsonNode rule = outcome.get("purge").get("rules").get(0);
         assertEquals("people", rule.get("table").asText());
         assertEquals(3, rule.get("backups").get("backups").asInt());
-        assertTrue(rule.get("backups").get("oldest").get("backupId").asText().startsWith("20260302T"), json.out());
+        assertTrue(rule.get("backups").get("oldest").get("backup_id").asText().startsWith("20260302T"), json.out());
     }
 
     private static List<String> backupIds(Path repo) throws Exception {

@@ -148,10 +148,11 @@ class HostileRepositoryTest {
         genuine.goodIds().forEach(id -> assertTrue(list.out().contains(id), list.out()));
         Cli.Result json = cli.run("list", "--repo", r, "--json");
         assertEquals(0, json.exit(), json.toString());
-        JsonNode entries = JSON.readTree(json.out());
-        assertEquals(3, entries.size(), json.out());
-        assertEquals(HOSTILE_ID, entries.get(2).get("id").asText());
-        assertTrue(entries.get(2).has("damaged"), json.out());
+        JsonNode listed = JSON.readTree(json.out());
+        assertEquals(2, listed.get("backups").size(), json.out());
+        assertEquals(1, listed.get("damaged").size(), json.out());
+        assertEquals(HOSTILE_ID, listed.get("damaged").get(0).get("id").asText());
+        assertTrue(listed.get("damaged").get(0).has("reason"), json.out());
 
         Cli.assertOneLineFailure(cli.run("verify", HOSTILE_ID, "--repo", r, "--identity-file", identity),
                 ExitCode.INTEGRITY, "damaged");

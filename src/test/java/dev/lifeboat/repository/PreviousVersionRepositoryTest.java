@@ -120,6 +120,49 @@ class PreviousVersionRepositoryTest {
         assertEquals(0, cli.run("verify", "all", "--repo", repo.toString(), "--identity-file", identity).exit());
     }
 
+    /**
+     * The previous release wrote camelCase keys; this one writes snake_case (manifest and descriptor
+     * format 2). Every field of the old files still reads, and what this release writes is snake_case.
+     */
+    @Test
+    void camelCaseFilesOfThePreviousReleaseReadInFullAndNewOnesAreSnakeCase() throws Exception {
+        Path backup = fixture("plain/backups/" + OLDER);
+        Manifest old = StoredManifests.parse(Files.readAllBytes(backup.resolve("manifest.json")), OLDER);
+        assertEquals(1, old.format());
+        assertEquals(Instant.parse("2026-12-02T21:40:47Z"), old.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertTrue(old.finishedAt().isAfter(old.startedAt()) && old.durationMillis() > 0, old.toString());
+        assertTrue(old.seal().plainSha256().matches("[0-9a-f]{64}") && old.seal().storedSize() > 0, old.toString());
+        assertEquals(50L, old.facts().tableRows().get("customers"));
+        assertTrue(old.facts().engineVersion() != null && old.lifeboatVersion() != null, old.toString());
+        Path record;
+        try (Stream<Path> files = Files.list(backup)) {
+            record = files.filter(f -> f.getFileName().toString().startsWith("verify-")).findFirst().orElseThrow();
+        }
+        dev.lifeboat.manifest.VerificationRecord verified = dev.lifeboat.manifest.VerificationRecord.read(
+                Files.readAllBytes(record), OLDER).orElseThrow();
+        assertTrue(verified.passed() && verified.verifiedAt() != null && verified.lifeboatVersion() != null);
+        RepositoryDescriptor pinned = Descriptors.parse(Files.readAllBytes(fixture("age/lifeboat-repository.json")),
+                "age");
+        assertEquals(List.of(RECIPIENT), pinned.pinnedEncryption().recipients());
+        assertTrue(pinned.createdAt() != null);
+
+        Path repo = dir.resolve("repo");
+        HostileRepositoryTest.copyTree(fixture("plain"), repo);
+        Cli cli = new Cli(dir.resolve("scratch"));
+        Cli.Result list = cli.run("list", "--repo", repo.toString());
+        assertTrue(list.out().lines().filter(l -> l.startsWith(OLDER)).findFirst().orElseThrow().contains("verified 2026-12-02"),
+                "the old verification record counts: " + list.out());
+        Path target = dir.resolve("copy");
+        assertEquals(0, cli.run("copy", OLDER, "--from", repo.toString(), "--to", target.toString()).exit());
+        String copied = Files.readString(target.resolve("backups/" + OLDER + "/manifest.json"));
+        assertTrue(copied.contains("\"started_at\"") && copied.contains("\"plain_sha256\"")
+                && copied.contains("\"table_rows\"") && !copied.contains("startedAt"), copied);
+        assertEquals(Manifest.FORMAT, Json.read(copied.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Manifest.class).format());
+        String descriptor = Files.readString(target.resolve(RepositoryDescriptor.FILE_NAME));
+        assertTrue(descriptor.contains("\"created_at\"") && descriptor.contains("\"format\" : 2"), descriptor);
+    }
+
     /** A process that has ended: what a killed run looks like to this host. */
     static ProcessOwner deadOwner() throws Exception {
         Process gone = new ProcessBuilder("true").start();

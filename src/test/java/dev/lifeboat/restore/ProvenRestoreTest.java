@@ -55,10 +55,10 @@ class ProvenRestoreTest {
         assertEquals(500L, TestDatabases.counts(target).get("customers"));
 
         JsonNode json = restoreJson(dir.resolve("again.db"));
-        assertTrue(json.get("structuralCheck").asText().startsWith("skipped: verified "), json.toString());
+        assertTrue(json.get("structural_check").asText().startsWith("skipped: verified "), json.toString());
 
         JsonNode full = restoreJson(dir.resolve("full.db"), "--full-check");
-        assertEquals("full", full.get("structuralCheck").asText(), full.toString());
+        assertEquals("full", full.get("structural_check").asText(), full.toString());
         assertTrue(full.get("checks").toString().contains("PRAGMA integrity_check: ok"), full.toString());
     }
 
@@ -66,7 +66,7 @@ class ProvenRestoreTest {
     void anUnverifiedBackupGetsTheFullCheck() throws Exception {
         backUpRows(50);
         JsonNode json = restoreJson(dir.resolve("restored.db"));
-        assertEquals("full", json.get("structuralCheck").asText(), json.toString());
+        assertEquals("full", json.get("structural_check").asText(), json.toString());
         assertTrue(json.get("checks").toString().contains("PRAGMA integrity_check: ok"), json.toString());
     }
 
@@ -94,7 +94,7 @@ class ProvenRestoreTest {
         Tools.sqlite(db, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX ib ON t(a)'"
                 + " WHERE name = 'ib';");
         assertEquals(0, cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString()).exit());
-        String plainSha256 = manifest().get("seal").get("plainSha256").asText();
+        String plainSha256 = manifest().get("seal").get("plain_sha256").asText();
 
         plantPassedVerification("0".repeat(64));
         Cli.Result otherBytes = restore(dir.resolve("other.db"));

@@ -49,7 +49,7 @@ class S3RoundTripTest {
             Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", folder.toString(), "--repo", bucket,
                     "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertTrue(backup.out().contains("\"stored\" : true"), backup.out());
             Secrets.assertAbsent(backup, S3Server.SECRET_KEY);
 
@@ -124,7 +124,7 @@ class S3RoundTripTest {
         String bucket = server.url("tampered-copy");
         Cli cli = server.cli(dir.resolve("scratch"));
         Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", folder.toString(), "--json");
-        Manifest manifest = Json.read(backup.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        Manifest manifest = backup.manifest();
         Path object = folder.resolve("backups").resolve(manifest.id()).resolve(manifest.object());
         byte[] bytes = Files.readAllBytes(object);
         bytes[bytes.length / 2] ^= 0x5a;
@@ -146,7 +146,7 @@ class S3RoundTripTest {
         String bucket = server.url("many");
         Cli cli = server.cli(dir.resolve("scratch"));
         Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", bucket, "--json");
-        Manifest first = Json.read(backup.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        Manifest first = backup.manifest();
         String json = new String(server.client().getObjectAsBytes(b -> b.bucket(S3Server.BUCKET)
                 .key("many/backups/" + first.id() + "/manifest.json")).asByteArray(), StandardCharsets.UTF_8);
         // 1,050 verification records fill the first page of the listing; backups after them are on the second.

@@ -31,7 +31,7 @@ class S3StockToolsTest {
             Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", server.url("stock", "part-size=5MiB"),
                     "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(StandardCharsets.UTF_8), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertTrue(manifest.seal().storedSize() > 5 << 20, "the object was uploaded in parts");
 
             // As in the README: rclone configured only through environment variables.

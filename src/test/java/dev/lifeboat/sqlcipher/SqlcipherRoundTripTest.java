@@ -45,17 +45,17 @@ class SqlcipherRoundTripTest {
 
             Cli.Result backup = cli.run("backup", source, "--repo", repo.toString(), "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertEquals(Map.of("notes", 3000L, "tags", 1500L), manifest.facts().tableRows());
             assertEquals("sqlcipher", manifest.source().kind());
             assertEquals("app", manifest.name());
             assertEquals("none", manifest.compression().algorithm(), "encrypted pages are stored uncompressed");
             assertEquals("wal", manifest.facts().properties().get("source_journal_mode"));
-            assertTrue(backup.out().replace(" ", "").contains("\"encryptedWith\":\"sqlcipher\""), backup.out());
+            assertTrue(backup.out().replace(" ", "").contains("\"encrypted_with\":\"sqlcipher\""), backup.out());
             Cli.Result listed = cli.run("list", "--repo", repo.toString());
             assertTrue(listed.out().lines().skip(1).allMatch(l -> l.contains(" sqlcipher ")), listed.out());
             assertTrue(cli.run("list", "--repo", repo.toString(), "--json").out().replace(" ", "").contains(
-                    "\"encryptedWith\":\"sqlcipher\""));
+                    "\"encrypted_with\":\"sqlcipher\""));
             assertTrue(manifest.source().location().contains("key-env=APP_KEY"), manifest.source().location());
             assertTrue(manifest.facts().properties().get("key_check").startsWith("pbkdf2-sha512$"));
             assertFalse(backup.out().contains(KEY), "the key is never printed");

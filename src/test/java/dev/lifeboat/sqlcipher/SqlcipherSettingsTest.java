@@ -41,7 +41,7 @@ class SqlcipherSettingsTest {
             Cli.Result backup = cli.run("backup", "sqlcipher:" + db + spec, "--repo", dir.resolve("repo").toString(),
                     "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertEquals("8192", manifest.facts().properties().get("page_size"));
             assertEquals("legacy=4&kdf-iter=4000&page-size=8192", manifest.facts().properties().get("cipher_settings"));
         }

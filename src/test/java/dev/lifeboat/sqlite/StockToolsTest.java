@@ -33,7 +33,7 @@ class StockToolsTest {
                 Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(),
                         "--compress", codec[0], "--json");
                 assertEquals(0, backup.exit(), backup.toString());
-                Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+                Manifest manifest = backup.manifest();
                 Path object = repo.resolve("backups").resolve(manifest.id()).resolve(manifest.object());
                 assertEquals("snapshot.sqlite" + codec[2], object.getFileName().toString());
 

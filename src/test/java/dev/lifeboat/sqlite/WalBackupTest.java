@@ -38,7 +38,7 @@ class WalBackupTest {
 
             Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", repo.toString(), "--json");
             assertEquals(0, backup.exit(), backup.toString());
-            Manifest manifest = Json.read(backup.out().getBytes(), Manifest.class);
+            Manifest manifest = backup.manifest();
             assertEquals(Map.of("customers", 5000L, "orders", 1666L), manifest.facts().tableRows());
             assertEquals("app", manifest.name());
             assertEquals("wal", manifest.facts().properties().get("source_journal_mode"));

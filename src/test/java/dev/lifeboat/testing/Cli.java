@@ -37,6 +37,17 @@ public final class Cli {
         return new Result(exit, out.toString(), err.toString(), stdout.toByteArray());
     }
 
+    /** The manifest of the first backup in the text of a {@code backup --json} document. */
+    public static dev.lifeboat.manifest.Manifest manifestIn(String backupJson) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            return dev.lifeboat.manifest.Json.read(mapper.writeValueAsBytes(mapper.readTree(backupJson)
+                    .path("backups").path(0).path("manifest")), dev.lifeboat.manifest.Manifest.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** One line on stderr naming the cause (with each fragment), and the expected exit code. */
     public static void assertOneLineFailure(Result result, dev.lifeboat.ExitCode code, String... fragments) {
         org.junit.jupiter.api.Assertions.assertEquals(code.code(), result.exit(), result.toString());
@@ -51,6 +62,20 @@ public final class Cli {
 
     /** What a command did: exit status, text output, error output, binary standard output. */
     public record Result(int exit, String out, String err, byte[] stdout) {
+        /** The manifest of the first backup in a {@code backup --json} document. */
+        public dev.lifeboat.manifest.Manifest manifest() {
+            return manifestIn(out);
+        }
+
+        /** The {@code --json} document on stdout. */
+        public com.fasterxml.jackson.databind.JsonNode json() {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
         }

@@ -256,10 +256,10 @@ class HonestLinesTest {
                         ExitCode.OK, List.of(" sqlcipher "), List.of("not encrypted")),
                 new Row("list --json too",
                         cli("list", "--repo", cipherRepo.toString(), "--json"),
-                        ExitCode.OK, List.of("\"encryptedWith\" : \"sqlcipher\""), List.of("not encrypted")),
+                        ExitCode.OK, List.of("\"encrypted_with\" : \"sqlcipher\""), List.of("not encrypted")),
                 new Row("and the stored manifest",
                         storedManifest(cipherRepo),
-                        ExitCode.OK, List.of("\"encryptedWith\" : \"sqlcipher\""), List.of("not encrypted"))));
+                        ExitCode.OK, List.of("\"encrypted_with\" : \"sqlcipher\""), List.of("not encrypted"))));
         return rows;
     }
 

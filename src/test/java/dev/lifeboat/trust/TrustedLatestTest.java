@@ -128,8 +128,8 @@ class TrustedLatestTest {
                 dir.resolve("restored-too.db").toString(), "--name", "shop", "--json"));
         assertEquals(good, latestJson.path("restored").path("id").asText(), latestJson.toString());
         assertTrue(latestJson.path("trust").path("standing").path("trusted").asBoolean(), latestJson.toString());
-        assertEquals(suspicious, latestJson.path("trust").path("skippedByLatest").path(0).path("id").asText());
-        assertTrue(latestJson.path("trust").path("skippedByLatest").path(0).path("reason").asText()
+        assertEquals(suspicious, latestJson.path("trust").path("skipped_by_latest").path(0).path("id").asText());
+        assertTrue(latestJson.path("trust").path("skipped_by_latest").path(0).path("reason").asText()
                 .startsWith("SUSPICIOUS"), latestJson.toString());
 
         byte[] before = Files.readAllBytes(target);
@@ -152,7 +152,7 @@ class TrustedLatestTest {
         assertTrue(standing.path("distrust").asText().startsWith("SUSPICIOUS (table orders is empty"),
                 allowedJson.toString());
         assertEquals("never-verified", standing.path("state").asText());
-        assertEquals(0, allowedJson.path("trust").path("skippedByLatest").size(), "chosen by id, not by latest");
+        assertEquals(0, allowedJson.path("trust").path("skipped_by_latest").size(), "chosen by id, not by latest");
     }
 
     /** The question before replacing a target says that the backup is SUSPICIOUS. */
@@ -226,12 +226,12 @@ class TrustedLatestTest {
     void listJsonGivesEachBackupsStanding() throws Exception {
         assertEquals(0, cli.run("verify", good, "--repo", repo.toString()).exit());
         JsonNode list = json(cli.run("list", "--repo", repo.toString(), "--json"));
-        JsonNode first = list.path(0).path("standing");
-        assertEquals(good, list.path(0).path("id").asText());
+        JsonNode first = list.path("backups").path(0).path("standing");
+        assertEquals(good, list.path("backups").path(0).path("id").asText());
         assertEquals("verified", first.path("state").asText(), list.toString());
-        assertTrue(first.path("verifiedAt").asText().startsWith("20"), list.toString());
+        assertTrue(first.path("verified_at").asText().startsWith("20"), list.toString());
         assertTrue(first.path("trusted").asBoolean());
-        JsonNode second = list.path(1).path("standing");
+        JsonNode second = list.path("backups").path(1).path("standing");
         assertEquals("never-verified", second.path("state").asText(), list.toString());
         assertFalse(second.path("trusted").asBoolean());
         assertTrue(second.path("distrust").asText().startsWith("SUSPICIOUS"), list.toString());
