@@ -122,12 +122,17 @@ public final class PgCluster implements AutoCloseable {
         return Tools.run(all, Map.of(), null);
     }
 
-    /** A base backup of this cluster into {@link #repo()}; returns its manifest JSON. */
+    /** A base backup of this cluster into {@link #repo()}; returns its manifest JSON (from backup's --json). */
     public String baseBackup() {
         Tools.Output output = lifeboatAsPostgres("backup", url(), "--physical", "--repo", repo().toString(),
                 "--recipient", recipient, "--json");
         assertEquals(0, output.exit(), output.err() + output.out());
-        return output.out();
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.out()).path("backups").path(0).path("manifest")
+                    .toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(output.out(), e);
+        }
     }
 
     public void startServer(Path dataDir) {

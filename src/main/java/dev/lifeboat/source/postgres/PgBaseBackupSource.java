@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Snapshot;
@@ -115,7 +115,7 @@ final class PgBaseBackupSource implements Source {
     }
 
     private LifeboatException refused(String message) {
-        return new LifeboatException(ExitCode.SOURCE, "cannot take a base backup of " + client.url().server() + ": "
+        return EngineFailure.source("cannot take a base backup of " + client.url().server() + ": "
                 + message);
     }
 

@@ -1,8 +1,7 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.source.Side;
-import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.ArchivedWal;
@@ -92,7 +91,7 @@ final class PhysicalInspector implements Inspector {
         public Inspection check() throws IOException {
             waitFor(tar, "tar");
             if (tar.exitValue() != 0) {
-                throw LifeboatException.integrity("the base backup is not a readable tar archive; restore an older"
+                throw EngineFailure.content("the base backup is not a readable tar archive; restore an older"
                         + " backup and run 'lifeboat verify all'");
             }
             binaries = PgBinaries.forVersion(Files.readString(data.resolve("PG_VERSION")).strip());
@@ -127,11 +126,11 @@ final class PhysicalInspector implements Inspector {
             Matcher start = START.matcher(label);
             Matcher end = END.matcher(tail(data.resolve(PgBaseBackup.MANIFEST)));
             if (!start.find() || !end.find()) {
-                throw LifeboatException.integrity("the base backup lacks its backup_label or backup manifest; take a"
+                throw EngineFailure.content("the base backup lacks its backup_label or backup manifest; take a"
                         + " fresh base backup");
             }
             if (wal == null) {
-                throw new LifeboatException(ExitCode.USAGE, "verifying a base backup needs its archived WAL");
+                throw EngineFailure.request("verifying a base backup needs its archived WAL");
             }
             String control = run(List.of(binaries.find("pg_controldata").toString(), data.toString()), false,
                     "pg_controldata");
@@ -145,7 +144,7 @@ final class PhysicalInspector implements Inspector {
             for (long n = from; n <= to; n++) {
                 String name = WalNames.segmentName(timeline, n, segmentSize);
                 if (!wal.fetch(name, data.resolve("pg_wal").resolve(name))) {
-                    throw LifeboatException.integrity("WAL segment " + name + ", which this base backup needs to"
+                    throw EngineFailure.content("WAL segment " + name + ", which this base backup needs to"
                             + " become consistent, is not archived; check archive_command (lifeboat wal-push)");
                 }
             }
@@ -180,7 +179,7 @@ final class PhysicalInspector implements Inspector {
                     databases.add(rs.getString(1));
                 }
             } catch (SQLException e) {
-                throw LifeboatException.integrity("the restored cluster does not accept connections ("
+                throw EngineFailure.content("the restored cluster does not accept connections ("
                         + PgErrors.firstLine(e.getMessage()) + ")");
             }
             for (String database : databases) {
@@ -213,7 +212,7 @@ final class PhysicalInspector implements Inspector {
                         }
                     }
                 } catch (SQLException e) {
-                    throw LifeboatException.integrity("the restored cluster failed a check in database " + database
+                    throw EngineFailure.content("the restored cluster failed a check in database " + database
                             + ": " + PgErrors.firstLine(e.getMessage()) + "; restore an older backup");
                 }
             }
@@ -229,7 +228,7 @@ final class PhysicalInspector implements Inspector {
                         || l.contains("checksum") || l.contains("FATAL")).findFirst()
                         .orElse(result.output().lines().reduce((a, b) -> b).orElse("no message")).strip();
                 String log = Files.exists(root.resolve("server.log")) ? fatal(root.resolve("server.log")) : "";
-                throw LifeboatException.integrity(what + " failed: " + line + (log.isEmpty() ? "" : " (" + log + ")")
+                throw EngineFailure.content(what + " failed: " + line + (log.isEmpty() ? "" : " (" + log + ")")
                         + "; restore an older backup");
             }
             return result.output();

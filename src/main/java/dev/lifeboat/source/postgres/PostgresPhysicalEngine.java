@@ -1,7 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.Inspector;
 import dev.lifeboat.source.RestoreTarget;
@@ -32,13 +31,13 @@ public final class PostgresPhysicalEngine implements Engine {
 
     @Override
     public Source source(String spec) {
-        throw new LifeboatException(ExitCode.USAGE, "a base backup is made with: lifeboat backup postgresql://…"
+        throw EngineFailure.request("a base backup is made with: lifeboat backup postgresql://…"
                 + " --physical --repo REPO");
     }
 
     @Override
     public RestoreTarget target(String spec) {
-        throw new LifeboatException(ExitCode.USAGE, "a base backup is restored into a data directory: lifeboat"
+        throw EngineFailure.request("a base backup is restored into a data directory: lifeboat"
                 + " restore ID --repo REPO --to-data-dir DIR");
     }
 
