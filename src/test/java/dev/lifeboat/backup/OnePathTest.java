@@ -119,6 +119,46 @@ class OnePathTest {
                 "the safety backup is sealed for the job's key, so its identity opens it again");
     }
 
+    /**
+     * The pin holds on the restore path too: restoring a backup stored before the repository was
+     * pinned (unencrypted) keeps the replaced content as a safety backup sealed for the pin, by
+     * hand and by {@code restore --job} alike, never as plaintext.
+     */
+    @Test
+    void aRestoreKeepsItsSafetyBackupUnderThePinOnEveryPath() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path plain = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: none\n", "plain.yaml");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        String plainId;
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 25)) {
+            assertEquals(0, cli.run("run", "shop", "--config", plain.toString()).exit());
+            plainId = onlyBackup(repo);
+            Cli.Result pinning = cli.run("backup", db.toString(), "--repo", repo.toString(), "--name", "shop",
+                    "--recipient", key.publicKey());
+            assertEquals(0, pinning.exit(), pinning.toString());
+        }
+        assertEquals("age", pin(repo).get("scheme").asText());
+        Cli.Result byJob = cli.run("restore", plainId, "--job", "shop", "--config", plain.toString(), "--yes");
+        assertEquals(0, byJob.exit(), byJob.toString());
+        Cli.Result byHand = cli.run("restore", plainId, "--repo", repo.toString(), "--to", db.toString(), "--yes");
+        assertEquals(0, byHand.exit(), byHand.toString());
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            int safety = 0;
+            for (Path backup : backups.toList()) {
+                JsonNode manifest = JSON.readTree(backup.resolve("manifest.json").toFile());
+                if ("pre-restore".equals(manifest.get("purpose").asText())) {
+                    safety++;
+                    assertEquals(key.publicKey(), manifest.get("encryption").get("recipients").get(0).asText(),
+                            "sealed for the pin: " + manifest);
+                }
+            }
+            assertEquals(2, safety, "one safety backup per restore");
+        }
+    }
+
     @Test
     void verifyOnTheCommandLineAndAsAJobGiveTheSameVerdictExitCodeAndRecords() throws Exception {
         AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
