@@ -106,11 +106,10 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
                 : dev.lifeboat.secret.DatabaseKey.fromFile(java.nio.file.Path.of(newKeyFile));
         PrintWriter out = spec.commandLine().getOut();
         try (var repository = services.repository(repo)) {
-            dev.lifeboat.manifest.Manifest newest = dev.lifeboat.backup.BackupSelector.select(repository,
-                    dev.lifeboat.backup.BackupSelector.LATEST, name, null);
-            String backupName = newest.name();
-            List<dev.lifeboat.manifest.Manifest> doomed = dev.lifeboat.rekey.KeyRetirement.unopenable(repository,
-                    backupName, key);
+            dev.lifeboat.rekey.KeyRetirement.Plan plan = dev.lifeboat.rekey.KeyRetirement.plan(repository, name, key);
+            dev.lifeboat.manifest.Manifest newest = plan.newest();
+            String backupName = plan.name();
+            List<dev.lifeboat.manifest.Manifest> doomed = plan.unopenable();
             if (doomed.isEmpty()) {
                 out.println("the new key opens every backup of " + backupName + "; nothing to retire");
                 return ExitCode.OK.code();
@@ -131,8 +130,7 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             out.println("fresh backup " + result.fresh().id() + " of " + database.location() + " under the new key,"
                     + " verified");
             result.purge().deleted().forEach(m -> out.println("deleted " + m.id()));
-            result.purge().keptInUse().forEach(id -> out.println("kept " + id + ": a restore or verification is"
-                    + " reading it; run again when it is done"));
+            result.purge().keptReasons("lifeboat rekey-sqlcipher --retire-unopenable").forEach(out::println);
         }
         return ExitCode.OK.code();
     }
