@@ -301,11 +301,7 @@ class OnePathTest {
     @Test
     void aPostgresSchemaScopeMakesTheSameBackupAndTheSameRefusalOnBothPaths() throws Exception {
         try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
-            String database = server.createDatabase("lbt_onepath");
-            dev.lifeboat.testing.PgTestServer.execute(database, "CREATE SCHEMA tenant_42", "CREATE SCHEMA tenant_7",
-                    "CREATE TABLE tenant_42.orders (id int PRIMARY KEY, note text)",
-                    "INSERT INTO tenant_42.orders SELECT g, 'n' || g FROM generate_series(1, 42) g",
-                    "CREATE TABLE tenant_7.orders (id int)", "INSERT INTO tenant_7.orders VALUES (7)");
+            String database = server.createTenantDatabase("lbt_onepath");
             String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
             Path byHand = dir.resolve("by-hand");
             Path byJob = dir.resolve("by-job");
