@@ -195,6 +195,27 @@ class OnePathTest {
                 "each path records the same runs, newest first");
     }
 
+    /** Without a key to open the backup, verify and a job's verification are refused alike: exit 11, one cause. */
+    @Test
+    void aVerificationWithoutTheKeyIsRefusedAlikeOnBothPaths() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path config = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: { recipients: [ \"" + key.publicKey() + "\" ] }\n");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 20)) {
+            assertEquals(0, cli.run("run", "shop", "--config", config.toString()).exit());
+        }
+        Cli.Result hand = cli.run("verify", "latest", "--repo", repo.toString(), "--name", "shop");
+        Cli.Result job = cli.run("run", "shop", "--config", config.toString(), "--verify");
+        assertEquals(ExitCode.KEY.code(), hand.exit(), hand.toString());
+        assertEquals(hand.exit(), job.exit(), job.toString());
+        String cause = lastLine(hand.err()).replaceFirst("^lifeboat: ", "");
+        assertTrue(cause.startsWith("this backup is encrypted with age; give the key"), cause);
+        assertEquals("lifeboat: verify of shop failed: " + repo + ": " + cause, lastLine(job.err()));
+    }
+
     @Test
     void aJobWithAnOpenPgpKeyBacksUpVerifiesAndRestores() throws Exception {
         Path db = dir.resolve("shop.db");
