@@ -121,7 +121,7 @@ final class RekeyCommand implements Callable<Integer> {
             out.println("deleted " + m.id() + " (" + m.encryption().scheme() + " for "
                     + String.join(", ", m.encryption().recipients()) + ")");
         }
-        result.keptReasons().forEach(out::println);
+        result.keptReasons("lifeboat rekey --purge").forEach(out::println);
         return ExitCode.OK.code();
     }
 }

@@ -103,13 +103,10 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
                 : dev.lifeboat.secret.DatabaseKey.fromFile(java.nio.file.Path.of(newKeyFile));
         PrintWriter out = spec.commandLine().getOut();
         try (var repository = services.repository(repo)) {
-            // The newest backup names the database, trustworthy or not: a SUSPICIOUS one is retired like any other.
-            dev.lifeboat.backup.BackupSelector.Newest found = dev.lifeboat.backup.BackupSelector.newest(repository,
-                    name, null);
-            dev.lifeboat.manifest.Manifest newest = found.backup().orElseThrow(found::notFound);
-            String backupName = newest.name();
-            List<dev.lifeboat.manifest.Manifest> doomed = dev.lifeboat.rekey.KeyRetirement.unopenable(repository,
-                    backupName, key);
+            dev.lifeboat.rekey.KeyRetirement.Plan plan = dev.lifeboat.rekey.KeyRetirement.plan(repository, name, key);
+            dev.lifeboat.manifest.Manifest newest = plan.newest();
+            String backupName = plan.name();
+            List<dev.lifeboat.manifest.Manifest> doomed = plan.unopenable();
             JsonOutput json = JsonOutput.of(spec);
             java.util.Map<String, Object> document = new java.util.LinkedHashMap<>();
             document.put("name", backupName);
@@ -144,8 +141,7 @@ final class RekeySqlcipherCommand implements Callable<Integer> {
             out.println("fresh backup " + result.fresh().id() + " of " + database.location() + " under the new key,"
                     + " verified");
             result.purge().deleted().forEach(m -> out.println("deleted " + m.id()));
-            result.purge().keptInUse().forEach(id -> out.println("kept " + id + ": a restore or verification is"
-                    + " reading it; run again when it is done"));
+            result.purge().keptReasons("lifeboat rekey-sqlcipher --retire-unopenable").forEach(out::println);
         }
         return ExitCode.OK.code();
     }

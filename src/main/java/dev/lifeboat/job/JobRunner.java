@@ -55,7 +55,8 @@ public final class JobRunner {
             };
         } catch (Exception e) {
             String message = BackupTask.message(e);
-            recordFailure(parts.tracker(), task.key(), trigger, job.name(), message);
+            // A run that failed before reaching any repository still counts, for history, metrics and catch-up.
+            parts.tracker().failed(task.key(), trigger, job.name(), message);
             result = new TaskResult(RunStatus.FAILED, message, List.of(), 0, List.of(), List.of(),
                     e instanceof dev.lifeboat.LifeboatException l ? l.exitCode() : dev.lifeboat.ExitCode.FAILURE);
         }
@@ -84,12 +85,6 @@ public final class JobRunner {
     private Event event(JobConfig job, Task task, Event.Kind kind, String message, Optional<String> backupId) {
         return new Event(kind, job.name(), task.key(), config.mask(message), backupId, parts.clock().instant(),
                 parts.host());
-    }
-
-    /** A run that failed before reaching any repository still counts, for history, metrics and catch-up. */
-    static void recordFailure(dev.lifeboat.catalog.RunTracker tracker, String kind, String trigger, String job,
-                              String message) {
-        tracker.failed(kind, trigger, job, message);
     }
 
     private void log(JobOutcome outcome) {

@@ -36,10 +36,10 @@ public final class KeyPurge {
      * @param keptInUse ids of backups kept because a restore or verification is reading them
      */
     public record Result(Manifest fresh, List<Manifest> deleted, List<String> keptInUse) {
-        /** Why each kept backup was kept, one line each, for the run to say. */
-        public List<String> keptReasons() {
+        /** Why each kept backup was kept, one line each, for the run to say; {@code again} is the command to rerun. */
+        public List<String> keptReasons(String again) {
             return keptInUse.stream().map(id -> "kept " + id + ": a restore or verification is reading it right"
-                    + " now; run 'lifeboat rekey --purge' again when it is done").toList();
+                    + " now; run '" + again + "' again when it is done").toList();
         }
     }
 

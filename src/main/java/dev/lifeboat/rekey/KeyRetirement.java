@@ -38,6 +38,32 @@ public final class KeyRetirement {
         this.verifier = verifier;
     }
 
+    /**
+     * What retiring would delete: the newest backup of {@code name} (or of the repository's only
+     * name) tells which database, and every backup of it that the new key cannot open, from the
+     * key check recorded with each, is listed.
+     *
+     * @param newest the newest backup of the database, whose source is the database to back up
+     * @param unopenable the backups that retiring deletes once a fresh backup is proven
+     */
+    public record Plan(Manifest newest, List<Manifest> unopenable) {
+        public Plan {
+            unopenable = List.copyOf(unopenable);
+        }
+
+        public String name() {
+            return newest.name();
+        }
+    }
+
+    public static Plan plan(Repository repository, String name, DatabaseKey newKey) throws IOException {
+        // The newest backup names the database, trustworthy or not: a SUSPICIOUS one is retired like any other.
+        dev.lifeboat.backup.BackupSelector.Newest found = dev.lifeboat.backup.BackupSelector.newest(repository,
+                name, null);
+        Manifest newest = found.backup().orElseThrow(found::notFound);
+        return new Plan(newest, unopenable(repository, newest.name(), newKey));
+    }
+
     /** The backups of {@code name} the new key cannot open, from the key check recorded with each. */
     public static List<Manifest> unopenable(Repository repository, String name, DatabaseKey newKey)
             throws IOException {

@@ -8,11 +8,14 @@ import dev.lifeboat.backup.BackupSelector;
 import dev.lifeboat.backup.BackupStanding;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.backup.EncryptionPolicy;
+import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.hooks.HookCalls;
 import dev.lifeboat.hooks.HookRunner;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.purge.Purger;
 import dev.lifeboat.purge.StagedPurge;
@@ -157,6 +160,29 @@ public final class RestoreService {
         };
     }
 
+    /**
+     * The safety backup is sealed for the key of the backup restored; an unencrypted backup's
+     * safety backup still honours the repository's pin (a repository pinned after it was stored),
+     * and where the pin cannot be met without a key the restore is refused before anything changes.
+     */
+    private static Encryption safetyEncryption(RestoreRequest request, Manifest manifest, RestoreTarget target)
+            throws IOException {
+        Encryption same = request.key().sameKeyEncryption(manifest);
+        Repository repository = request.repository();
+        Optional<Manifest.EncryptionInfo> pin = repository.pinnedEncryption();
+        if (!"none".equals(same.scheme()) || pin.isEmpty()) {
+            return same;
+        }
+        try {
+            return EncryptionPolicy.resolve(new EncryptionRequest.FromPins(), List.of(repository), false);
+        } catch (LifeboatException e) {
+            throw new LifeboatException(ExitCode.USAGE, "repository " + repository.location() + " keeps its backups"
+                    + " encrypted (" + EncryptionPolicy.describe(pin.get()) + ") and backup " + manifest.id()
+                    + " is not, so the safety backup of " + target.location() + " cannot be sealed for it; nothing"
+                    + " was changed; pass --no-safety-backup to restore without one");
+        }
+    }
+
     /** The restore itself, with a safety backup of a replaced target sealed for the same key. */
     private RestoreRunner.Result run(RestoreRequest request, Manifest manifest, RestoreTarget target,
                                      boolean replacing, Confirmation confirmation, RestoreRunner runner,
@@ -164,7 +190,7 @@ public final class RestoreService {
             throws IOException {
         Optional<StoredForm> safetyForm = replacing && request.safetyBackup()
                 ? Optional.of(new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(),
-                        request.key().sameKeyEncryption(manifest))) : Optional.empty();
+                        safetyEncryption(request, manifest, target))) : Optional.empty();
         RestoreRunner.Result result = runner.restore(request.repository(), manifest, target, replacing,
                 request.key().decryption(manifest), confirmation, safetyForm, progress, proof);
         // Indexed before the after-restore hook runs: the safety backup exists whatever the hook does.

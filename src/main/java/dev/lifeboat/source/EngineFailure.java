@@ -6,7 +6,8 @@ import dev.lifeboat.LifeboatException;
 /**
  * A failure an engine reports, by what failed rather than by exit code: engines name the kind, and
  * {@link #exitCode(Kind)} is the one place that turns a kind into the exit code the README's table
- * documents, for the command line and jobs alike.
+ * documents, for the command line and jobs alike. A failure of one side's database is made by
+ * its {@link Side}; the factories here are for the kinds that belong to no side.
  */
 public class EngineFailure extends LifeboatException {
     /** What failed. */
@@ -53,51 +54,14 @@ public class EngineFailure extends LifeboatException {
         };
     }
 
-    public static EngineFailure source(String message) {
-        return new EngineFailure(Kind.SOURCE, message);
-    }
-
-    public static EngineFailure source(String message, Throwable cause) {
-        return new EngineFailure(Kind.SOURCE, message, cause);
-    }
-
-    public static EngineFailure target(String message) {
-        return new EngineFailure(Kind.TARGET, message);
-    }
-
-    public static EngineFailure target(String message, Throwable cause) {
-        return new EngineFailure(Kind.TARGET, message, cause);
-    }
-
     public static EngineFailure request(String message) {
         return new EngineFailure(Kind.REQUEST, message);
-    }
-
-    public static EngineFailure request(String message, Throwable cause) {
-        return new EngineFailure(Kind.REQUEST, message, cause);
     }
 
     public static EngineFailure key(String message) {
         return new EngineFailure(Kind.KEY, message);
     }
 
-    public static EngineFailure key(String message, Throwable cause) {
-        return new EngineFailure(Kind.KEY, message, cause);
-    }
-
     public static EngineFailure content(String message) {
         return new EngineFailure(Kind.CONTENT, message);
-    }
-
-    public static EngineFailure content(String message, Throwable cause) {
-        return new EngineFailure(Kind.CONTENT, message, cause);
-    }
-
-    public static EngineFailure local(String message) {
-        return new EngineFailure(Kind.LOCAL, message);
-    }
-
-    public static EngineFailure local(String message, Throwable cause) {
-        return new EngineFailure(Kind.LOCAL, message, cause);
-    }
-}
+    }}

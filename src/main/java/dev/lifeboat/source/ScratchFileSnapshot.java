@@ -126,7 +126,7 @@ public final class ScratchFileSnapshot implements Snapshot {
         try {
             return facts.join();
         } catch (CompletionException e) {
-            throw EngineFailure.source("cannot count the rows of the snapshot ("
+            throw Side.SOURCE.failure("cannot count the rows of the snapshot ("
                     + e.getCause().getMessage() + "); " + ifCountFails, e.getCause());
         }
     }

@@ -119,6 +119,46 @@ class OnePathTest {
                 "the safety backup is sealed for the job's key, so its identity opens it again");
     }
 
+    /**
+     * The pin holds on the restore path too: restoring a backup stored before the repository was
+     * pinned (unencrypted) keeps the replaced content as a safety backup sealed for the pin, by
+     * hand and by {@code restore --job} alike, never as plaintext.
+     */
+    @Test
+    void aRestoreKeepsItsSafetyBackupUnderThePinOnEveryPath() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path plain = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: none\n", "plain.yaml");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        String plainId;
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 25)) {
+            assertEquals(0, cli.run("run", "shop", "--config", plain.toString()).exit());
+            plainId = onlyBackup(repo);
+            Cli.Result pinning = cli.run("backup", db.toString(), "--repo", repo.toString(), "--name", "shop",
+                    "--recipient", key.publicKey());
+            assertEquals(0, pinning.exit(), pinning.toString());
+        }
+        assertEquals("age", pin(repo).get("scheme").asText());
+        Cli.Result byJob = cli.run("restore", plainId, "--job", "shop", "--config", plain.toString(), "--yes");
+        assertEquals(0, byJob.exit(), byJob.toString());
+        Cli.Result byHand = cli.run("restore", plainId, "--repo", repo.toString(), "--to", db.toString(), "--yes");
+        assertEquals(0, byHand.exit(), byHand.toString());
+        try (Stream<Path> backups = Files.list(repo.resolve("backups"))) {
+            int safety = 0;
+            for (Path backup : backups.toList()) {
+                JsonNode manifest = JSON.readTree(backup.resolve("manifest.json").toFile());
+                if ("pre-restore".equals(manifest.get("purpose").asText())) {
+                    safety++;
+                    assertEquals(key.publicKey(), manifest.get("encryption").get("recipients").get(0).asText(),
+                            "sealed for the pin: " + manifest);
+                }
+            }
+            assertEquals(2, safety, "one safety backup per restore");
+        }
+    }
+
     @Test
     void verifyOnTheCommandLineAndAsAJobGiveTheSameVerdictExitCodeAndRecords() throws Exception {
         AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
@@ -153,6 +193,27 @@ class OnePathTest {
         }
         assertEquals(List.of("manual FAILED", "manual FAILED", "manual COMPLETED", "manual COMPLETED"), verifies,
                 "each path records the same runs, newest first");
+    }
+
+    /** Without a key to open the backup, verify and a job's verification are refused alike: exit 11, one cause. */
+    @Test
+    void aVerificationWithoutTheKeyIsRefusedAlikeOnBothPaths() throws Exception {
+        AgeCli.Key key = new AgeCli(Files.createDirectories(dir.resolve("keys"))).keygen("key");
+        Path db = dir.resolve("shop.db");
+        Path repo = dir.resolve("repo");
+        Path config = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + repo + " ]\n"
+                + "    encryption: { recipients: [ \"" + key.publicKey() + "\" ] }\n");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 20)) {
+            assertEquals(0, cli.run("run", "shop", "--config", config.toString()).exit());
+        }
+        Cli.Result hand = cli.run("verify", "latest", "--repo", repo.toString(), "--name", "shop");
+        Cli.Result job = cli.run("run", "shop", "--config", config.toString(), "--verify");
+        assertEquals(ExitCode.KEY.code(), hand.exit(), hand.toString());
+        assertEquals(hand.exit(), job.exit(), job.toString());
+        String cause = lastLine(hand.err()).replaceFirst("^lifeboat: ", "");
+        assertTrue(cause.startsWith("this backup is encrypted with age; give the key"), cause);
+        assertEquals("lifeboat: verify of shop failed: " + repo + ": " + cause, lastLine(job.err()));
     }
 
     @Test
@@ -261,11 +322,7 @@ class OnePathTest {
     @Test
     void aPostgresSchemaScopeMakesTheSameBackupAndTheSameRefusalOnBothPaths() throws Exception {
         try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
-            String database = server.createDatabase("lbt_onepath");
-            dev.lifeboat.testing.PgTestServer.execute(database, "CREATE SCHEMA tenant_42", "CREATE SCHEMA tenant_7",
-                    "CREATE TABLE tenant_42.orders (id int PRIMARY KEY, note text)",
-                    "INSERT INTO tenant_42.orders SELECT g, 'n' || g FROM generate_series(1, 42) g",
-                    "CREATE TABLE tenant_7.orders (id int)", "INSERT INTO tenant_7.orders VALUES (7)");
+            String database = server.createTenantDatabase("lbt_onepath");
             String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
             Path byHand = dir.resolve("by-hand");
             Path byJob = dir.resolve("by-job");

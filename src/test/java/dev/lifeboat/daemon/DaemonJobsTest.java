@@ -48,10 +48,7 @@ class DaemonJobsTest {
 
     @Test
     void aPerTenantJobAndAWholeServerJobRunOnTheirSchedules() throws Exception {
-        String app = server.createDatabase("lbt_tenants");
-        PgTestServer.execute(app, "CREATE SCHEMA tenant_42", "CREATE SCHEMA tenant_7",
-                "CREATE TABLE tenant_42.orders (id int)", "INSERT INTO tenant_42.orders SELECT generate_series(1, 42)",
-                "CREATE TABLE tenant_7.orders (id int)", "INSERT INTO tenant_7.orders SELECT generate_series(1, 7)");
+        String app = server.createTenantDatabase("lbt_tenants");
         Path tenantRepo = dir.resolve("tenant-repo");
         Path serverRepo = dir.resolve("server-repo");
         LifeboatConfig config = JobHarness.config("""

@@ -66,6 +66,20 @@ public final class PgTestServer implements AutoCloseable {
         return name;
     }
 
+    /**
+     * A multi-tenant application's database, dropped on close: schema {@code tenant_42} with 42
+     * orders and schema {@code tenant_7} with 7.
+     */
+    public String createTenantDatabase(String prefix) throws SQLException {
+        String name = createDatabase(prefix);
+        execute(name, "CREATE SCHEMA tenant_42", "CREATE SCHEMA tenant_7",
+                "CREATE TABLE tenant_42.orders (id int PRIMARY KEY, note text)",
+                "INSERT INTO tenant_42.orders SELECT g, 'n' || g FROM generate_series(1, 42) g",
+                "CREATE TABLE tenant_7.orders (id int)", "INSERT INTO tenant_7.orders VALUES (7), (8), (9), (10),"
+                        + " (11), (12), (13)");
+        return name;
+    }
+
     /** Remembers a database a test expects Lifeboat to create, so that it is dropped too. */
     public String adopt(String database) {
         databases.add(database);

@@ -1,8 +1,8 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.source.Snapshot;
 import dev.lifeboat.source.Source;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ final class PgBaseBackupSource implements Source {
     }
 
     private LifeboatException refused(String message) {
-        return EngineFailure.source("cannot take a base backup of " + client.url().server() + ": "
+        return Side.SOURCE.failure("cannot take a base backup of " + client.url().server() + ": "
                 + message);
     }
 

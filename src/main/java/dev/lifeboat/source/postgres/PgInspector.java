@@ -1,7 +1,6 @@
 package dev.lifeboat.source.postgres;
 
 import dev.lifeboat.source.Side;
-import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Inspector;
@@ -39,7 +38,7 @@ final class PgInspector implements Inspector {
             tools.require("pg_restore", PgCatalog.serverVersion(conn));
             PgCatalog.Role role = PgCatalog.role(conn);
             if (!role.superuser() && !role.createDb()) {
-                throw EngineFailure.target("role " + role.name() + " may not create the scratch"
+                throw Side.TARGET.failure("role " + role.name() + " may not create the scratch"
                         + " database that verification restores into; verify as a role with CREATEDB, e.g."
                         + " --verify-server postgresql://postgres@" + server.host() + ":" + server.port() + "/");
             }

@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.Side;
 import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
@@ -70,7 +71,7 @@ final class PgTarget implements RestoreTarget {
             restore.require(server);
             PgCatalog.Role role = PgCatalog.role(conn);
             if (!role.superuser() && !role.createDb()) {
-                throw EngineFailure.target("role " + role.name() + " may not create databases,"
+                throw Side.TARGET.failure("role " + role.name() + " may not create databases,"
                         + " and a restore first restores into a new one; as a superuser run ALTER ROLE "
                         + PgNames.quote(role.name()) + " CREATEDB, or restore as a superuser");
             }
@@ -78,7 +79,7 @@ final class PgTarget implements RestoreTarget {
                 tools.require("pg_dump", server);
                 if (!role.superuser() && !PgCatalog.exists(conn, "SELECT 1 FROM pg_database WHERE datname = ?"
                         + " AND pg_has_role(datdba, 'MEMBER')", database)) {
-                    throw EngineFailure.target("role " + role.name() + " does not own the database "
+                    throw Side.TARGET.failure("role " + role.name() + " does not own the database "
                             + database + ", so it cannot rename it aside; restore as its owner or a superuser");
                 }
             }
@@ -100,7 +101,7 @@ final class PgTarget implements RestoreTarget {
         }
         String scope = facts.properties().getOrDefault("scope", "database");
         if (!scope.equals("database") && exists()) {
-            throw EngineFailure.target("this backup holds only part of a database (" + scope
+            throw Side.TARGET.failure("this backup holds only part of a database (" + scope
                     + "), and restoring it over " + client.url().database() + " would replace the whole database;"
                     + " restore it into a new database (--to …/" + client.url().database() + "_partial) and copy"
                     + " what you need from there");

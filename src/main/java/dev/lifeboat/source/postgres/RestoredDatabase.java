@@ -1,5 +1,6 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.Side;
 import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
@@ -164,7 +165,7 @@ class RestoredDatabase implements Inspector.Staged {
             boolean force = PgCatalog.serverVersion(conn).major() >= 13;
             st.execute("DROP DATABASE IF EXISTS " + PgNames.quote(database) + (force ? " WITH (FORCE)" : ""));
         } catch (SQLException | LifeboatException e) {
-            throw EngineFailure.target("cannot drop the database " + database + " that Lifeboat"
+            throw Side.TARGET.failure("cannot drop the database " + database + " that Lifeboat"
                     + " created (" + e.getMessage() + "); drop it by hand: DROP DATABASE " + PgNames.quote(database),
                     e);
         }

@@ -1,7 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
 import dev.lifeboat.source.Side;
-import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -61,11 +60,11 @@ final class CipherTarget implements RestoreTarget {
     public void checkReplaceable() {
         Path dir = spec.file().getParent();
         if (!Files.isDirectory(dir)) {
-            throw EngineFailure.target("the folder " + dir + " of the restore target does not"
+            throw Side.TARGET.failure("the folder " + dir + " of the restore target does not"
                     + " exist; create it first");
         }
         if (!Files.isWritable(dir)) {
-            throw EngineFailure.target("cannot write in " + dir + " (permission denied);"
+            throw Side.TARGET.failure("cannot write in " + dir + " (permission denied);"
                     + " restore as a user who can, or choose another --to");
         }
         if (exists()) {
@@ -169,7 +168,7 @@ final class CipherTarget implements RestoreTarget {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
             if (!replace(previous.file(), targetWasWal)) {
-                throw EngineFailure.target("another connection kept " + spec.file() + " locked");
+                throw Side.TARGET.failure("another connection kept " + spec.file() + " locked");
             }
         }
 

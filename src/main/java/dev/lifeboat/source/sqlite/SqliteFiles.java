@@ -1,7 +1,6 @@
 package dev.lifeboat.source.sqlite;
 
 import dev.lifeboat.source.Side;
-import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,22 +60,22 @@ final class SqliteFiles {
     /** Fails with a clear cause when {@code file} is missing, unreadable or not plain SQLite. */
     static void requireSqliteFile(Path file, String role) {
         if (!Files.exists(file)) {
-            throw EngineFailure.source(role + " " + file + " does not exist; check the path");
+            throw Side.SOURCE.failure(role + " " + file + " does not exist; check the path");
         }
         if (Files.isDirectory(file)) {
-            throw EngineFailure.source(role + " " + file + " is a folder; give the database file");
+            throw Side.SOURCE.failure(role + " " + file + " is a folder; give the database file");
         }
         if (!Files.isReadable(file)) {
-            throw EngineFailure.source(role + " " + file
+            throw Side.SOURCE.failure(role + " " + file
                     + " is not readable (permission denied); run Lifeboat as a user who can read it");
         }
         try {
             if (!hasSqliteHeader(file)) {
-                throw EngineFailure.source(role + " " + file + " is not an SQLite database"
+                throw Side.SOURCE.failure(role + " " + file + " is not an SQLite database"
                         + " (no SQLite header); if it is SQLCipher-encrypted, use sqlcipher:" + file + "?key-env=VAR");
             }
         } catch (IOException e) {
-            throw EngineFailure.source("cannot read " + role + " " + file + " ("
+            throw Side.SOURCE.failure("cannot read " + role + " " + file + " ("
                     + e.getMessage() + "); check the file and the disk", e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlite;
 
-import dev.lifeboat.source.EngineFailure;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.NoSpace;
@@ -67,7 +67,7 @@ final class SqliteSnapshot {
                     : SqliteFiles.failure("back up", source, e, budget);
         } catch (IOException e) {
             ScratchSpace.delete(file);
-            throw EngineFailure.source("cannot read " + source + " (" + e.getMessage()
+            throw Side.SOURCE.failure("cannot read " + source + " (" + e.getMessage()
                     + "); check the file and the disk", e);
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);
