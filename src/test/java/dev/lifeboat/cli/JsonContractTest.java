@@ -175,6 +175,29 @@ class JsonContractTest {
                 + " \"exit_code\": 5, \"message\": \"m\"}"));
     }
 
+    /** A document's own field may not be named as a failure's, or a failure would overwrite it. */
+    @Test
+    void aDocumentCannotTakeTheFailuresFieldNames() {
+        JsonOutput output = new JsonOutput(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        for (String field : List.of("error", "exit_code", "message")) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> output.document("list", Map.of(field, "x")));
+            assertTrue(e.getMessage().contains("'" + field + "'"), e.getMessage());
+        }
+    }
+
+    /** --json may come before the command's name too; the help stays text. */
+    @Test
+    void jsonBeforeTheCommandWorksAndHelpStaysText() throws Exception {
+        Cli cli = new Cli(dir.resolve("scratch"));
+        Cli.Result missing = cli.run("--json", "list", "--repo", dir.resolve("none").toString());
+        assertEquals(ExitCode.NOT_FOUND.code(), missing.exit(), missing.toString());
+        assertEquals("not_found", valid("--json list", missing.out()).get("error").asText());
+        Cli.Result help = cli.run("list", "--help", "--json");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Usage: lifeboat list"), help.out());
+    }
+
     private static List<Error> errors(String kind, String document) throws Exception {
         return SCHEMAS.getSchema(SchemaLocation.of("classpath:schema/" + kind + ".json")).validate(JSON.readTree(document));
     }
