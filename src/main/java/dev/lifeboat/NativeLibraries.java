@@ -47,17 +47,35 @@ public final class NativeLibraries {
         this.uid = new com.sun.security.auth.module.UnixSystem().getUid();
     }
 
-    /** Loads sqlite-jdbc's library (what its first connection would otherwise do). */
-    public void loadSqlite() throws Exception {
-        String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
-        Optional<Path> copy = unpacked(SQLiteJDBCLoader.class, resource, "sqlite-jdbc-" + SQLiteJDBCLoader.getVersion());
-        synchronized (SQLITE_PROPERTIES) {
-            copy.ifPresent(file -> {
+    /**
+     * Points sqlite-jdbc's loader at the unpacked copy (unpacking it first if needed), so that
+     * whichever thread opens the first connection loads that copy; {@link #loadSqlite()} stops
+     * pointing at it. Cheap once the copy exists: it is found by version and platform without
+     * asking sqlite-jdbc which library the platform needs (which runs {@code uname}).
+     */
+    public void pointSqliteAtCopy() {
+        Optional<Path> copy = copy("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion(), System.mapLibraryName("sqlitejdbc"),
+                () -> LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName(),
+                SQLiteJDBCLoader.class);
+        copy.ifPresent(file -> {
+            synchronized (SQLITE_PROPERTIES) {
                 System.setProperty(SQLITE_PATH, file.getParent().toString());
                 System.setProperty(SQLITE_NAME, file.getFileName().toString());
-            });
+            }
+        });
+    }
+
+    /**
+     * Loads sqlite-jdbc's library (what its first connection would otherwise do), from the copy if
+     * {@link #pointSqliteAtCopy()} found one, and then stops pointing at the copy. Called before the
+     * SQLCipher driver loads.
+     */
+    public static void loadSqlite() {
+        synchronized (SQLITE_PROPERTIES) {
             try {
                 SQLiteJDBCLoader.initialize();
+            } catch (Exception e) {
+                // the first connection reports it, with its cause
             } finally {
                 System.clearProperty(SQLITE_PATH);
                 System.clearProperty(SQLITE_NAME);
@@ -65,14 +83,15 @@ public final class NativeLibraries {
         }
     }
 
-    /** Loads zstd-jni's library (what its first stream would otherwise do). */
+    /** Loads zstd-jni's library (what its first stream would otherwise do), from the copy where there is one. */
     public void loadZstd() {
         if (Native.isLoaded()) {
             return;
         }
-        String resource = "/" + System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(' ', '_') + "/"
-                + System.getProperty("os.arch") + "/" + System.mapLibraryName("zstd-jni-" + ZstdVersion.VERSION);
-        Optional<Path> copy = unpacked(Native.class, resource, "zstd-jni-" + ZstdVersion.VERSION);
+        String name = System.mapLibraryName("zstd-jni-" + ZstdVersion.VERSION);
+        Optional<Path> copy = copy("zstd-jni-" + ZstdVersion.VERSION, name, () -> "/" + System.getProperty("os.name")
+                .toLowerCase(Locale.ROOT).replace(' ', '_') + "/" + System.getProperty("os.arch") + "/" + name,
+                Native.class);
         if (copy.isPresent() && load(copy.get())) {
             Native.assumeLoaded();
         } else {
@@ -91,17 +110,19 @@ public final class NativeLibraries {
     }
 
     /**
-     * The copy of the jar's {@code resource}, unpacked now if it is not there yet; empty when the
-     * jar has no such library or no trustworthy copy can be had.
+     * The copy of library {@code name} of this {@code version} for this platform, unpacked now
+     * from the jar's {@code resource} if it is not there yet; empty when the jar has no such
+     * library or no trustworthy copy can be had.
      */
-    Optional<Path> unpacked(Class<?> owner, String resource, String version) {
-        Path dir = folder.resolve(version + resource.substring(0, resource.lastIndexOf('/')).replaceAll("[^A-Za-z0-9._]+", "-"));
-        Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+    Optional<Path> copy(String version, String name, java.util.function.Supplier<String> resource, Class<?> owner) {
+        Path dir = folder.resolve((version + "-" + System.getProperty("os.name") + "-" + System.getProperty("os.arch"))
+                .replaceAll("[^A-Za-z0-9._-]+", "_"));
+        Path file = dir.resolve(name);
         try {
             if (ours(folder) && ours(dir) && ours(file)) {
                 return Optional.of(file);
             }
-            try (InputStream in = owner.getResourceAsStream(resource)) {
+            try (InputStream in = owner.getResourceAsStream(resource.get())) {
                 if (in == null) {
                     return Optional.empty();
                 }

@@ -27,13 +27,14 @@ import org.sqlite.util.LibraryLoaderUtil;
 class NativeLibrariesTest {
     private static final String SQLITE = LibraryLoaderUtil.getNativeLibResourcePath() + "/"
             + LibraryLoaderUtil.getNativeLibName();
+    private static final String NAME = LibraryLoaderUtil.getNativeLibName();
     @TempDir
     Path dir;
 
     @Test
     void aLibraryIsUnpackedOncePrivatelyAndThenReused() throws Exception {
         NativeLibraries libraries = new NativeLibraries(dir.resolve("native"));
-        Path copy = libraries.unpacked(SQLiteJDBCLoader.class, SQLITE, "sqlite-jdbc-x").orElseThrow();
+        Path copy = libraries.copy("sqlite-jdbc-x", NAME, () -> SQLITE, SQLiteJDBCLoader.class).orElseThrow();
         assertTrue(copy.startsWith(dir.resolve("native")), copy.toString());
         try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(SQLITE)) {
             assertArrayEquals(in.readAllBytes(), Files.readAllBytes(copy));
@@ -42,7 +43,7 @@ class NativeLibrariesTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent())));
         Object inode = Files.readAttributes(copy, "unix:ino").get("ino");
 
-        assertEquals(Optional.of(copy), libraries.unpacked(SQLiteJDBCLoader.class, SQLITE, "sqlite-jdbc-x"));
+        assertEquals(Optional.of(copy), libraries.copy("sqlite-jdbc-x", NAME, () -> SQLITE, SQLiteJDBCLoader.class));
         assertEquals(inode, Files.readAttributes(copy, "unix:ino").get("ino"), "the copy is reused, not rewritten");
         try (var files = Files.list(copy.getParent())) {
             assertEquals(List.of(copy), files.toList(), "no temp file is left");
@@ -52,20 +53,21 @@ class NativeLibrariesTest {
     @Test
     void aCopyOthersCouldHaveWrittenIsReplacedAndAnOpenFolderIsNotUsed() throws Exception {
         NativeLibraries libraries = new NativeLibraries(dir.resolve("native"));
-        Path copy = libraries.unpacked(SQLiteJDBCLoader.class, SQLITE, "v").orElseThrow();
+        Path copy = libraries.copy("v", NAME, () -> SQLITE, SQLiteJDBCLoader.class).orElseThrow();
         Files.write(copy, new byte[] {1, 2, 3});
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-rw-rw-"));
         Object inode = Files.readAttributes(copy, "unix:ino").get("ino");
-        assertEquals(Optional.of(copy), libraries.unpacked(SQLiteJDBCLoader.class, SQLITE, "v"));
+        assertEquals(Optional.of(copy), libraries.copy("v", NAME, () -> SQLITE, SQLiteJDBCLoader.class));
         assertNotEquals(inode, Files.readAttributes(copy, "unix:ino").get("ino"), "a fresh copy took its place");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
         assertTrue(Files.size(copy) > 100_000);
 
         Files.setPosixFilePermissions(copy.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertEquals(Optional.empty(), libraries.unpacked(SQLiteJDBCLoader.class, SQLITE, "v"));
+        assertEquals(Optional.empty(), libraries.copy("v", NAME, () -> SQLITE, SQLiteJDBCLoader.class));
         Path link = dir.resolve("linked");
         Files.createSymbolicLink(link, dir.resolve("native"));
-        assertEquals(Optional.empty(), new NativeLibraries(link).unpacked(SQLiteJDBCLoader.class, SQLITE, "w"),
+        assertEquals(Optional.empty(), new NativeLibraries(link).copy("w", NAME, () -> SQLITE,
+                SQLiteJDBCLoader.class),
                 "a linked folder is not followed");
         try (var entries = Files.list(dir.resolve("native"))) {
             assertEquals(1, entries.count(), "nothing was made through the link");
@@ -74,8 +76,8 @@ class NativeLibrariesTest {
 
     @Test
     void aPlatformWithoutALibraryInTheJarGetsNone() {
-        assertEquals(Optional.empty(), new NativeLibraries(dir).unpacked(SQLiteJDBCLoader.class,
-                "/org/sqlite/native/Plan9/mips/libsqlitejdbc.so", "v"));
+        assertEquals(Optional.empty(), new NativeLibraries(dir).copy("v", NAME,
+                () -> "/org/sqlite/native/Plan9/mips/libsqlitejdbc.so", SQLiteJDBCLoader.class));
     }
 
     /** The real command in its own JVM: it loads both libraries from the state folder, unpacked by its first run. */

@@ -16,13 +16,30 @@ import java.util.Optional;
  *             (just {@code DATABASE} when empty)
  * @param trigger who started it, for the catalog: {@code manual}, {@code schedule}, ...
  * @param failOnShrink whether a suspicious backup fails the run (it is kept either way)
+ * @param hooks a job's {@code before-backup} and {@code after-backup} hooks, run by the service around
+ *              the whole request; empty on the command line, which has none
  */
 public record BackupRequest(List<Source> sources, Optional<String> name, Compression compression, int level,
                             EncryptionRequest encryption, List<Target> targets, BackupRunner.Guards guards,
-                            boolean failOnShrink, String trigger) {
+                            boolean failOnShrink, String trigger, Optional<Hooks> hooks) {
     public BackupRequest {
         sources = List.copyOf(sources);
         targets = List.copyOf(targets);
+    }
+
+    /** A request without hooks, as the command line and re-keying make it. */
+    public BackupRequest(List<Source> sources, Optional<String> name, Compression compression, int level,
+                         EncryptionRequest encryption, List<Target> targets, BackupRunner.Guards guards,
+                         boolean failOnShrink, String trigger) {
+        this(sources, name, compression, level, encryption, targets, guards, failOnShrink, trigger, Optional.empty());
+    }
+
+    /**
+     * The hooks of the run around the backup.
+     *
+     * @param source what the hooks see as LIFEBOAT_SOURCE: the job's source as its config gives it
+     */
+    public record Hooks(dev.lifeboat.hooks.HookCalls calls, String source) {
     }
 
     /** A repository to back up into, and the retention applied to it after a stored backup. */

@@ -96,6 +96,7 @@ public final class BackupRunner {
                 lock(d, name, wait, locks, warnings, created);
             }
             result = runWithRetries(source, name, form, destinations, alarms);
+            warnings.addAll(source.warnings());
             return new Outcome(Optional.of(result), Optional.empty(), warnings);
         } finally {
             locks.forEach(RepositoryLock::close);

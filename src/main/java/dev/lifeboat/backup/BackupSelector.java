@@ -59,15 +59,23 @@ public final class BackupSelector {
      *
      * @param name the name looked for; empty when the repository holds no backups and none was given
      * @param names the names the repository holds backups of
+     * @param repositoryExists false when there is no repository yet (no backup ever reached it)
      */
     public record Newest(Optional<Manifest> backup, String repository, Optional<String> name,
-                         SortedSet<String> names) {
+                         SortedSet<String> names, boolean repositoryExists) {
         public Newest {
             names = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(names));
         }
 
+        Newest(Optional<Manifest> backup, String repository, Optional<String> name, SortedSet<String> names) {
+            this(backup, repository, name, names, true);
+        }
+
         /** The failure a command ends with when there is none: exit 5, saying what there is. */
         public LifeboatException notFound() {
+            if (!repositoryExists) {
+                return Repository.missing(repository);
+            }
             if (name.isEmpty()) {
                 return new LifeboatException(ExitCode.NOT_FOUND, "the repository " + repository
                         + " holds no backups yet; run 'lifeboat backup' first");
@@ -148,6 +156,10 @@ public final class BackupSelector {
      * holding several names and none chosen is a usage error.
      */
     public static Newest newest(Repository repository, String name, String fallbackName) throws IOException {
+        if (!repository.exists()) {
+            return new Newest(Optional.empty(), repository.location(), Optional.ofNullable(name), new TreeSet<>(),
+                    false);
+        }
         List<Manifest> backups = repository.manifests().stream().filter(m -> !m.isPreRestore()).toList();
         TreeSet<String> names = new TreeSet<>(backups.stream().map(Manifest::name).toList());
         Optional<String> chosen = Optional.ofNullable(name).or(() -> chooseName(names, fallbackName));

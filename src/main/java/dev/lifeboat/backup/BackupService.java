@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.catalog.RunStatus;
 import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.hooks.HookPoint;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.prune.Pruner;
@@ -21,9 +22,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The one implementation of a backup, used by the command line and by jobs alike: preflight,
- * the encryption policy, locks and the run (in {@link BackupRunner}), catalog records, pins, and
- * each repository's retention after a stored backup. One source's failure stops no other.
+ * The one implementation of a backup, used by the command line and by jobs alike: a job's backup
+ * hooks, preflight, the encryption policy, locks and the run (in {@link BackupRunner}), catalog
+ * records, pins, and each repository's retention after a stored backup. One source's failure
+ * stops no other; {@link BackupReport#status()} and {@link BackupReport#failure()} say how the
+ * whole run ends, for every front end.
  */
 public final class BackupService {
     /**
@@ -44,7 +47,32 @@ public final class BackupService {
         this.clock = clock;
     }
 
+    /**
+     * Backs up every source of the request, between the job's backup hooks when it has them: a
+     * failing {@code before-backup} hook stops the run before anything is touched (and is recorded),
+     * the {@code after-backup} hook runs whatever happened, with the run's status.
+     */
     public BackupReport backUp(BackupRequest request) throws Exception {
+        if (request.hooks().isEmpty()) {
+            return backUpEach(request);
+        }
+        BackupRequest.Hooks hooks = request.hooks().get();
+        Map<String, String> env = Map.of("LIFEBOAT_SOURCE", hooks.source());
+        try {
+            hooks.calls().before(HookPoint.BEFORE_BACKUP, env);
+        } catch (LifeboatException e) {
+            tracker.failed("backup", request.trigger(), request.name().orElse(hooks.source()), e.getMessage());
+            return new BackupReport(List.of(), Optional.of(e), hooks.calls().after(HookPoint.AFTER_BACKUP,
+                    RunStatus.FAILED, List.of(), e.getMessage(), env));
+        }
+        BackupReport report = backUpEach(request);
+        Optional<String> afterHook = hooks.calls().after(HookPoint.AFTER_BACKUP, report.status(), report.storedIds(),
+                report.failure().filter(f -> report.status() == RunStatus.FAILED).map(Exception::getMessage)
+                        .orElse(null), env);
+        return new BackupReport(report.items(), Optional.empty(), afterHook);
+    }
+
+    private BackupReport backUpEach(BackupRequest request) throws Exception {
         List<BackupReport.Item> items = new ArrayList<>();
         for (Source source : request.sources()) {
             String name = request.nameOf(source);
@@ -157,10 +185,9 @@ public final class BackupService {
         Pruner pruner = new Pruner(clock, target.zone(), new dev.lifeboat.repository.LockWait(RETENTION_LOCK_WAIT));
         RetentionPolicy policy = target.retention().get();
         try {
-            tracker.track("prune", request.trigger(), name, repository.location(),
-                    () -> pruner.prune(repository, policy, RetentionPolicy.SAFETY_BACKUPS, Optional.of(name),
-                            waiting -> notes.add("retention: " + waiting)),
-                    done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+            new dev.lifeboat.prune.PruneService(tracker).prune(pruner, repository, policy,
+                    RetentionPolicy.SAFETY_BACKUPS, Optional.of(name), request.trigger(), false,
+                    waiting -> notes.add("retention: " + waiting));
         } catch (Exception e) {
             retentionFailures.add(repository.location() + ": retention failed: " + (e instanceof LifeboatException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));

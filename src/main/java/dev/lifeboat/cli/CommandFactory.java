@@ -43,6 +43,12 @@ final class CommandFactory implements CommandLine.IFactory {
             command = new RunCommand(services);
         } else if (type == DaemonCommand.class) {
             command = new DaemonCommand(services);
+        } else if (type == WalPushCommand.class) {
+            command = new WalPushCommand(services);
+        } else if (type == WalCommand.CheckCommand.class) {
+            command = new WalCommand.CheckCommand(services);
+        } else if (type == WalFetchCommand.class) {
+            command = new WalFetchCommand(services);
         } else {
             return CommandLine.defaultFactory().create(type);
         }

@@ -23,6 +23,7 @@ public final class Main implements Runnable {
             CatCommand.class, VerifyCommand.class, RestoreCommand.class, PruneCommand.class, UnlockCommand.class,
             HistoryCommand.class, CatalogCommand.class, RekeyCommand.class, CopyCommand.class,
             RekeySqlcipherCommand.class, ConfigCommand.class, RunCommand.class, DaemonCommand.class,
+            WalPushCommand.class, WalFetchCommand.class, WalCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
@@ -34,7 +35,9 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         if (!versionOnly(args) && namedCommand(args).isPresent()) {
             // help, version and mistakes need no native library
-            NativeWarmUp.start(new NativeLibraries(Services.stateDir(System.getenv()).resolve("native")));
+            NativeLibraries natives = new NativeLibraries(Services.stateDir(System.getenv()).resolve("native"));
+            natives.pointSqliteAtCopy(); // before any thread can open a connection
+            NativeWarmUp.start(natives);
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

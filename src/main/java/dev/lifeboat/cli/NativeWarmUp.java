@@ -3,19 +3,21 @@ package dev.lifeboat.cli;
 import dev.lifeboat.DaemonThreads;
 import dev.lifeboat.NativeLibraries;
 import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
 
 /**
- * Loads sqlite-jdbc's and zstd-jni's native libraries on a daemon thread while the command line is
- * parsed and the source is checked, from the copies {@link NativeLibraries} unpacked once per
- * version (left to themselves, both libraries unpack on every run, and sqlite-jdbc then compares
- * the copy byte by byte: about 0.1 s of CPU). Nearly every command needs SQLite (the catalog is
- * SQLite), and here the loading overlaps the waits for the source. Both loaders are synchronized, so a command that needs a library sooner simply waits for it; a
- * failure here is left for that real use to report. The JSON mapper and the JDK's SHA-256 and
- * random source are set up here too: every command writes JSON and names files at random, and a
- * backup would otherwise build them on the thread that must keep reading the database's stream.
+ * Sets up, on a daemon thread while the command line is parsed, what nearly every command needs
+ * and would otherwise build on its main thread: first the JSON mapper with its reader of manifests
+ * (a listing and a backup read the repository's manifests before anything else), then sqlite-jdbc's
+ * and zstd-jni's native libraries, loaded from the copies {@link NativeLibraries} unpacked once per
+ * version (left to themselves, both unpack on every run, and sqlite-jdbc then compares the copy
+ * byte by byte: about 0.1 s of CPU), then the JDK's SHA-256 and random source, which a backup would
+ * otherwise set up on the thread that must keep reading the database's stream. Jackson's caches and
+ * both loaders are thread-safe, so a command that needs something sooner builds it or waits for
+ * it; a failure here is left for that real use to report.
  */
 final class NativeWarmUp {
     private NativeWarmUp() {
@@ -28,9 +30,10 @@ final class NativeWarmUp {
 
     private static void load(NativeLibraries libraries) {
         try {
-            libraries.loadSqlite();
-            libraries.loadZstd();
             Json.write(Map.of());
+            Json.read("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Manifest.class);
+            NativeLibraries.loadSqlite();
+            libraries.loadZstd();
             MessageDigest.getInstance("SHA-256");
             new SecureRandom().nextBytes(new byte[1]);
         } catch (Exception | LinkageError e) {

@@ -1,8 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
-import dev.lifeboat.catalog.RunStatus;
-import dev.lifeboat.catalog.RunTracker;
+import dev.lifeboat.prune.PruneService;
 import dev.lifeboat.prune.Pruner;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.retention.RetentionPolicy;
@@ -89,10 +88,8 @@ final class PruneCommand implements Callable<Integer> {
     private int prune(Repository repository, RetentionPolicy policy, RetentionPolicy safety) throws Exception {
         Pruner pruner = new Pruner(services.clock, timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone));
         Optional<String> only = Optional.ofNullable(name);
-        Pruner.Result result = dryRun ? pruner.plan(repository, policy, safety, only)
-                : services.tracker(spec.commandLine().getErr()).track("prune", "manual", name, repository.location(),
-                        () -> pruner.prune(repository, policy, safety, only),
-                        done -> new RunTracker.Ending(RunStatus.COMPLETED, null));
+        Pruner.Result result = new PruneService(services.tracker(spec.commandLine().getErr())).prune(pruner,
+                repository, policy, safety, only, "manual", dryRun, waiting -> { });
         PrintWriter out = spec.commandLine().getOut();
         JsonOutput json = JsonOutput.of(spec);
         if (json.enabled()) {

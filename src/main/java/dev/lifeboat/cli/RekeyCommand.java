@@ -4,6 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.BackupRunner;
 import dev.lifeboat.backup.EncryptionPolicy;
+import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
@@ -74,10 +75,10 @@ final class RekeyCommand implements Callable<Integer> {
             throw new LifeboatException(ExitCode.USAGE, "give the new key: --to-recipient/--to-recipient-file,"
                     + " --to-passphrase-env or --to-pgp-public-key (exactly one kind)");
         }
-        Encryption newKey = EncryptionPolicy.build(EncryptionOptions.request(services, toRecipients, toRecipientFile,
-                toPassphraseEnv, false, toPgpPublicKey));
+        EncryptionRequest request = EncryptionOptions.request(services, toRecipients, toRecipientFile,
+                toPassphraseEnv, false, toPgpPublicKey);
         try (Repository repository = services.repository(repo)) {
-            return purge ? purge(repository, newKey) : rekey(repository, newKey);
+            return purge ? purge(repository, request) : rekey(repository, EncryptionPolicy.build(request));
         }
     }
 
@@ -98,7 +99,7 @@ final class RekeyCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private int purge(Repository repository, Encryption newKey) throws Exception {
+    private int purge(Repository repository, EncryptionRequest request) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (source == null) {
             throw new LifeboatException(ExitCode.USAGE, "--purge needs --source SOURCE: a fresh backup is taken"
@@ -106,22 +107,21 @@ final class RekeyCommand implements Callable<Integer> {
         }
         Source from = services.engines.forSpec(source).source(source);
         String backupName = name == null ? from.defaultName() : Names.check(name);
-        KeyPurge.Result result = new KeyPurge(services.backups()).purge(repository, from, backupName, newKey);
+        KeyPurge.Result result = new KeyPurge(services.backupService(services.tracker(spec.commandLine().getErr())))
+                .purge(repository, repo, from, backupName, request);
         JsonOutput json = JsonOutput.of(spec);
         if (json.enabled()) {
-            json.document("rekey-purge", java.util.Map.of("recipients", newKey.recipients(), "fresh", result.fresh(),
-                    "deleted", result.deleted().stream().map(Manifest::id).toList(), "kept_in_use",
-                    result.keptInUse()));
+            json.document("rekey-purge", java.util.Map.of("recipients", result.fresh().encryption().recipients(),
+                    "fresh", result.fresh(), "deleted", result.deleted().stream().map(Manifest::id).toList(),
+                    "kept_in_use", result.keptInUse()));
         }
-        out.println("fresh backup " + result.fresh().id() + " for " + String.join(", ", newKey.recipients()));
+        out.println("fresh backup " + result.fresh().id() + " for " + String.join(", ",
+                result.fresh().encryption().recipients()));
         for (Manifest m : result.deleted()) {
             out.println("deleted " + m.id() + " (" + m.encryption().scheme() + " for "
                     + String.join(", ", m.encryption().recipients()) + ")");
         }
-        for (String id : result.keptInUse()) {
-            out.println("kept " + id + ": a restore or verification is reading it right now; run 'lifeboat rekey"
-                    + " --purge' again when it is done");
-        }
+        result.keptReasons().forEach(out::println);
         return ExitCode.OK.code();
     }
 }

@@ -84,6 +84,9 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
     @Mixin
     KeyOptions keyOptions;
 
+    @Mixin
+    PointInTimeOptions pointInTime;
+
     @Override
     public EngineOption.Operation engineOperation() {
         return EngineOption.Operation.RESTORE;
@@ -96,6 +99,13 @@ final class RestoreCommand implements Callable<Integer>, EngineFlags.Taker {
         Optional<JobConfig> chosen = job == null ? Optional.empty() : Optional.of(loaded.orElseThrow().job(job));
         String repoSpec = repo != null ? repo : chosen.flatMap(j -> j.repositories().stream()
                 .filter(r -> !r.optional()).findFirst()).map(r -> r.spec()).orElse(null);
+        if (pointInTime.given()) {
+            if (to != null || repoSpec == null) {
+                throw new LifeboatException(ExitCode.USAGE, "give --repo REPO and --to-data-dir DIR (without --to)");
+            }
+            return pointInTime.restore(services, spec.commandLine().getOut(), spec.commandLine().getErr(), repoSpec,
+                    backup, name, keyOptions, JsonOutput.of(spec));
+        }
         String targetSpec = to != null ? to : chosen.map(JobConfig::source).orElse(null);
         if (repoSpec == null || targetSpec == null) {
             throw new LifeboatException(ExitCode.USAGE, "give --repo REPO and --to TARGET, or --job NAME"

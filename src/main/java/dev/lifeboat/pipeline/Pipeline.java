@@ -39,6 +39,14 @@ public final class Pipeline {
         return new Seal(plainSide.count(), plainSide.hex(), stored.count(), stored.hex());
     }
 
+    /** Size and SHA-256 of {@code plain}, read to its end, as a seal of bytes stored as they are. */
+    public static Seal digest(InputStream plain) throws IOException {
+        DigestingOutputStream digest = new DigestingOutputStream(OutputStream.nullOutputStream());
+        plain.transferTo(digest);
+        String hex = digest.hex();
+        return new Seal(digest.count(), hex, digest.count(), hex);
+    }
+
     /**
      * Copies a stored object unchanged (still compressed and encrypted), proving its size and
      * SHA-256 against {@code expected} on the way; {@code sink} is flushed but left open.

@@ -75,6 +75,9 @@ public final class Pruner {
                 repository.delete(verdict.backup());
                 removed.add(verdict.backup().id());
             }
+            if (!removed.isEmpty()) {
+                dev.lifeboat.wal.WalRetention.prune(repository);
+            }
             return new Result(verdicts, removed, inUse);
         }
     }

@@ -1,42 +1,65 @@
 package dev.lifeboat.rekey;
 
+import dev.lifeboat.backup.BackupReport;
+import dev.lifeboat.backup.BackupRequest;
 import dev.lifeboat.backup.BackupRunner;
-import dev.lifeboat.backup.Destination;
+import dev.lifeboat.backup.BackupService;
+import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.Encryption;
-import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.source.Source;
 import java.io.IOException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Retires a lost key: a fresh backup of the source under the new key first, then, holding the
- * database's lock, every other backup of that name the new key cannot open is deleted, except one
- * that a restore or verification is reading right now, which is kept and named.
+ * Retires a lost key: a fresh backup of the source under the new key first, made by the one
+ * {@link BackupService} (preflight, locks, catalog records), then, holding the database's lock,
+ * every other backup of that name the new key cannot open is deleted, except one that a restore
+ * or verification is reading right now, which is kept and named.
  */
 public final class KeyPurge {
-    private final BackupRunner backups;
+    private final BackupService backups;
 
-    public KeyPurge(BackupRunner backups) {
+    public KeyPurge(BackupService backups) {
         this.backups = backups;
     }
 
-    /** The fresh backup, what was deleted, and what was kept because it is being read. */
+    /**
+     * The fresh backup, what was deleted, and what was kept because it is being read, with why.
+     *
+     * @param keptInUse ids of backups kept because a restore or verification is reading them
+     */
     public record Result(Manifest fresh, List<Manifest> deleted, List<String> keptInUse) {
+        /** Why each kept backup was kept, one line each, for the run to say. */
+        public List<String> keptReasons() {
+            return keptInUse.stream().map(id -> "kept " + id + ": a restore or verification is reading it right"
+                    + " now; run 'lifeboat rekey --purge' again when it is done").toList();
+        }
     }
 
-    public Result purge(Repository repository, Source source, String name, Encryption newKey) throws IOException {
-        source.preflight();
-        StoredForm form = new StoredForm(Compression.ZSTD, Compression.ZSTD.defaultLevel(), newKey);
-        Manifest fresh = backups.run(source, name, form, List.of(Destination.required(repository)),
-                BackupRunner.Guards.NONE).result().orElseThrow().requireStored();
+    /**
+     * @param repositorySpec the repository, as the backup service opens it
+     * @param newKey the new key, which replaces the repository's pin once the fresh backup is stored
+     */
+    public Result purge(Repository repository, String repositorySpec, Source source, String name,
+                        EncryptionRequest newKey) throws Exception {
+        BackupRequest request = new BackupRequest(List.of(source), Optional.of(name), Compression.ZSTD,
+                Compression.ZSTD.defaultLevel(), newKey, List.of(new BackupRequest.Target(repositorySpec, true,
+                        Optional.empty(), ZoneOffset.UTC)), BackupRunner.Guards.NONE, false, "manual");
+        BackupReport.Item item = backups.backUp(request).items().get(0);
+        if (item.failure().isPresent()) {
+            throw item.failure().get();
+        }
+        Manifest fresh = item.manifest().orElseThrow();
         repository.pinEncryption(fresh.encryption());
-        return deleteUnlessInUse(repository, fresh, name, m -> Rekeyer.opensWith(m, newKey), "rekey --purge");
+        return deleteUnlessInUse(repository, fresh, name, m -> Rekeyer.opensWith(m, fresh.encryption()),
+                "rekey --purge");
     }
 
     /**

@@ -62,6 +62,11 @@ public final class Rekeyer {
 
     /** True when the backup is already encrypted for exactly the new recipients. */
     public static boolean opensWith(Manifest m, Encryption key) {
+        return opensWith(m, new Manifest.EncryptionInfo(key.scheme(), key.recipients()));
+    }
+
+    /** True when the backup is encrypted for exactly these recipients (a passphrase is never the same one). */
+    static boolean opensWith(Manifest m, Manifest.EncryptionInfo key) {
         return m.encryption().scheme().equals(key.scheme()) && !key.recipients().contains("scrypt")
                 && new HashSet<>(m.encryption().recipients()).equals(new HashSet<>(key.recipients()));
     }

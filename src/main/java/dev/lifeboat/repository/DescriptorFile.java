@@ -20,7 +20,7 @@ import java.util.UUID;
 final class DescriptorFile {
     /** What a root may hold while another process is creating the repository in it. */
     private static final Set<String> OURS = Set.of(Layout.DESCRIPTOR, Layout.BACKUPS.replace("/", ""),
-            Layout.LOCKS.replace("/", ""));
+            Layout.LOCKS.replace("/", ""), WalArchive.PREFIX.replace("/", ""));
     private final Store store;
     private final Clock clock;
 
@@ -43,8 +43,7 @@ final class DescriptorFile {
     }
 
     RepositoryDescriptor require() throws IOException {
-        return read().orElseThrow(() -> new LifeboatException(ExitCode.NOT_FOUND, "no Lifeboat repository at "
-                + store.location() + "; check --repo (a repository is created by the first backup)"));
+        return read().orElseThrow(() -> Repository.missing(store.location()));
     }
 
     /** Creates the repository unless it exists; true when this call created it. */

@@ -26,6 +26,18 @@ public interface Repository extends AutoCloseable {
     /** The encryption the repository pins for its backups, if any; empty for a new repository. */
     java.util.Optional<Manifest.EncryptionInfo> pinnedEncryption() throws IOException;
 
+    /**
+     * Whether a Lifeboat repository is there yet (the first backup creates it): a value, so that
+     * "nothing here yet" is an answer and not a failure to catch.
+     */
+    boolean exists() throws IOException;
+
+    /** The failure of a command that needs a repository where there is none yet: exit 5, with the fix. */
+    static dev.lifeboat.LifeboatException missing(String location) {
+        return new dev.lifeboat.LifeboatException(dev.lifeboat.ExitCode.NOT_FOUND, "no Lifeboat repository at "
+                + location + "; check --repo (a repository is created by the first backup)");
+    }
+
     /** Pins the encryption (public recipients only) for all later backups. */
     void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException;
 
@@ -121,4 +133,7 @@ public interface Repository extends AutoCloseable {
         @Override
         void close();
     }
+
+    /** The archived write-ahead log of PostgreSQL clusters kept in this repository. */
+    WalArchive wal();
 }

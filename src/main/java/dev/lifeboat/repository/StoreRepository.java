@@ -75,8 +75,18 @@ public final class StoreRepository implements Repository {
     }
 
     @Override
+    public boolean exists() throws IOException {
+        return descriptor.read().isPresent();
+    }
+
+    @Override
     public void pinEncryption(Manifest.EncryptionInfo encryption) throws IOException {
         write(() -> descriptor.pin(encryption));
+    }
+
+    @Override
+    public WalArchive wal() {
+        return new WalArchive(store);
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 public final class ScratchSpace {
     public static final String PREFIX = ".lifeboat-scratch-";
     private static final List<String> COMPANIONS = List.of("", "-wal", "-shm", "-journal");
-    private final SecureRandom random = new SecureRandom();
+    /** Made on first use: setting up the JDK's security providers is start-up that listing backups never needs. */
+    private SecureRandom random;
     private static final long MIB = 1 << 20;
     private final Path dir;
     private final Role role;
@@ -91,11 +92,18 @@ public final class ScratchSpace {
         return dir;
     }
 
+    private synchronized SecureRandom random() {
+        if (random == null) {
+            random = new SecureRandom();
+        }
+        return random;
+    }
+
     /** A fresh scratch file whose name ends in {@code label}: created empty, 0600, by this call. */
     public Path newFile(String label) {
         prepareRoot();
         byte[] bytes = new byte[4];
-        random.nextBytes(bytes);
+        random().nextBytes(bytes);
         Path file = dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(bytes)
                 + "-" + label);
         create(file);

@@ -1,6 +1,5 @@
 package dev.lifeboat.source;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.util.EnumSet;
 import java.util.List;
@@ -79,7 +78,7 @@ public record EngineOption(String name, Type type, String help, String paramLabe
         List<String> values = given.isEmpty() ? defaultValue.map(List::of).orElse(List.of()) : given;
         for (String value : values) {
             problem(value).ifPresent(problem -> {
-                throw new LifeboatException(ExitCode.USAGE, flagName() + " " + problem);
+                throw EngineFailure.request(flagName() + " " + problem);
             });
         }
         return values;

@@ -1,6 +1,5 @@
 package dev.lifeboat.source;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.source.postgres.PostgresEngine;
 import dev.lifeboat.source.postgres.PostgresGlobalsEngine;
@@ -39,12 +38,13 @@ public final class Engines {
                 new SqliteEngine(lockWait),
                 new SqlcipherEngine(lockWait, backupLockWait, env, scratch, clock),
                 new PostgresEngine(env),
-                new PostgresGlobalsEngine()));
+                new PostgresGlobalsEngine(),
+                new dev.lifeboat.source.postgres.PostgresPhysicalEngine(env)));
     }
 
     public Engine forSpec(String spec) {
         return engines.stream().filter(e -> e.accepts(spec)).findFirst().orElseThrow(() ->
-                new LifeboatException(ExitCode.USAGE, "cannot tell the database kind of '" + spec
+                EngineFailure.request("cannot tell the database kind of '" + spec
                         + "'; use a path to an SQLite file, sqlite:PATH, sqlcipher:PATH?key-env=VAR or"
                         + " postgresql://user@host:port/db"));
     }
@@ -57,7 +57,7 @@ public final class Engines {
         Engine engine = forSpec(spec);
         for (String name : settings.names()) {
             if (engine.options().stream().noneMatch(o -> o.name().equals(name))) {
-                throw new LifeboatException(ExitCode.USAGE, "--" + name + " does not apply to " + engine.kind()
+                throw EngineFailure.request("--" + name + " does not apply to " + engine.kind()
                         + " databases" + kindTaking(name).map(k -> " (it is a " + k + " option)").orElse(""));
             }
         }
@@ -99,7 +99,7 @@ public final class Engines {
 
     public Engine forKind(String kind) {
         return engines.stream().filter(e -> e.kind().equals(kind)).findFirst().orElseThrow(() ->
-                new LifeboatException(ExitCode.USAGE, "this backup was made from a " + kind
+                EngineFailure.request("this backup was made from a " + kind
                         + " database, which this Lifeboat cannot handle; upgrade Lifeboat"));
     }
 }

@@ -38,6 +38,10 @@ public interface Inspector {
 
         OutputStream output() throws IOException;
 
+        /** The archived WAL a physical copy replays before it is checked; other copies need none. */
+        default void useArchivedWal(ArchivedWal wal) {
+        }
+
         /** Runs the engine's checks on the complete copy; a damaged copy is an integrity failure. */
         Inspection check() throws IOException;
 

@@ -1,7 +1,6 @@
 package dev.lifeboat.source;
 
 import dev.lifeboat.DaemonThreads;
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -127,7 +126,7 @@ public final class ScratchFileSnapshot implements Snapshot {
         try {
             return facts.join();
         } catch (CompletionException e) {
-            throw new LifeboatException(ExitCode.SOURCE, "cannot count the rows of the snapshot ("
+            throw EngineFailure.source("cannot count the rows of the snapshot ("
                     + e.getCause().getMessage() + "); " + ifCountFails, e.getCause());
         }
     }

@@ -41,4 +41,9 @@ public interface Source {
     void preflight() throws IOException;
 
     Snapshot snapshot(ScratchSpace scratch) throws IOException;
+
+    /** What the preflight found that does not stop a backup but must be shown (e.g. WAL archived elsewhere). */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
 }

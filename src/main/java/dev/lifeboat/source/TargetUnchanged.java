@@ -1,15 +1,13 @@
 package dev.lifeboat.source;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
 
 /**
  * An install that failed before it changed the target (another connection held it, the disk was
  * full before the first page was written): there is nothing to put back, and the user is told so.
  */
-public final class TargetUnchanged extends LifeboatException {
+public final class TargetUnchanged extends EngineFailure {
     public TargetUnchanged(String message) {
-        super(ExitCode.TARGET, message);
+        super(Kind.TARGET, message);
     }
 
     /**

@@ -64,6 +64,11 @@ public final class Verifier {
                 access);
         try (RepositoryLock reading = repository.markInUse(manifest.id(), "verify");
              Inspector.Staged staged = inspector.stage(scratch)) {
+            String systemId = manifest.facts().properties().get("system_identifier");
+            if (systemId != null) {
+                staged.useArchivedWal((name, destination) -> new dev.lifeboat.wal.WalFetch().fetch(repository,
+                        systemId, name, destination, decryption) == dev.lifeboat.wal.WalFetch.Outcome.FETCHED);
+            }
             List<String> checks = StagedCheck.fill(repository, manifest, decryption, staged, progress);
             return record(repository, manifest, checks, null);
         } catch (LifeboatException e) {

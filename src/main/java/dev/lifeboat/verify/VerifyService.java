@@ -9,9 +9,12 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.VerificationRecord;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryContents;
+import dev.lifeboat.crypto.BackupKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one implementation of verification, used by the command line and by jobs alike: which
@@ -44,6 +47,40 @@ public final class VerifyService {
             return new VerifyReport(request.which(), List.of(), List.of(), List.of(), Optional.of(newest));
         }
         return verifyOnly(request, newest.backup().get());
+    }
+
+    /**
+     * The newest backup of {@code name} in each place, as a job verifies (see {@link NewestEverywhere});
+     * each repository is opened with {@code repositories} and closed again.
+     */
+    public NewestEverywhere verifyNewest(List<NewestEverywhere.Place> places, String name, BackupKey key,
+                                         Map<String, String> access, String trigger,
+                                         Function<String, Repository> repositories) {
+        List<String> verified = new ArrayList<>();
+        List<String> nothingYet = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        ExitCode exit = ExitCode.OK;
+        for (NewestEverywhere.Place place : places) {
+            Optional<LifeboatException> problem;
+            try (Repository repository = repositories.apply(place.spec())) {
+                VerifyReport report = verify(new VerifyRequest(repository, new VerifyRequest.Which.Latest(),
+                        Optional.of(name), key, access, trigger));
+                verified.addAll(report.records().stream().map(VerificationRecord::backupId).toList());
+                report.nothingYet().ifPresent(none -> nothingYet.add(repository.location()));
+                problem = report.nothingYet().isPresent() ? Optional.empty() : report.failure();
+            } catch (LifeboatException e) {
+                problem = Optional.of(e);
+            } catch (Exception e) {
+                problem = Optional.of(new LifeboatException(ExitCode.FAILURE, e.getClass().getSimpleName() + ": "
+                        + e.getMessage(), e));
+            }
+            if (problem.isPresent()) {
+                (place.optional() ? warnings : failures).add(place.spec() + ": " + problem.get().getMessage());
+                exit = place.optional() || exit != ExitCode.OK ? exit : problem.get().exitCode();
+            }
+        }
+        return new NewestEverywhere(name, verified, nothingYet, failures, warnings, exit);
     }
 
     private VerifyReport verifyOnly(VerifyRequest request, Manifest manifest) throws Exception {

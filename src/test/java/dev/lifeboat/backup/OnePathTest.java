@@ -253,6 +253,75 @@ class OnePathTest {
                 "each safety backup holds the content the restore replaced");
     }
 
+    /**
+     * PostgreSQL with a schema scope (a tenant of a multi-tenant database): the job's
+     * {@code source-options} and the command line's {@code --schema} make the same backup, and a
+     * scope the database does not have is refused alike, with the same exit code.
+     */
+    @Test
+    void aPostgresSchemaScopeMakesTheSameBackupAndTheSameRefusalOnBothPaths() throws Exception {
+        try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
+            String database = server.createDatabase("lbt_onepath");
+            dev.lifeboat.testing.PgTestServer.execute(database, "CREATE SCHEMA tenant_42", "CREATE SCHEMA tenant_7",
+                    "CREATE TABLE tenant_42.orders (id int PRIMARY KEY, note text)",
+                    "INSERT INTO tenant_42.orders SELECT g, 'n' || g FROM generate_series(1, 42) g",
+                    "CREATE TABLE tenant_7.orders (id int)", "INSERT INTO tenant_7.orders VALUES (7)");
+            String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
+            Path byHand = dir.resolve("by-hand");
+            Path byJob = dir.resolve("by-job");
+            Path config = write("""
+                    jobs:
+                      tenant:
+                        source: %s
+                        source-options: { schema: [ tenant_42 ] }
+                        repositories: [ %s ]
+                        encryption: none
+                      missing:
+                        source: %s
+                        source-options: { schema: [ tenant_0 ] }
+                        repositories: [ %s ]
+                        encryption: none
+                    """.formatted(url, byJob, url, byJob));
+            Cli cli = new Cli(dir.resolve("scratch"));
+            Cli.Result hand = cli.run("backup", url, "--schema", "tenant_42", "--repo", byHand.toString(), "--name",
+                    "tenant", "--no-encrypt");
+            assertEquals(0, hand.exit(), hand.toString());
+            Cli.Result job = cli.run("run", "tenant", "--config", config.toString());
+            assertEquals(0, job.exit(), job.toString());
+            JsonNode handManifest = comparable(manifest(byHand));
+            JsonNode jobManifest = comparable(manifest(byJob));
+            // pg_dump's custom format stamps its own time into the dump, so the bytes differ run to run.
+            List.of("plainSha256", "storedSize").forEach(((ObjectNode) handManifest.get("seal"))::remove);
+            List.of("plainSha256", "storedSize").forEach(((ObjectNode) jobManifest.get("seal"))::remove);
+            assertEquals(handManifest, jobManifest);
+            assertEquals("{\"tenant_42.orders\":42}", manifest(byJob).get("facts").get("tableRows").toString());
+
+            Cli.Result handRefused = cli.run("backup", url, "--schema", "tenant_0", "--repo", byHand.toString(),
+                    "--name", "missing", "--no-encrypt");
+            Cli.Result jobRefused = cli.run("run", "missing", "--config", config.toString());
+            assertTrue(handRefused.exit() != 0, handRefused.toString());
+            assertEquals(handRefused.exit(), jobRefused.exit(), jobRefused.toString());
+            String cause = lastLine(handRefused.err()).replaceFirst("^lifeboat: ", "");
+            assertTrue(cause.contains("has no schema tenant_0"), cause);
+            assertEquals("lifeboat: backup of missing failed: " + cause, lastLine(jobRefused.err()),
+                    "the same refusal on both paths, the job's line naming the job");
+
+            List<String> statuses = new java.util.ArrayList<>();
+            for (JsonNode run : JSON.readTree(cli.run("history", "--json").out())) {
+                if ("backup".equals(run.path("kind").asText())) {
+                    statuses.add(run.path("name").asText() + " " + run.path("status").asText());
+                }
+            }
+            assertEquals(List.of("missing FAILED", "missing FAILED", "tenant COMPLETED", "tenant COMPLETED"),
+                    statuses, "each path records the same runs, newest first");
+        }
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
     /** A job run logs its run as a JSON line first; the failure is the last line, as on the command line. */
     private static void assertRefusedAfterItsLogLine(Cli.Result result, String refusal) {
         assertEquals(ExitCode.USAGE.code(), result.exit(), result.toString());

@@ -2,9 +2,12 @@ package dev.lifeboat.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+
+import static dev.lifeboat.testing.DaemonLog.await;
+import static dev.lifeboat.testing.DaemonLog.awaitCount;
 
 import dev.lifeboat.testing.ChildJvm;
+import dev.lifeboat.testing.DaemonLog;
 import dev.lifeboat.testing.Promtool;
 import dev.lifeboat.testing.TestDatabases;
 import java.net.URI;
@@ -17,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -97,11 +99,7 @@ class DaemonProcessTest {
             await(log, Pattern.compile("\"event\":\"reloaded\""));
             awaitCount(log, "\"event\":\"run\",\"job\":\"shop\",\"task\":\"backup\"", 2);
         } finally {
-            daemon.destroy(); // SIGTERM
-            if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-                fail("the daemon did not stop within 60 s of SIGTERM:\n" + Files.readString(log));
-            }
+            DaemonLog.stop(daemon, log); // SIGTERM
         }
         String output = Files.readString(log);
         assertEquals(0, daemon.exitValue(), output);
@@ -155,30 +153,5 @@ class DaemonProcessTest {
     private static HttpResponse<String> get(HttpClient http, String address, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Polls the daemon's log (its own output, not a timing assumption) for up to 60 s. */
-    private static String await(Path log, Pattern pattern) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = pattern.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m.groupCount() > 0 ? m.group(1) : m.group();
-            }
-            Thread.sleep(50);
-        }
-        fail("the daemon never logged " + pattern + ":\n" + Files.readString(log));
-        return null;
-    }
-
-    private static void awaitCount(Path log, String text, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.readAllLines(log).stream().filter(l -> l.contains(text)).count() >= count) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("fewer than " + count + " lines with " + text + ":\n" + Files.readString(log));
     }
 }

@@ -47,12 +47,34 @@ class ReleaseArchiveTest {
         }
 
         assertEquals("lifeboat " + version + "\n", Tools.ok(launcher.toString(), "--version"));
+        Path cache = dir.resolve("cache/lifeboat");
+        assertTrue(Files.notExists(cache), "--version makes no class-data archive");
         Map<String, String> env = Map.of("LIFEBOAT_STATE_DIR", dir.resolve("state").toString(),
-                "LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString());
+                "LIFEBOAT_SCRATCH_DIR", dir.resolve("scratch").toString(), "XDG_CACHE_HOME", dir.resolve("cache")
+                        .toString());
+        // The first real command makes the archive as it exits, and still exits as it would have.
+        Tools.Output missing = Tools.run(List.of(launcher.toString(), "list", "--repo", dir.resolve("none").toString()),
+                env, null);
+        assertEquals(5, missing.exit(), missing.out() + missing.err());
+        assertTrue(missing.err().startsWith("lifeboat: no Lifeboat repository at "), missing.err());
+        try (Stream<Path> made = Files.list(cache)) {
+            assertEquals(1, made.filter(f -> f.getFileName().toString().matches("lifeboat-\\d+\\.jsa")).count());
+        }
+        try (Stream<Path> made = Files.list(cache)) {
+            assertEquals(1, made.count(), "no temp archive is left");
+        }
         Tools.Output backup = Tools.run(List.of(launcher.toString(), "backup", "examples/shop.db", "--repo",
                 dir.resolve("repo").toString(), "--no-encrypt", "--quiet"), env, null);
         assertEquals(0, backup.exit(), backup.out() + backup.err());
         assertTrue(backup.out().contains("3 tables, 1250 rows"), backup.out());
+        // With -Xshare:on a JVM refuses to start on an archive it cannot use.
+        Map<String, String> strict = new java.util.HashMap<>(env);
+        strict.put("LIFEBOAT_JAVA_OPTS", "-Xshare:on");
+        Tools.Output listed = Tools.run(List.of(launcher.toString(), "list", "--repo", dir.resolve("repo").toString()),
+                strict, null);
+        assertEquals(0, listed.exit(), listed.out() + listed.err());
+        assertTrue(listed.out().contains(" shop "), listed.out());
+        assertEquals("", listed.err());
     }
 
     @Test

@@ -129,4 +129,33 @@ class StockToolsTest {
         assertEquals(0, version.exit(), version.out() + version.err());
         assertTrue(version.out().startsWith("lifeboat "), version.out());
     }
+
+    /**
+     * On JDK 25 and later the launcher makes an AOT cache instead (a class list of such a JDK does
+     * not merge the way JDK 17's does); {@code -XX:AOTMode=on} makes the JVM refuse to start on a
+     * cache it cannot use. Runs where such a JDK is installed under /usr/lib/jvm.
+     */
+    @Test
+    void onJdk25TheLauncherUsesAnAotCache() throws Exception {
+        Path jdk;
+        try (var installed = Files.list(Path.of("/usr/lib/jvm"))) {
+            jdk = installed.filter(j -> Files.isExecutable(j.resolve("bin/java"))).filter(j -> {
+                try {
+                    return Files.readString(j.resolve("release")).matches("(?s).*JAVA_VERSION=\"(2[5-9]|[3-9]\\d).*");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            jdk = null;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null, "no JDK 25 or later in /usr/lib/jvm");
+        Tools.Output version = Tools.run(List.of("./lifeboat", "--version"), Map.of("JAVA_HOME", jdk.toString(),
+                "LIFEBOAT_JAVA_OPTS", "-XX:AOTMode=on"), null);
+        assertEquals(0, version.exit(), version.out() + version.err());
+        assertTrue(version.out().startsWith("lifeboat "), version.out());
+        try (var built = Files.list(Path.of("target"))) {
+            assertTrue(built.anyMatch(f -> f.getFileName().toString().matches("lifeboat-\\d+\\.aot")));
+        }
+    }
 }

@@ -152,6 +152,40 @@ class VerifyServiceTest {
     }
 
     @Test
+    void aJobsVerificationSkipsBeforeTheFirstBackupAndOnlyRequiredRepositoriesFailIt() throws Exception {
+        Path none = dir.resolve("no-repository-yet");
+        NewestEverywhere.Place missing = new NewestEverywhere.Place(none.toString(), false);
+        NewestEverywhere skipped = verifyNewest(List.of(missing));
+        assertEquals(RunStatus.SKIPPED, skipped.status());
+        assertEquals(ExitCode.OK, skipped.exit());
+        assertEquals("nothing to verify yet: no backup of app in " + ServiceFixture.location(none)
+                + " (the job's first backup makes one)", skipped.message());
+        assertEquals(List.of(), parts.runs("verify"), "nothing was run, so nothing is recorded");
+
+        Manifest backup = backUp(db, "app");
+        NewestEverywhere partly = verifyNewest(List.of(new NewestEverywhere.Place(repo.toString(), false), missing));
+        assertEquals(RunStatus.COMPLETED, partly.status());
+        assertEquals(List.of(backup.id()), partly.verified());
+        assertTrue(partly.allWarnings().get(0).startsWith("nothing to verify yet"), partly.allWarnings().toString());
+
+        ServiceFixture.tamper(repo, backup.id());
+        NewestEverywhere optional = verifyNewest(List.of(new NewestEverywhere.Place(repo.toString(), true)));
+        assertEquals(RunStatus.COMPLETED, optional.status(), "as before: an optional repository never fails a run");
+        assertEquals(ExitCode.OK, optional.exit(), "an optional repository's failure is a warning");
+        assertTrue(optional.warnings().get(0).contains("corrupted or tampered"), optional.warnings().toString());
+        NewestEverywhere required = verifyNewest(List.of(new NewestEverywhere.Place(repo.toString(), false)));
+        assertEquals(RunStatus.FAILED, required.status());
+        assertEquals(ExitCode.INTEGRITY, required.exit());
+        assertTrue(required.message().startsWith(repo + ": "), required.message());
+    }
+
+    private NewestEverywhere verifyNewest(List<NewestEverywhere.Place> places) {
+        return new VerifyService(new Verifier(parts.engines, parts.scratch, Progress.NONE, parts.clock), parts.tracker)
+                .verifyNewest(places, "app", identity(key), Map.of(), "schedule",
+                        spec -> Repositories.open(spec, Map.of()));
+    }
+
+    @Test
     void aDamagedBackupAskedForByIdIsRefusedBeforeAnyRun() throws Exception {
         Manifest good = backUp(db, "app");
         String damaged = parts.plantDamaged(repo, good.id());

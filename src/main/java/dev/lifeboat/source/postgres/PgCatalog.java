@@ -158,4 +158,15 @@ final class PgCatalog {
             return rs.next() ? rs.getString(1) : "";
         }
     }
+
+    /** The first column of every row. */
+    static List<String> strings(Connection conn, String sql) throws SQLException {
+        List<String> values = new java.util.ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
 }

@@ -1,7 +1,8 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.ChildEnvironment;
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,9 +18,9 @@ import org.postgresql.Driver;
  * the pg_dump and pg_restore it starts. The password travels only in a connection property and
  * in the children's PGPASSWORD, never in an argument.
  *
- * @param failure the exit code for this side's failures: SOURCE for backups, TARGET for restores
+ * @param side whose server this is: SOURCE for backups, TARGET for restores; it decides what a failure is
  */
-record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
+record PgClient(PgUrl url, Map<String, String> env, Side side) {
     /**
      * pgjdbc's driver, used directly: DriverManager's first connection would load and initialise
      * every JDBC driver on the class path first, SQLite's included.
@@ -37,7 +38,7 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
     }
 
     PgClient forDatabase(String database) {
-        return new PgClient(url.withDatabase(database), env, failure);
+        return new PgClient(url.withDatabase(database), env, side);
     }
 
     Connection connect() {
@@ -75,7 +76,7 @@ record PgClient(PgUrl url, Map<String, String> env, ExitCode failure) {
         if (url.passwordEnv() != null) {
             String value = env.get(url.passwordEnv());
             if (value == null) {
-                throw new LifeboatException(ExitCode.USAGE, "password-env=" + url.passwordEnv() + " names a variable"
+                throw EngineFailure.request("password-env=" + url.passwordEnv() + " names a variable"
                         + " that is not set; export " + url.passwordEnv() + " with the password");
             }
             return Optional.of(value);

@@ -1,6 +1,5 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.sql.SQLException;
 
@@ -32,7 +31,7 @@ final class PgErrors {
             text = "cannot connect to database " + database + " at " + url.server() + " (" + message + ")"
                     + "; check the URL and the server log";
         }
-        return new LifeboatException(client.failure(), text, e);
+        return client.side().failure(text, e);
     }
 
     private static String passwordSource(PgClient client) {
@@ -48,7 +47,7 @@ final class PgErrors {
             case "57P01", "57P02", "57P03", "08006", "08003" -> "the server went away; retry when it is up";
             default -> "check the server log";
         };
-        return new LifeboatException(client.failure(), "cannot " + doing + " on " + client.url().server() + " ("
+        return client.side().failure("cannot " + doing + " on " + client.url().server() + " ("
                 + firstLine(e.getMessage()) + "); " + fix, e);
     }
 

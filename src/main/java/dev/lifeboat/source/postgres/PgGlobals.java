@@ -86,7 +86,7 @@ final class PgGlobals implements Source {
             return new GlobalsSnapshot(ChildProcess.start(command, client.childEnvironment(client.url().database()),
                     null), facts);
         } catch (IOException e) {
-            throw new LifeboatException(client.failure(), "cannot start pg_dumpall (" + e.getMessage() + "); check"
+            throw client.side().failure("cannot start pg_dumpall (" + e.getMessage() + "); check"
                     + " --pg-bin and the PostgreSQL client tools", e);
         }
     }
@@ -112,7 +112,7 @@ final class PgGlobals implements Source {
 
         @Override
         public InputStream open() {
-            return dumpall.stdout(exit -> new LifeboatException(client.failure(), "pg_dumpall --globals-only failed"
+            return dumpall.stdout(exit -> client.side().failure("pg_dumpall --globals-only failed"
                     + " (exit " + exit + ": " + dumpall.diagnosis() + "); check the server log and retry; no backup"
                     + " was stored"));
         }
@@ -120,7 +120,7 @@ final class PgGlobals implements Source {
         @Override
         public Facts facts() {
             if (!dumpall.succeeded()) {
-                throw new LifeboatException(client.failure(), "the pg_dumpall output was not read to a successful"
+                throw client.side().failure("the pg_dumpall output was not read to a successful"
                         + " end; retry");
             }
             return facts;

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Inspector;
@@ -32,13 +33,13 @@ final class PgInspector implements Inspector {
 
     @Override
     public Staged stage(ScratchSpace scratch) {
-        PgClient admin = new PgClient(server.withDatabase("postgres"), env, ExitCode.TARGET);
+        PgClient admin = new PgClient(server.withDatabase("postgres"), env, Side.TARGET);
         boolean superuser;
         try (Connection conn = admin.connect()) {
             tools.require("pg_restore", PgCatalog.serverVersion(conn));
             PgCatalog.Role role = PgCatalog.role(conn);
             if (!role.superuser() && !role.createDb()) {
-                throw new LifeboatException(ExitCode.TARGET, "role " + role.name() + " may not create the scratch"
+                throw EngineFailure.target("role " + role.name() + " may not create the scratch"
                         + " database that verification restores into; verify as a role with CREATEDB, e.g."
                         + " --verify-server postgresql://postgres@" + server.host() + ":" + server.port() + "/");
             }

@@ -20,7 +20,7 @@ final class PgPreflight {
         String database = client.url().database();
         List<String> missing = PgCatalog.missingNames(conn, scope);
         if (!missing.isEmpty()) {
-            throw new LifeboatException(client.failure(), "database " + database + " has no " + String.join(", no ",
+            throw client.side().failure("database " + database + " has no " + String.join(", no ",
                     missing) + "; check --schema and --table (names are exact and case-sensitive)");
         }
         Role role = PgCatalog.role(conn);
@@ -29,7 +29,7 @@ final class PgPreflight {
             List<String> hidden = tables.stream().filter(Table::rowSecurityApplies).map(t -> t.name().toString())
                     .toList();
             if (!hidden.isEmpty()) {
-                throw new LifeboatException(client.failure(), "role " + role.name() + " would not see every row of "
+                throw client.side().failure("role " + role.name() + " would not see every row of "
                         + hidden.size() + " table(s) with row-level security: " + names(hidden) + "; as a superuser"
                         + " run ALTER ROLE " + PgNames.quote(role.name()) + " BYPASSRLS; (or back up as a dedicated"
                         + " backup role that has BYPASSRLS)");
@@ -37,7 +37,7 @@ final class PgPreflight {
         }
         List<String> unreadable = tables.stream().filter(t -> !t.readable()).map(t -> t.name().toString()).toList();
         if (!unreadable.isEmpty()) {
-            throw new LifeboatException(client.failure(), "role " + role.name() + " may not read " + unreadable.size()
+            throw client.side().failure("role " + role.name() + " may not read " + unreadable.size()
                     + " table(s): " + names(unreadable) + "; GRANT pg_read_all_data TO " + PgNames.quote(role.name())
                     + " (or GRANT SELECT on them), or back up as the owner or a dedicated backup role");
         }

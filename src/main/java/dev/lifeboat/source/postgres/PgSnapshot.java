@@ -68,7 +68,7 @@ final class PgSnapshot implements Snapshot {
             throw PgErrors.query(client, "prepare the snapshot of " + client.url().database(), e);
         } catch (IOException e) {
             closeQuietly(conn, dump);
-            throw new LifeboatException(client.failure(), "cannot start pg_dump (" + e.getMessage() + "); check"
+            throw client.side().failure("cannot start pg_dump (" + e.getMessage() + "); check"
                     + " --pg-bin and the PostgreSQL client tools", e);
         } catch (RuntimeException e) {
             closeQuietly(conn, dump);
@@ -106,7 +106,7 @@ final class PgSnapshot implements Snapshot {
         } else {
             fix = "check the server log and retry";
         }
-        return new LifeboatException(client.failure(), "pg_dump of " + client.url().database() + " failed (exit "
+        return client.side().failure("pg_dump of " + client.url().database() + " failed (exit "
                 + exit + ": " + cause + "); " + fix + "; no backup was stored");
     }
 
@@ -114,7 +114,7 @@ final class PgSnapshot implements Snapshot {
     public Facts facts() throws IOException {
         if (!dump.succeeded()) {
             // Never describe a dump that may be partial.
-            throw new LifeboatException(client.failure(), "the pg_dump stream of " + client.url().database()
+            throw client.side().failure("the pg_dump stream of " + client.url().database()
                     + " was not read to a successful end; retry");
         }
         if (mode != PostgresOptions.FactsMode.EXACT) {

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Snapshot;
@@ -16,7 +16,7 @@ final class PgSource implements Source {
 
     PgSource(PgClient client, PgTools tools, PostgresOptions options) {
         if (client.url().database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "the URL " + client.url().location() + " names no database;"
+            throw EngineFailure.request("the URL " + client.url().location() + " names no database;"
                     + " add /DBNAME");
         }
         this.client = client;

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.RestoreTarget;
@@ -68,7 +68,7 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
         try (Connection conn = admin.connect(); Statement st = conn.createStatement()) {
             if (PgCatalog.exists(conn, "SELECT 1 FROM pg_database WHERE datname = ?", database())) {
                 if (!replacing) {
-                    throw new LifeboatException(ExitCode.TARGET, "the database " + database() + " was created by"
+                    throw EngineFailure.target("the database " + database() + " was created by"
                             + " someone else during the restore; rerun the restore to replace it");
                 }
                 moveAside(conn, st);
@@ -194,7 +194,7 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
     }
 
     private LifeboatException busy(List<String> sessions) {
-        return new LifeboatException(ExitCode.TARGET, sessions.size() + " other session(s) use the database "
+        return EngineFailure.target(sessions.size() + " other session(s) use the database "
                 + database() + " (" + String.join(", ", sessions.subList(0, Math.min(5, sessions.size())))
                 + "), so it cannot be renamed aside; stop the application or pass --terminate-connections");
     }

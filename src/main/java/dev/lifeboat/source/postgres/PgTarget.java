@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -70,7 +70,7 @@ final class PgTarget implements RestoreTarget {
             restore.require(server);
             PgCatalog.Role role = PgCatalog.role(conn);
             if (!role.superuser() && !role.createDb()) {
-                throw new LifeboatException(ExitCode.TARGET, "role " + role.name() + " may not create databases,"
+                throw EngineFailure.target("role " + role.name() + " may not create databases,"
                         + " and a restore first restores into a new one; as a superuser run ALTER ROLE "
                         + PgNames.quote(role.name()) + " CREATEDB, or restore as a superuser");
             }
@@ -78,7 +78,7 @@ final class PgTarget implements RestoreTarget {
                 tools.require("pg_dump", server);
                 if (!role.superuser() && !PgCatalog.exists(conn, "SELECT 1 FROM pg_database WHERE datname = ?"
                         + " AND pg_has_role(datdba, 'MEMBER')", database)) {
-                    throw new LifeboatException(ExitCode.TARGET, "role " + role.name() + " does not own the database "
+                    throw EngineFailure.target("role " + role.name() + " does not own the database "
                             + database + ", so it cannot rename it aside; restore as its owner or a superuser");
                 }
             }
@@ -90,17 +90,17 @@ final class PgTarget implements RestoreTarget {
     @Override
     public void checkRestorable(Facts facts) {
         if (PgGlobals.KIND.equals(facts.engine())) {
-            throw new LifeboatException(ExitCode.USAGE, "this backup holds a server's roles and tablespaces"
+            throw EngineFailure.request("this backup holds a server's roles and tablespaces"
                     + " (pg_dumpall --globals-only), not a database; apply it by hand: lifeboat cat ID --repo REPO"
                     + " | psql -d postgres");
         }
         if (!PgCatalog.KIND.equals(facts.engine())) {
-            throw new LifeboatException(ExitCode.USAGE, "this is a backup of a " + facts.engine() + " database and"
+            throw EngineFailure.request("this is a backup of a " + facts.engine() + " database and"
                     + " cannot be restored into PostgreSQL; restore it to a " + facts.engine() + " target");
         }
         String scope = facts.properties().getOrDefault("scope", "database");
         if (!scope.equals("database") && exists()) {
-            throw new LifeboatException(ExitCode.TARGET, "this backup holds only part of a database (" + scope
+            throw EngineFailure.target("this backup holds only part of a database (" + scope
                     + "), and restoring it over " + client.url().database() + " would replace the whole database;"
                     + " restore it into a new database (--to …/" + client.url().database() + "_partial) and copy"
                     + " what you need from there");

@@ -1,7 +1,7 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.Side;
 import dev.lifeboat.ChildEnvironment;
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.File;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Finds pg_dump, pg_restore and pg_dumpall (in --pg-bin or on the PATH) and checks their versions. */
-record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) {
+record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
     PgTools {
         env = Map.copyOf(env);
     }
@@ -68,7 +68,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
             }
             PgVersion version = version();
             if (version.compareTo(server) < 0) {
-                throw new LifeboatException(failure, path + " is version " + version + " but the server runs"
+                throw side.failure(path + " is version " + version + " but the server runs"
                         + " PostgreSQL " + server + "; install the PostgreSQL " + server + " client tools (or newer)"
                         + " and point --pg-bin at their bin folder");
             }
@@ -83,7 +83,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
                 }
                 PgVersion version = PgVersion.ofToolOutput(output);
                 if (version == null) {
-                    throw new LifeboatException(failure, path + " --version printed no PostgreSQL version ('"
+                    throw side.failure(path + " --version printed no PostgreSQL version ('"
                             + PgErrors.firstLine(output) + "'); point --pg-bin at the PostgreSQL client tools");
                 }
                 return version;
@@ -91,13 +91,13 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
                 throw cannotRun(path, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LifeboatException(failure, "interrupted while checking " + path, e);
+                throw side.failure("interrupted while checking " + path, e);
             }
         }
     }
 
     private LifeboatException cannotRun(Path tool, IOException e) {
-        return new LifeboatException(failure, "cannot run " + tool + " (" + e.getMessage() + "); check that it is an"
+        return side.failure("cannot run " + tool + " (" + e.getMessage() + "); check that it is an"
                 + " executable PostgreSQL client tool", e);
     }
 
@@ -105,7 +105,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
         if (pgBin.isPresent()) {
             Path path = pgBin.get().resolve(tool);
             if (!Files.isExecutable(path)) {
-                throw new LifeboatException(failure, tool + " not found in --pg-bin " + pgBin.get() + "; point --pg-bin"
+                throw side.failure(tool + " not found in --pg-bin " + pgBin.get() + "; point --pg-bin"
                         + " at the bin folder of the PostgreSQL client tools (e.g. /usr/lib/postgresql/16/bin)");
             }
             return path;
@@ -116,7 +116,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, ExitCode failure) 
                 return Path.of(dir, tool);
             }
         }
-        throw new LifeboatException(failure, tool + " not found on the PATH; install the PostgreSQL client tools"
+        throw side.failure(tool + " not found on the PATH; install the PostgreSQL client tools"
                 + " (e.g. apt-get install postgresql-client) or give their folder with --pg-bin");
     }
 }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +120,7 @@ record PgUrl(String user, String host, int port, String database, String sslmode
     }
 
     private static LifeboatException usage(String message) {
-        return new LifeboatException(ExitCode.USAGE, message);
+        return EngineFailure.request(message);
     }
 
     boolean unixSocket() {

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Engine;
 import dev.lifeboat.source.EngineOption;
@@ -45,7 +46,12 @@ public final class PostgresEngine implements Engine {
     /** The URL and the options, as {@link #sources} takes them, without connecting. */
     @Override
     public void check(String spec, EngineSettings settings) {
-        sourceUrl(spec, PostgresOptions.from(settings));
+        PostgresOptions checked = PostgresOptions.from(settings);
+        if (checked.physical()) {
+            PgUrl.parse(spec);
+            return;
+        }
+        sourceUrl(spec, checked);
     }
 
     @Override
@@ -72,22 +78,30 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public Source source(String spec) {
-        return new PgSource(new PgClient(PgUrl.parse(spec), env, ExitCode.SOURCE), tools(ExitCode.SOURCE), options);
+        if (options.physical()) {
+            PgUrl url = PgUrl.parse(spec);
+            return new PgBaseBackupSource(new PgClient(url.database().isEmpty() ? url.withDatabase("postgres") : url,
+                    env, Side.SOURCE), tools(Side.SOURCE));
+        }
+        return new PgSource(new PgClient(PgUrl.parse(spec), env, Side.SOURCE), tools(Side.SOURCE), options);
     }
 
     /** With --all-databases: the server's roles and tablespaces, then every database that takes connections. */
     @Override
     public List<Source> sources(String spec) {
+        if (options.physical()) {
+            return List.of(source(spec));
+        }
         PgUrl url = sourceUrl(spec, options);
         if (!options.allDatabases()) {
             return List.of(source(spec));
         }
-        PgClient admin = new PgClient(url.withDatabase("postgres"), env, ExitCode.SOURCE);
-        List<Source> sources = new ArrayList<>(List.of(new PgGlobals(admin, tools(ExitCode.SOURCE))));
+        PgClient admin = new PgClient(url.withDatabase("postgres"), env, Side.SOURCE);
+        List<Source> sources = new ArrayList<>(List.of(new PgGlobals(admin, tools(Side.SOURCE))));
         try (Connection conn = admin.connect(); Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
             while (rs.next()) {
-                sources.add(new PgSource(admin.forDatabase(rs.getString(1)), tools(ExitCode.SOURCE), options));
+                sources.add(new PgSource(admin.forDatabase(rs.getString(1)), tools(Side.SOURCE), options));
             }
         } catch (SQLException e) {
             throw PgErrors.query(admin, "list the databases", e);
@@ -99,11 +113,11 @@ public final class PostgresEngine implements Engine {
     private static PgUrl sourceUrl(String spec, PostgresOptions options) {
         PgUrl url = PgUrl.parse(spec);
         if (options.allDatabases() && !url.database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up the whole server; leave the"
+            throw EngineFailure.request("--all-databases backs up the whole server; leave the"
                     + " database out of the URL (postgresql://" + url.user() + "@host:port/)");
         }
         if (!options.allDatabases() && url.database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no database;"
+            throw EngineFailure.request("the URL " + url.location() + " names no database;"
                     + " add /DBNAME, or back up the whole server with --all-databases");
         }
         return url;
@@ -113,26 +127,26 @@ public final class PostgresEngine implements Engine {
     public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable(String spec) {
         PgUrl url = PgUrl.parse(spec);
         if (url.database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no database to"
+            throw EngineFailure.request("the URL " + url.location() + " names no database to"
                     + " purge; add /DBNAME");
         }
-        return java.util.Optional.of(PgPurgeable.live(new PgClient(url, env, ExitCode.SOURCE)));
+        return java.util.Optional.of(PgPurgeable.live(new PgClient(url, env, Side.SOURCE)));
     }
 
     @Override
     public RestoreTarget target(String spec) {
         PgUrl url = PgUrl.parse(spec);
         if (url.database().isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "the URL " + url.location() + " names no"
+            throw EngineFailure.request("the URL " + url.location() + " names no"
                     + " database to restore into; add /DBNAME");
         }
-        return new PgTarget(new PgClient(url, env, ExitCode.TARGET), tools(ExitCode.TARGET), options,
+        return new PgTarget(new PgClient(url, env, Side.TARGET), tools(Side.TARGET), options,
                 ScratchSpace.fromEnvironment(env));
     }
 
     @Override
     public Inspector inspector() {
-        return inspector(options.verifyServer().orElseThrow(() -> new LifeboatException(ExitCode.USAGE,
+        return inspector(options.verifyServer().orElseThrow(() -> EngineFailure.request(
                 "verifying a PostgreSQL backup needs a server to restore into; pass --verify-server URL")),
                 java.util.Map.of());
     }
@@ -142,11 +156,11 @@ public final class PostgresEngine implements Engine {
     public Inspector inspector(String sourceLocation, java.util.Map<String, String> access) {
         PgUrl source = PgUrl.parse(sourceLocation);
         PgUrl server = options.verifyServer().map(PgUrl::parse).orElse(source);
-        return new PgInspector(server, source.database(), env, tools(ExitCode.TARGET), options.jobs());
+        return new PgInspector(server, source.database(), env, tools(Side.TARGET), options.jobs());
     }
 
-    private PgTools tools(ExitCode failure) {
-        return new PgTools(options.pgBin(), env, failure);
+    private PgTools tools(Side side) {
+        return new PgTools(options.pgBin(), env, side);
     }
 
     /** Backup names stay plain: a database name's other characters become '_'. */

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -37,12 +37,12 @@ public final class PostgresGlobalsEngine implements Engine {
 
     @Override
     public Source source(String spec) {
-        throw new LifeboatException(ExitCode.USAGE, "roles and tablespaces are backed up with --all-databases");
+        throw EngineFailure.request("roles and tablespaces are backed up with --all-databases");
     }
 
     @Override
     public RestoreTarget target(String spec) {
-        throw new LifeboatException(ExitCode.USAGE, "roles and tablespaces are applied by hand: lifeboat cat ID"
+        throw EngineFailure.request("roles and tablespaces are applied by hand: lifeboat cat ID"
                 + " --repo REPO | psql -d postgres");
     }
 

@@ -1,10 +1,10 @@
 package dev.lifeboat.source.postgres;
 
+import dev.lifeboat.source.EngineFailure;
 import static dev.lifeboat.source.EngineOption.Operation.BACKUP;
 import static dev.lifeboat.source.EngineOption.Operation.RESTORE;
 import static dev.lifeboat.source.EngineOption.Operation.VERIFY;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.source.EngineOption;
 import dev.lifeboat.source.EngineOption.Type;
@@ -26,11 +26,13 @@ import java.util.Optional;
  * @param terminateConnections end other sessions of the target so it can be renamed
  * @param dropPrevious drop the target's previous database after a successful restore
  * @param verifyServer where verification restores (a postgresql:// URL); empty means the source server
+ * @param physical a base backup of the whole cluster (pg_basebackup) for point-in-time recovery
  */
 record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases, FactsMode facts, int jobs,
-                              boolean terminateConnections, boolean dropPrevious, Optional<String> verifyServer) {
+                              boolean terminateConnections, boolean dropPrevious, Optional<String> verifyServer,
+                              boolean physical) {
     static final PostgresOptions DEFAULTS = new PostgresOptions(Optional.empty(), PgScope.WHOLE_DATABASE,
-            false, FactsMode.EXACT, 1, false, false, Optional.empty());
+            false, FactsMode.EXACT, 1, false, false, Optional.empty(), false);
 
     /** {@code exact} counts every table in the snapshot; {@code estimate} reads planner statistics. */
     enum FactsMode { EXACT, ESTIMATE }
@@ -67,9 +69,13 @@ record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases
             "PostgreSQL: restore into a scratch database on this server (default: the server the backup came"
             + " from).", VERIFY).checkedBy(PostgresOptions::serverProblem);
 
+    private static final EngineOption PHYSICAL = EngineOption.flag("physical", "PostgreSQL: a base backup of the"
+            + " whole cluster with pg_basebackup, for point-in-time recovery with the WAL that 'lifeboat wal-push'"
+            + " archives (see 'Point-in-time recovery' in the README).", BACKUP);
+
     /** The engine's options, in the order help lists them. */
     static final List<EngineOption> DECLARED = List.of(PG_BIN, SCHEMA, EXCLUDE_SCHEMA, TABLE, EXCLUDE_TABLE,
-            ALL_DATABASES, FACTS, RESTORE_JOBS, VERIFY_JOBS, TERMINATE_CONNECTIONS, DROP_PREVIOUS, VERIFY_SERVER);
+            ALL_DATABASES, PHYSICAL, FACTS, RESTORE_JOBS, VERIFY_JOBS, TERMINATE_CONNECTIONS, DROP_PREVIOUS, VERIFY_SERVER);
 
     /** The typed options of one run; a value or combination the engine refuses is a usage error. */
     static PostgresOptions from(EngineSettings settings) {
@@ -78,14 +84,19 @@ record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases
                 EXCLUDE_TABLE.values(settings).stream().map(PgScope.QualifiedName::parse).toList());
         boolean allDatabases = ALL_DATABASES.isOn(settings);
         if (allDatabases && (!scope.schemas().isEmpty() || !scope.tables().isEmpty())) {
-            throw new LifeboatException(ExitCode.USAGE, "--all-databases backs up whole databases; --schema and"
+            throw EngineFailure.request("--all-databases backs up whole databases; --schema and"
                     + " --table name parts of one database, back that one up on its own");
+        }
+        boolean physical = PHYSICAL.isOn(settings);
+        if (physical && (allDatabases || !scope.equals(PgScope.WHOLE_DATABASE))) {
+            throw EngineFailure.request("--physical backs up the whole cluster; leave out"
+                    + " --all-databases, --schema and --table (or back up logically without --physical)");
         }
         FactsMode facts = FACTS.value(settings).orElseThrow().equalsIgnoreCase("estimate") ? FactsMode.ESTIMATE
                 : FactsMode.EXACT;
         return new PostgresOptions(PG_BIN.value(settings).map(Path::of), scope, allDatabases, facts,
                 RESTORE_JOBS.integer(settings), TERMINATE_CONNECTIONS.isOn(settings), DROP_PREVIOUS.isOn(settings),
-                VERIFY_SERVER.value(settings));
+                VERIFY_SERVER.value(settings), physical);
     }
 
     private static Optional<String> jobsProblem(String value) {
@@ -110,6 +121,6 @@ record PostgresOptions(Optional<Path> pgBin, PgScope scope, boolean allDatabases
 
     public PostgresOptions withPgBin(Optional<Path> folder) {
         return new PostgresOptions(folder, scope, allDatabases, facts, jobs, terminateConnections, dropPrevious,
-                verifyServer);
+                verifyServer, physical);
     }
 }

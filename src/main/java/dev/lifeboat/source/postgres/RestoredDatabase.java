@@ -1,6 +1,6 @@
 package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -55,7 +55,7 @@ class RestoredDatabase implements Inspector.Staged {
             String fix = "42501".equals(e.getSQLState()) ? "; restore as a role with CREATEDB (ALTER ROLE "
                     + PgNames.quote(admin.url().user()) + " CREATEDB) or a superuser" : "";
             throw fix.isEmpty() ? PgErrors.query(admin, "create the database " + name, e)
-                    : new LifeboatException(admin.failure(), "role " + admin.url().user() + " may not create the"
+                    : admin.side().failure("role " + admin.url().user() + " may not create the"
                     + " database " + name + fix, e);
         }
     }
@@ -114,7 +114,7 @@ class RestoredDatabase implements Inspector.Staged {
         String fix = cause.contains("role") && cause.contains("does not exist")
                 ? "create the missing roles first (pg_dumpall --globals-only of the source server), then retry"
                 : "fix the cause on the server and retry; if it persists, try an older backup";
-        return new LifeboatException(ExitCode.INTEGRITY, "pg_restore could not restore the backup into " + name
+        return EngineFailure.content("pg_restore could not restore the backup into " + name
                 + " (exit " + exit + ": " + cause + "); " + fix);
     }
 
@@ -164,7 +164,7 @@ class RestoredDatabase implements Inspector.Staged {
             boolean force = PgCatalog.serverVersion(conn).major() >= 13;
             st.execute("DROP DATABASE IF EXISTS " + PgNames.quote(database) + (force ? " WITH (FORCE)" : ""));
         } catch (SQLException | LifeboatException e) {
-            throw new LifeboatException(ExitCode.TARGET, "cannot drop the database " + database + " that Lifeboat"
+            throw EngineFailure.target("cannot drop the database " + database + " that Lifeboat"
                     + " created (" + e.getMessage() + "); drop it by hand: DROP DATABASE " + PgNames.quote(database),
                     e);
         }

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.secret.DatabaseKey;
 import java.nio.file.Path;
@@ -15,12 +16,12 @@ final class CipherErrors {
      * SQLite file apart, never just "file is not a database".
      */
     static LifeboatException keyDoesNotOpen(CipherFiles files, Path file, String role, DatabaseKey key,
-                                            CipherSettings settings, ExitCode exit, String fix) {
+                                            CipherSettings settings, Side side, String fix) {
         if (files.isPlainSqlite(file)) {
-            return new LifeboatException(exit, role + " " + file + " is a plain SQLite database, not"
+            return side.failure(role + " " + file + " is a plain SQLite database, not"
                     + " SQLCipher-encrypted; use sqlite:" + file + " for it");
         }
-        return new LifeboatException(ExitCode.KEY, "the key from " + key.origin() + " does not open " + role + " " + file
+        return EngineFailure.key("the key from " + key.origin() + " does not open " + role + " " + file
                 + " with the SQLCipher settings " + settings.describe() + " (or it is not an SQLCipher database); "
                 + fix);
     }

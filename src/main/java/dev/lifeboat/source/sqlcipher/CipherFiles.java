@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.secret.DatabaseKey;
 import dev.lifeboat.secret.Uris;
@@ -121,22 +121,22 @@ final class CipherFiles {
     }
 
     /** Fails unless {@code file} is an existing, readable file. */
-    static void requireFile(Path file, String role, ExitCode exit) {
+    static void requireFile(Path file, String role, Side side) {
         if (!Files.exists(file)) {
-            throw new LifeboatException(exit, role + " " + file + " does not exist; check the path");
+            throw side.failure(role + " " + file + " does not exist; check the path");
         }
         if (Files.isDirectory(file)) {
-            throw new LifeboatException(exit, role + " " + file + " is a folder; give the database file");
+            throw side.failure(role + " " + file + " is a folder; give the database file");
         }
         if (!Files.isReadable(file)) {
-            throw new LifeboatException(exit, role + " " + file + " is not readable (permission denied); run"
+            throw side.failure(role + " " + file + " is not readable (permission denied); run"
                     + " Lifeboat as a user who can read it");
         }
     }
 
     /** One line for an SQLite failure on {@code file}, with a fix and without the key. */
     static LifeboatException failure(String doing, Path file, SQLException e, DatabaseKey key, Duration budget,
-                                     ExitCode exit) {
+                                     Side side) {
         String reason = switch (e.getErrorCode() & 0xff) {
             case 5, 6 -> "the database stayed locked by another connection beyond the " + budget.toSeconds()
                     + " s retry budget; retry when its writers are idle (or raise LIFEBOAT_LOCK_TIMEOUT)";
@@ -147,7 +147,7 @@ final class CipherFiles {
             case 10 -> "an I/O error occurred; check the disk";
             default -> key.scrub(e.getMessage()) + "; check the database";
         };
-        ExitCode code = (e.getErrorCode() & 0xff) == 13 ? ExitCode.FAILURE : exit;
-        return new LifeboatException(code, "cannot " + doing + " " + file + ": " + reason, scrubbed(e, key));
+        Side failed = (e.getErrorCode() & 0xff) == 13 ? Side.SCRATCH : side;
+        return failed.failure("cannot " + doing + " " + file + ": " + reason, scrubbed(e, key));
     }
 }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
@@ -40,7 +40,7 @@ record CipherKeyChange(CipherFiles files, CipherSettings settings, DatabaseKey o
 
         @Override
         public Snapshot rekeyed(ScratchSpace scratch) {
-            return CipherSnapshot.take(files, file, "the backup copy", ExitCode.FAILURE, settings, oldKey, newKey,
+            return CipherSnapshot.take(files, file, "the backup copy", Side.SCRATCH, settings, oldKey, newKey,
                     scratch, busy, () -> { });
         }
     }

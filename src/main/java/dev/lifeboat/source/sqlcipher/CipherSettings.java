@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +66,7 @@ record CipherSettings(Map<String, String> values) {
             default -> false;
         };
         if (!ok) {
-            throw new LifeboatException(ExitCode.USAGE, "the SQLCipher setting " + name + "=" + value + " is not"
+            throw EngineFailure.request("the SQLCipher setting " + name + "=" + value + " is not"
                     + " valid; use legacy=1..4, kdf-iter=N, page-size=512..65536 (a power of 2), hmac=on|off,"
                     + " hmac-algorithm/kdf-algorithm=sha1|sha256|sha512, plaintext-header=0..100");
         }

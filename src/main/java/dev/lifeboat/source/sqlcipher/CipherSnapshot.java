@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.NoSpace;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -40,7 +40,7 @@ final class CipherSnapshot {
      * Copies {@code source} (opened with {@code sourceKey}) into a new scratch file encrypted with
      * {@code copyKey}; the same key unless re-keying. {@code hold} is closed with the snapshot.
      */
-    static ScratchFileSnapshot take(CipherFiles files, Path source, String role, ExitCode exit, CipherSettings settings,
+    static ScratchFileSnapshot take(CipherFiles files, Path source, String role, Side side, CipherSettings settings,
                                DatabaseKey sourceKey, DatabaseKey copyKey, ScratchSpace scratch, Duration busy,
                                AutoCloseable hold) {
         // VACUUM INTO writes at most the pages in use: the file with its -wal bounds them.
@@ -51,23 +51,23 @@ final class CipherSnapshot {
         CompletableFuture<String> keyCheck = CompletableFuture.supplyAsync(
                 () -> KeyCheck.create(copyKey, new SecureRandom()), ScratchFileSnapshot.COUNTING);
         try {
-            CipherFiles.requireFile(source, role, exit);
+            CipherFiles.requireFile(source, role, side);
             Map<String, String> extra = new LinkedHashMap<>();
             CipherFiles.Access access = Files.isWritable(source) ? CipherFiles.Access.READ_WRITE
                     : CipherFiles.Access.READ_ONLY;
-            try (Connection conn = open(files, source, role, exit, settings, sourceKey, access, busy);
+            try (Connection conn = open(files, source, role, side, settings, sourceKey, access, busy);
                  Statement st = conn.createStatement()) {
                 extra.put("source_journal_mode", SqliteFacts.stringValue(conn, "PRAGMA journal_mode"));
                 st.execute("VACUUM INTO " + CipherFiles.literal(CipherFiles.keyedUri(copy, settings, copyKey)));
             } catch (SQLException e) {
                 throw NoSpace.isCause(e) ? scratch.full("a snapshot of " + source, needed, e)
-                        : CipherFiles.failure("back up", source, e, sourceKey, busy, exit);
+                        : CipherFiles.failure("back up", source, e, sourceKey, busy, side);
             }
             try (Connection conn = files.open(copy, settings, copyKey, CipherFiles.Access.READ_WRITE, busy);
                  Statement st = conn.createStatement()) {
                 st.execute("PRAGMA journal_mode = DELETE");
             } catch (SQLException e) {
-                throw CipherFiles.failure("check the copy of", source, e, copyKey, busy, ExitCode.FAILURE);
+                throw CipherFiles.failure("check the copy of", source, e, copyKey, busy, Side.SCRATCH);
             }
             extra.put("snapshot_method", "vacuum-into");
             extra.put("cipher_settings", settings.spec());
@@ -85,13 +85,13 @@ final class CipherSnapshot {
     }
 
     /** Opens with the key, or fails saying the key does not open it (or that it is plain SQLite). */
-    static Connection open(CipherFiles files, Path file, String role, ExitCode exit, CipherSettings settings,
+    static Connection open(CipherFiles files, Path file, String role, Side side, CipherSettings settings,
                            DatabaseKey key, CipherFiles.Access access, Duration busy) throws SQLException {
         try {
             return files.open(file, settings, key, access, busy);
         } catch (SQLException e) {
             if (CipherFiles.isWrongKey(e)) {
-                throw CipherErrors.keyDoesNotOpen(files, file, role, key, settings, exit, CipherErrors.databaseFix());
+                throw CipherErrors.keyDoesNotOpen(files, file, role, key, settings, side, CipherErrors.databaseFix());
             }
             throw e;
         }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
@@ -48,7 +48,7 @@ class CipherStagedCopy extends StagedCopy {
                     proven);
         } catch (SQLException e) {
             if (CipherFiles.isWrongKey(e)) {
-                throw new LifeboatException(ExitCode.KEY, "the key from " + key.origin() + " does not open this"
+                throw EngineFailure.key("the key from " + key.origin() + " does not open this"
                         + " backup with the SQLCipher settings " + settings.describe() + "; " + CipherErrors.backupFix());
             }
             throw LifeboatException.integrity("the restored snapshot is not a readable SQLCipher database ("

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.scratch.ScratchSpace;
@@ -60,20 +61,20 @@ final class CipherTarget implements RestoreTarget {
     public void checkReplaceable() {
         Path dir = spec.file().getParent();
         if (!Files.isDirectory(dir)) {
-            throw new LifeboatException(ExitCode.TARGET, "the folder " + dir + " of the restore target does not"
+            throw EngineFailure.target("the folder " + dir + " of the restore target does not"
                     + " exist; create it first");
         }
         if (!Files.isWritable(dir)) {
-            throw new LifeboatException(ExitCode.TARGET, "cannot write in " + dir + " (permission denied);"
+            throw EngineFailure.target("cannot write in " + dir + " (permission denied);"
                     + " restore as a user who can, or choose another --to");
         }
         if (exists()) {
-            CipherFiles.requireFile(spec.file(), "restore target", ExitCode.TARGET);
-            try (Connection conn = CipherSnapshot.open(files, spec.file(), "the restore target", ExitCode.TARGET,
+            CipherFiles.requireFile(spec.file(), "restore target", Side.TARGET);
+            try (Connection conn = CipherSnapshot.open(files, spec.file(), "the restore target", Side.TARGET,
                     spec.settings(), key, CipherFiles.Access.READ_ONLY, busy)) {
                 conn.isValid(1);
             } catch (SQLException e) {
-                throw CipherFiles.failure("open", spec.file(), e, key, busy, ExitCode.TARGET);
+                throw CipherFiles.failure("open", spec.file(), e, key, busy, Side.TARGET);
             }
         }
     }
@@ -108,7 +109,7 @@ final class CipherTarget implements RestoreTarget {
 
         @Override
         public Snapshot preserveCurrent() {
-            previous = CipherSnapshot.take(files, spec.file(), "the restore target", ExitCode.TARGET, settings, key,
+            previous = CipherSnapshot.take(files, spec.file(), "the restore target", Side.TARGET, settings, key,
                     key, beside, busy, () -> { });
             return previous;
         }
@@ -122,7 +123,7 @@ final class CipherTarget implements RestoreTarget {
         public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable() {
             return java.util.Optional.of(new dev.lifeboat.source.sqlite.SqlitePurgeable(SqlcipherEngine.KIND, file,
                     "the staged copy of " + spec.file(), () -> CipherSnapshot.open(files, file, "the staged copy",
-                    ExitCode.TARGET, settings, key, CipherFiles.Access.READ_WRITE, busy)));
+                    Side.TARGET, settings, key, CipherFiles.Access.READ_WRITE, busy)));
         }
 
         @Override
@@ -144,7 +145,7 @@ final class CipherTarget implements RestoreTarget {
                 try (Connection conn = files.open(file, settings, key, CipherFiles.Access.READ_WRITE, busy)) {
                     JournalModes.switchTo(conn, true);
                 } catch (SQLException e) {
-                    throw CipherFiles.failure("prepare", file, e, key, busy, ExitCode.TARGET);
+                    throw CipherFiles.failure("prepare", file, e, key, busy, Side.TARGET);
                 }
             }
             ScratchSpace.delete(target);
@@ -168,7 +169,7 @@ final class CipherTarget implements RestoreTarget {
                 throw new IllegalStateException("rollback without a preserved copy");
             }
             if (!replace(previous.file(), targetWasWal)) {
-                throw new LifeboatException(ExitCode.TARGET, "another connection kept " + spec.file() + " locked");
+                throw EngineFailure.target("another connection kept " + spec.file() + " locked");
             }
         }
 
@@ -199,7 +200,7 @@ final class CipherTarget implements RestoreTarget {
                 }
                 return true;
             } catch (SQLException e) {
-                throw CipherFiles.failure("replace", target, e, key, busy, ExitCode.TARGET);
+                throw CipherFiles.failure("replace", target, e, key, busy, Side.TARGET);
             }
         }
 

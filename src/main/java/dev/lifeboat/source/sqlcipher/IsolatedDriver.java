@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.NoSpace;
 import dev.lifeboat.repository.DurableFiles;
@@ -69,8 +69,10 @@ final class IsolatedDriver {
             URLClassLoader loader = new URLClassLoader("lifeboat-sqlcipher", new URL[] {jar.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             Class<?> type;
-            // Its initialiser reads the system properties that may point at plain SQLite's library just then.
+            // Its initialiser reads the system properties that may point at plain SQLite's library:
+            // that one is loaded first, which clears them.
             synchronized (dev.lifeboat.NativeLibraries.SQLITE_PROPERTIES) {
+                dev.lifeboat.NativeLibraries.loadSqlite();
                 type = Class.forName("org.sqlite.JDBC", true, loader);
             }
             return (Driver) type.getDeclaredConstructor().newInstance();
@@ -79,7 +81,7 @@ final class IsolatedDriver {
             boolean full = NoSpace.isCause(e) || String.valueOf(e.getMessage()).contains("No space left");
             String cause = full ? "the disk is full" : e.toString();
             // a full disk is this machine's scratch space, reported like a full scratch folder
-            throw new LifeboatException(full ? ExitCode.SOURCE : ExitCode.FAILURE, "cannot unpack the SQLCipher driver into " + cacheDir + " ("
+            throw (full ? Side.SOURCE : Side.SCRATCH).failure("cannot unpack the SQLCipher driver into " + cacheDir + " ("
                     + cause + "); free space there or set LIFEBOAT_SCRATCH_DIR to a writable folder with 20 MB free", e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.secret.DatabaseKey;
 import java.nio.file.Path;
@@ -16,15 +16,15 @@ record KeyReference(String parameter, String value) {
         String env = parameters.get(ENV);
         String file = parameters.get(FILE);
         if (env != null && file != null) {
-            throw new LifeboatException(ExitCode.USAGE, "give the key of " + what + " once: key-env or key-file,"
+            throw EngineFailure.request("give the key of " + what + " once: key-env or key-file,"
                     + " not both");
         }
         if (env == null && file == null) {
-            throw new LifeboatException(ExitCode.USAGE, "no key given for the SQLCipher database " + what
+            throw EngineFailure.request("no key given for the SQLCipher database " + what
                     + "; add ?key-env=VAR (a variable holding the key) or ?key-file=PATH");
         }
         if (env != null && !env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new LifeboatException(ExitCode.USAGE, "key-env must name an environment variable; put the key"
+            throw EngineFailure.request("key-env must name an environment variable; put the key"
                     + " itself in that variable, never on the command line");
         }
         // Recorded absolute, so verify finds the file again from any working folder.

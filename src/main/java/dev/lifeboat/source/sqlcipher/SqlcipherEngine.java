@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
@@ -83,7 +84,7 @@ public final class SqlcipherEngine implements Engine {
     /** Without the recorded location there is no key to open snapshots with; verify passes one. */
     @Override
     public Inspector inspector() {
-        throw new LifeboatException(ExitCode.USAGE, "opening an SQLCipher backup needs its key; give --key-env VAR"
+        throw EngineFailure.request("opening an SQLCipher backup needs its key; give --key-env VAR"
                 + " or --key-file FILE");
     }
 
@@ -112,8 +113,8 @@ public final class SqlcipherEngine implements Engine {
         SqlcipherSpec parsed = SqlcipherSpec.parse(spec);
         return Optional.of(new SqlitePurgeable(KIND, parsed.file(), parsed.location(), () -> {
             DatabaseKey key = parsed.key().read(env);
-            CipherFiles.requireFile(parsed.file(), "database", ExitCode.SOURCE);
-            return CipherSnapshot.open(files, parsed.file(), "database", ExitCode.SOURCE, parsed.settings(), key,
+            CipherFiles.requireFile(parsed.file(), "database", Side.SOURCE);
+            return CipherSnapshot.open(files, parsed.file(), "database", Side.SOURCE, parsed.settings(), key,
                     CipherFiles.Access.READ_WRITE, busy);
         }));
     }

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
 import dev.lifeboat.scratch.DatabaseLock;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.secret.DatabaseKey;
@@ -62,16 +62,16 @@ final class SqlcipherSource implements Source {
     @Override
     public void preflight() {
         spec.key().read(env);
-        CipherFiles.requireFile(spec.file(), "database", ExitCode.SOURCE);
+        CipherFiles.requireFile(spec.file(), "database", Side.SOURCE);
     }
 
     /** Checks the key and the file before taking the per-database lock, so a mistake writes nothing. */
     @Override
     public Snapshot snapshot(ScratchSpace scratch) {
         DatabaseKey key = spec.key().read(env);
-        CipherFiles.requireFile(spec.file(), "database", ExitCode.SOURCE);
+        CipherFiles.requireFile(spec.file(), "database", Side.SOURCE);
         DatabaseLock lock = DatabaseLock.acquire(scratch, spec.file(), spec.lockWait().orElse(defaultLockWait), clock);
-        return CipherSnapshot.take(files, spec.file(), "database", ExitCode.SOURCE, spec.settings(), key, key, scratch,
+        return CipherSnapshot.take(files, spec.file(), "database", Side.SOURCE, spec.settings(), key, key, scratch,
                 busy, lock);
     }
 }

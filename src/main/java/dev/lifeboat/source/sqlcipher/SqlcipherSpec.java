@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlcipher;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ record SqlcipherSpec(Path file, KeyReference key, CipherSettings settings, Optio
         int question = rest.indexOf('?');
         String path = question < 0 ? rest : rest.substring(0, question);
         if (path.isEmpty()) {
-            throw new LifeboatException(ExitCode.USAGE, "no file in '" + spec + "'; write sqlcipher:PATH?key-env=VAR");
+            throw EngineFailure.request("no file in '" + spec + "'; write sqlcipher:PATH?key-env=VAR");
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         if (question >= 0) {
@@ -47,12 +47,12 @@ record SqlcipherSpec(Path file, KeyReference key, CipherSettings settings, Optio
         parameters.putAll(overrides);
         for (String name : parameters.keySet()) {
             if (name.equals("key") || name.equals("hexkey") || name.equals("password")) {
-                throw new LifeboatException(ExitCode.USAGE, "never put a database key on the command line, where"
+                throw EngineFailure.request("never put a database key on the command line, where"
                         + " other users and logs can see it; use key-env=VAR or key-file=PATH");
             }
             if (!CipherSettings.isSetting(name) && !name.equals(KeyReference.ENV) && !name.equals(KeyReference.FILE)
                     && !name.equals(LOCK_WAIT)) {
-                throw new LifeboatException(ExitCode.USAGE, "unknown SQLCipher parameter '" + name + "'; use"
+                throw EngineFailure.request("unknown SQLCipher parameter '" + name + "'; use"
                         + " key-env, key-file, lock-wait or " + String.join(", ", CipherSettings.names()));
             }
         }
@@ -66,7 +66,7 @@ record SqlcipherSpec(Path file, KeyReference key, CipherSettings settings, Optio
             return Optional.empty();
         }
         if (!seconds.matches("[0-9]{1,6}")) {
-            throw new LifeboatException(ExitCode.USAGE, "lock-wait=" + seconds + " is not a whole number of"
+            throw EngineFailure.request("lock-wait=" + seconds + " is not a whole number of"
                     + " seconds");
         }
         return Optional.of(Duration.ofSeconds(Long.parseLong(seconds)));

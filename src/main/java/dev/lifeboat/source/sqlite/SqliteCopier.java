@@ -1,6 +1,5 @@
 package dev.lifeboat.source.sqlite;
 
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.sqlite;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.Side;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,22 +61,22 @@ final class SqliteFiles {
     /** Fails with a clear cause when {@code file} is missing, unreadable or not plain SQLite. */
     static void requireSqliteFile(Path file, String role) {
         if (!Files.exists(file)) {
-            throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " does not exist; check the path");
+            throw EngineFailure.source(role + " " + file + " does not exist; check the path");
         }
         if (Files.isDirectory(file)) {
-            throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " is a folder; give the database file");
+            throw EngineFailure.source(role + " " + file + " is a folder; give the database file");
         }
         if (!Files.isReadable(file)) {
-            throw new LifeboatException(ExitCode.SOURCE, role + " " + file
+            throw EngineFailure.source(role + " " + file
                     + " is not readable (permission denied); run Lifeboat as a user who can read it");
         }
         try {
             if (!hasSqliteHeader(file)) {
-                throw new LifeboatException(ExitCode.SOURCE, role + " " + file + " is not an SQLite database"
+                throw EngineFailure.source(role + " " + file + " is not an SQLite database"
                         + " (no SQLite header); if it is SQLCipher-encrypted, use sqlcipher:" + file + "?key-env=VAR");
             }
         } catch (IOException e) {
-            throw new LifeboatException(ExitCode.SOURCE, "cannot read " + role + " " + file + " ("
+            throw EngineFailure.source("cannot read " + role + " " + file + " ("
                     + e.getMessage() + "); check the file and the disk", e);
         }
     }
@@ -96,8 +97,8 @@ final class SqliteFiles {
             case SQLITE_IOERR -> "an I/O error occurred; check the disk";
             default -> e.getMessage() + "; check the database";
         };
-        ExitCode exit = code == SQLiteErrorCode.SQLITE_FULL ? ExitCode.FAILURE : ExitCode.SOURCE;
-        return new LifeboatException(exit, "cannot " + doing + " " + file + ": " + reason, e);
+        Side side = code == SQLiteErrorCode.SQLITE_FULL ? Side.SCRATCH : Side.SOURCE;
+        return side.failure("cannot " + doing + " " + file + ": " + reason, e);
     }
 
     /** SQL identifier quoting. */

@@ -1,7 +1,7 @@
 package dev.lifeboat.source.sqlite;
 
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.DaemonThreads;
-import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.NoSpace;
 import dev.lifeboat.manifest.Facts;
@@ -67,7 +67,7 @@ final class SqliteSnapshot {
                     : SqliteFiles.failure("back up", source, e, budget);
         } catch (IOException e) {
             ScratchSpace.delete(file);
-            throw new LifeboatException(ExitCode.SOURCE, "cannot read " + source + " (" + e.getMessage()
+            throw EngineFailure.source("cannot read " + source + " (" + e.getMessage()
                     + "); check the file and the disk", e);
         } catch (RuntimeException e) {
             ScratchSpace.delete(file);

@@ -1,6 +1,6 @@
 package dev.lifeboat.source.sqlite;
 
-import dev.lifeboat.ExitCode;
+import dev.lifeboat.source.EngineFailure;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.RestoreTarget;
@@ -45,18 +45,18 @@ final class SqliteTarget implements RestoreTarget {
     public void checkReplaceable() {
         Path dir = file.getParent();
         if (!Files.isDirectory(dir)) {
-            throw new LifeboatException(ExitCode.TARGET, "the folder " + dir + " of the restore target does not"
+            throw EngineFailure.target("the folder " + dir + " of the restore target does not"
                     + " exist; create it first");
         }
         if (!Files.isWritable(dir)) {
-            throw new LifeboatException(ExitCode.TARGET, "cannot write in " + dir + " (permission denied);"
+            throw EngineFailure.target("cannot write in " + dir + " (permission denied);"
                     + " restore as a user who can, or choose another --to");
         }
         if (exists()) {
             try {
                 SqliteFiles.requireSqliteFile(file, "restore target");
             } catch (LifeboatException e) {
-                throw new LifeboatException(ExitCode.TARGET, e.getMessage().replace("; check the path", "")
+                throw EngineFailure.target(e.getMessage().replace("; check the path", "")
                         + "; refusing to replace it", e);
             }
         }

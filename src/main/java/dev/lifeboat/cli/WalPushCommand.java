@@ -1,0 +1,106 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.EncryptionPolicy;
+import dev.lifeboat.backup.EncryptionRequest;
+import dev.lifeboat.config.JobConfig;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Encryption;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.wal.ClusterFiles;
+import dev.lifeboat.wal.WalPush;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "wal-push", description = "Archive one WAL file as PostgreSQL's archive_command"
+        + " (archive_command = 'lifeboat wal-push %%p --repo REPO --recipient age1…'): compressed, encrypted for"
+        + " public keys only, checksummed and durable in every repository before it exits 0.")
+final class WalPushCommand implements Callable<Integer> {
+    private final Services services;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to archive: PostgreSQL's %%p.")
+    Path file;
+
+    @Option(names = "--repo", paramLabel = "REPO", description = "Repository: "
+            + dev.lifeboat.repository.Repositories.FORMS + " (repeatable; every one must store the file).")
+    List<String> repos;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "Archive into the repositories of this physical"
+            + " job of --config, encrypted as it says.")
+    String job;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "lifeboat.yaml",
+            description = "The config file for --job (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".",
+            description = "The cluster's data directory, for its system identifier (default: the working"
+                    + " directory, where PostgreSQL runs archive_command).")
+    Path dataDir;
+
+    @Option(names = "--compress", defaultValue = "zstd", paramLabel = "zstd|gzip|none",
+            description = "Compression (default: ${DEFAULT-VALUE}).")
+    String compress;
+
+    @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-19, gzip 1-9).")
+    Integer level;
+
+    @Mixin
+    EncryptionOptions encryption;
+
+    WalPushCommand(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> specs = new ArrayList<>();
+        EncryptionRequest request = encryption.request(services);
+        if (job != null) {
+            JobConfig chosen = services.config(config).job(job);
+            chosen.repositories().forEach(r -> specs.add(r.spec()));
+            if (request instanceof EncryptionRequest.FromPins) {
+                request = chosen.encryption().toRequest();
+            }
+        } else if (repos != null) {
+            repos.forEach(r -> specs.add(RepositoryArgs.parse(r).spec()));
+        } else {
+            throw new LifeboatException(ExitCode.USAGE, "give --repo REPO, or --job NAME with --config FILE");
+        }
+        String systemId = ClusterFiles.systemId(dataDir);
+        Compression compression = Compression.parse(compress);
+        List<Repository> repositories = new ArrayList<>();
+        try {
+            for (String repoSpec : specs) {
+                repositories.add(services.repository(repoSpec));
+            }
+            Encryption sealing = EncryptionPolicy.resolve(request, repositories, false);
+            WalPush.Result result = new WalPush(services.clock).push(new WalPush.Request(file, systemId, repositories,
+                    new StoredForm(compression, compression.checkedLevel(level), sealing)));
+            for (Repository repository : repositories) {
+                if (!"none".equals(sealing.scheme()) && repository.pinnedEncryption().isEmpty()) {
+                    repository.pinEncryption(new dev.lifeboat.manifest.Manifest.EncryptionInfo(sealing.scheme(),
+                            sealing.recipients()));
+                }
+            }
+            spec.commandLine().getErr().println("archived " + result.name() + (result.alreadyThere().isEmpty() ? ""
+                    : " (already in " + String.join(", ", result.alreadyThere()) + ")"));
+            return ExitCode.OK.code();
+        } finally {
+            repositories.forEach(Repository::close);
+        }
+    }
+}

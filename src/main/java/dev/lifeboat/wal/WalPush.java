@@ -1,0 +1,109 @@
+package dev.lifeboat.wal;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.manifest.Seal;
+import dev.lifeboat.pipeline.Pipeline;
+import dev.lifeboat.pipeline.StoredForm;
+import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.WalArchive;
+import dev.lifeboat.repository.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Archives one file PostgreSQL hands its archive_command: compressed, encrypted and checksummed
+ * through the pipeline into every repository, and acknowledged there (its record written) only
+ * once the object is durable. Success is returned only when every repository holds it. The same
+ * file pushed again is a success; a different file under a name a repository already holds is
+ * refused, since it means two clusters (or two timelines' histories) collide there.
+ */
+public final class WalPush {
+    private final Clock clock;
+
+    public WalPush(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * @param file the file as PostgreSQL names it ({@code %p}), relative to the data directory
+     * @param systemId the cluster's system identifier
+     * @param form compression and encryption, the encryption already resolved against the pins
+     */
+    public record Request(Path file, String systemId, List<Repository> repositories, StoredForm form) {
+        public Request {
+            repositories = List.copyOf(repositories);
+        }
+    }
+
+    /** Per repository: stored now, or there already with the same content. */
+    public record Result(String name, List<String> stored, List<String> alreadyThere) {
+    }
+
+    public Result push(Request request) throws IOException {
+        String name = request.file().getFileName().toString();
+        if (!WalNames.isArchivable(name)) {
+            throw new LifeboatException(ExitCode.USAGE, "'" + name + "' is not a WAL file name PostgreSQL archives;"
+                    + " set archive_command = 'lifeboat wal-push %p …' (with %p)");
+        }
+        if (!Files.isRegularFile(request.file())) {
+            throw new LifeboatException(ExitCode.SOURCE, request.file() + " does not exist; run wal-push as"
+                    + " archive_command from the data directory with %p");
+        }
+        List<String> stored = new ArrayList<>();
+        List<String> already = new ArrayList<>();
+        for (Repository repository : request.repositories()) {
+            WalArchive archive = repository.wal();
+            Optional<WalArchive.Entry> existing = archive.entry(request.systemId(), name);
+            if (existing.isPresent()) {
+                requireSame(request.file(), existing.get(), archive);
+                already.add(repository.location());
+                continue;
+            }
+            repository.create();
+            store(request, name, archive);
+            stored.add(repository.location());
+        }
+        return new Result(name, stored, already);
+    }
+
+    private void store(Request request, String name, WalArchive archive) throws IOException {
+        StoredForm form = request.form();
+        String object = name + ".wal" + form.compression().extension() + form.encryption().extension();
+        Seal seal;
+        try (Store.Pending pending = archive.write(request.systemId(), name, object);
+             InputStream plain = Files.newInputStream(request.file())) {
+            seal = Pipeline.seal(plain, pending.stream(), form, n -> { });
+            pending.commit();
+        } catch (NoSuchFileException e) {
+            throw new LifeboatException(ExitCode.SOURCE, request.file() + " vanished while it was archived; PostgreSQL"
+                    + " will retry", e);
+        }
+        archive.acknowledge(new WalArchive.Entry(request.systemId(), name, object, seal,
+                new Manifest.CompressionInfo(form.compression().label(), form.level()),
+                new Manifest.EncryptionInfo(form.encryption().scheme(), form.encryption().recipients()),
+                clock.instant()));
+    }
+
+    private static void requireSame(Path file, WalArchive.Entry existing, WalArchive archive) throws IOException {
+        Seal local;
+        try (InputStream in = Files.newInputStream(file)) {
+            local = Pipeline.digest(in);
+        }
+        if (local.plainSize() != existing.seal().plainSize()
+                || !local.plainSha256().equals(existing.seal().plainSha256())) {
+            throw new LifeboatException(ExitCode.INTEGRITY, "WAL file " + existing.name() + " of system "
+                    + existing.systemId() + " is already in " + archive.location() + " with different content;"
+                    + " two clusters with the same system identifier archive into this repository (a copied data"
+                    + " directory?): give each cluster its own repository");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package dev.lifeboat.wal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeboat.ExitCode;
+import dev.lifeboat.manifest.Json;
+import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.PgCluster;
+import dev.lifeboat.testing.Tools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Point-in-time recovery end to end on one throwaway cluster: base backups through pg_basebackup,
+ * WAL archived by the jar under test as archive_command, restores to a time, a restore point and
+ * the end of the WAL into new data directories, started and compared table by table.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PointInTimeRecoveryTest {
+    private static PgCluster cluster;
+    private static Cli cli;
+    private static Manifest base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = PgCluster.start();
+        cli = new Cli(cluster.root().resolve("scratch"));
+        cluster.execute("CREATE TABLE orders (id int PRIMARY KEY, item text)",
+                "INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, 2000) g");
+        base = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aBaseBackupRecordsTheClusterAndItsWalOpensWithStockAge() throws Exception {
+        Map<String, String> facts = base.facts().properties();
+        assertEquals("postgresql-physical", base.source().kind());
+        assertEquals(PgCluster.query(cluster.port(), "SELECT system_identifier::text FROM pg_control_system()"),
+                facts.get("system_identifier"));
+        assertEquals("1", facts.get("timeline"));
+        assertEquals("on", facts.get("data_checksums"));
+        assertTrue(facts.get("backup_label").contains("START WAL LOCATION: " + facts.get("start_lsn")), facts.toString());
+        assertEquals(WalNames.segmentOf(1, WalNames.parseLsn(facts.get("start_lsn")).orElseThrow(), 1 << 20),
+                facts.get("start_wal"));
+        assertEquals("age", base.encryption().scheme());
+        // The archiving side holds the public key only.
+        String conf = Files.readString(cluster.data().resolve("postgresql.conf"));
+        assertTrue(conf.contains(cluster.recipient()) && !conf.contains("AGE-SECRET-KEY"));
+
+        Path walDir = cluster.repo().resolve("wal").resolve(facts.get("system_identifier"));
+        List<Path> objects;
+        try (var files = Files.list(walDir)) {
+            objects = files.filter(p -> p.toString().endsWith(".wal.zst.age")).sorted().toList();
+        }
+        assertTrue(objects.stream().anyMatch(p -> p.getFileName().toString().startsWith(facts.get("stop_wal"))));
+        Path segment = null;
+        for (Path object : objects) {
+            String name = object.getFileName().toString().replace(".wal.zst.age", "");
+            Path plain = cluster.root().resolve(name);
+            Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + object + " | zstd -dq > " + plain);
+            if (WalNames.isSegment(name)) {
+                assertEquals(1 << 20, Files.size(plain), name);
+                assertEquals(facts.get("system_identifier"), ClusterFiles.systemIdOfSegment(plain).orElseThrow());
+                segment = plain;
+            }
+        }
+        // Pushing the same segment again succeeds; other bytes under its name are refused loudly.
+        Cli.Result again = cli.run("wal-push", segment.toString(), "--data-dir", cluster.data().toString(),
+                "--repo", cluster.repo().toString(), "--recipient", cluster.recipient());
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.err().contains("already in"), again.err());
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[5000] ^= 1;
+        Files.write(segment, bytes);
+        Cli.assertOneLineFailure(cli.run("wal-push", segment.toString(), "--data-dir", cluster.data().toString(),
+                "--repo", cluster.repo().toString(), "--recipient", cluster.recipient()), ExitCode.INTEGRITY,
+                "already in", "different content", "its own repository");
+    }
+
+    @Test
+    @Order(2)
+    void restoresToATimeARestorePointAndTheEndOfTheWal() throws Exception {
+        cluster.execute("INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(2001, 3000) g");
+        Thread.sleep(1100);
+        String t1 = PgCluster.query(cluster.port(), "SELECT clock_timestamp()::text");
+        String atT1 = PgCluster.tableChecksum(cluster.port(), "orders");
+        Thread.sleep(1100);
+        cluster.execute("INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(3001, 4000) g",
+                "SELECT pg_create_restore_point('before_delete')");
+        String atPoint = PgCluster.tableChecksum(cluster.port(), "orders");
+        cluster.execute("DELETE FROM orders WHERE id % 2 = 0");
+        String atEnd = PgCluster.tableChecksum(cluster.port(), "orders");
+        cluster.archiveNow();
+        assertNotEquals(atT1, atPoint);
+
+        assertEquals(atT1, restoreAndChecksum("at-time", "--target-time", t1));
+        assertEquals(atPoint, restoreAndChecksum("at-point", "--target-name", "before_delete"));
+        assertEquals(atEnd, restoreAndChecksum("at-end"));
+    }
+
+    @Test
+    @Order(3)
+    void aDamagedOrMissingSegmentIsNamedAndStopsARestoreBeforeItChangesAnything() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            cluster.execute("INSERT INTO orders SELECT g, 'more' FROM generate_series(" + (10000 + i * 100) + ", "
+                    + (10099 + i * 100) + ") g");
+            cluster.archiveNow();
+        }
+        Path copy = cluster.root().resolve("repo-copy");
+        Tools.ok("cp", "-a", cluster.repo().toString(), copy.toString());
+        String systemId = base.facts().properties().get("system_identifier");
+        Path walDir = copy.resolve("wal").resolve(systemId);
+        List<String> later = new ArrayList<>();
+        try (var files = Files.list(walDir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wal.zst.age"))
+                    .map(n -> n.replace(".wal.zst.age", ""))
+                    .filter(n -> WalNames.isSegment(n) && n.startsWith("00000001")
+                            && n.compareTo(base.facts().properties().get("stop_wal")) > 0)
+                    .sorted().forEach(later::add);
+        }
+        assertTrue(later.size() >= 3, later.toString());
+        String damaged = later.get(0);
+        Path object = walDir.resolve(damaged + ".wal.zst.age");
+        byte[] bytes = Files.readAllBytes(object);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(object, bytes);
+
+        Cli.Result check = cli.run("wal", "check", "--repo", copy.toString());
+        assertEquals(ExitCode.INTEGRITY.code(), check.exit(), check.toString());
+        assertTrue(check.out().contains("damaged WAL file " + damaged), check.out());
+
+        Path target = cluster.root().resolve("old-data");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("keep.txt"), "the old contents");
+        Cli.assertOneLineFailure(cli.run("restore", "latest", "--repo", copy.toString(), "--to-data-dir",
+                target.toString(), "--identity-file", cluster.identityFile().toString(), "--lifeboat-command",
+                cluster.launcher().toString()), ExitCode.INTEGRITY, damaged, "nothing was changed");
+        assertEquals("the old contents", Files.readString(target.resolve("keep.txt")));
+        try (var files = Files.list(cluster.root())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("old-data.pre-restore")));
+        }
+
+        String missing = later.get(1);
+        Files.delete(walDir.resolve(missing + ".json"));
+        Files.delete(walDir.resolve(missing + ".wal.zst.age"));
+        check = cli.run("wal", "check", "--repo", copy.toString());
+        assertTrue(check.out().contains("missing WAL segment " + missing), check.out());
+        assertTrue(check.out().contains("damaged WAL file " + damaged), check.out());
+    }
+
+    @Test
+    @Order(4)
+    void aRestoredClusterArchivesOnItsNewTimelineAndRestoresAlongIt() throws Exception {
+        Path first = cluster.root().resolve("new-timeline");
+        int port = restore(first);
+        String timeline = PgCluster.query(port, "SELECT timeline_id::text FROM pg_control_checkpoint()");
+        assertNotEquals("1", timeline);
+        try (var conn = PgCluster.connect(port); var st = conn.createStatement()) {
+            st.execute("CREATE TABLE after_switch AS SELECT g AS id FROM generate_series(1, 500) g");
+            st.execute("SELECT pg_switch_wal()");
+        }
+        String expected = PgCluster.tableChecksum(port, "after_switch");
+        waitArchived(port);
+        cluster.stopServer(first);
+
+        Path second = cluster.root().resolve("second-restore");
+        int secondPort = restore(second, "--target-timeline", "latest");
+        assertEquals(expected, PgCluster.tableChecksum(secondPort, "after_switch"));
+        cluster.stopServer(second);
+        Cli.Result check = cli.run("wal", "check", "--repo", cluster.repo().toString());
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("timeline " + Integer.parseInt(timeline, 10) + ":"), check.out());
+        assertTrue(check.out().contains("restorable: any time from"), check.out());
+    }
+
+    @Test
+    @Order(10)
+    void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
+        Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        cluster.execute("INSERT INTO orders SELECT g, 'late' FROM generate_series(20000, 20100) g");
+        cluster.archiveNow();
+        Manifest third = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        String systemId = base.facts().properties().get("system_identifier");
+        Path walDir = cluster.repo().resolve("wal").resolve(systemId);
+        String firstStart = base.facts().properties().get("start_wal");
+        assertTrue(Files.exists(walDir.resolve(firstStart + ".json")));
+
+        Cli.Result prune = cli.run("prune", "--repo", cluster.repo().toString(), "--keep-last", "2");
+        assertEquals(0, prune.exit(), prune.toString());
+        assertFalse(Files.exists(cluster.repo().resolve("backups").resolve(base.id())), "the oldest base backup went");
+        String secondStart = second.facts().properties().get("start_wal");
+        List<String> left;
+        try (var files = Files.list(walDir)) {
+            left = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.replace(".json", "")).filter(WalNames::isSegment).sorted().toList();
+        }
+        assertFalse(left.contains(firstStart), left.toString());
+        assertEquals(secondStart.substring(8), left.stream().map(n -> n.substring(8)).min(String::compareTo)
+                .orElseThrow(), left.toString());
+
+        Cli.Result check = cli.run("wal", "check", "--repo", cluster.repo().toString(), "--json");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("\"backup\" : \"" + second.id() + "\""), check.out());
+        assertTrue(check.out().contains("\"problems\" : [ ]"), check.out());
+        assertNotEquals(second.id(), third.id());
+    }
+
+    private static void waitArchived(int port) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String failed = PgCluster.query(port, "SELECT failed_count::text FROM pg_stat_archiver");
+            String pending = PgCluster.query(port, "SELECT count(*)::text FROM pg_ls_archive_statusdir()"
+                    + " WHERE name LIKE '%.ready'");
+            assertEquals("0", failed);
+            if ("0".equals(pending)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String restoreAndChecksum(String dir, String... target) throws Exception {
+        Path data = cluster.root().resolve(dir);
+        int port = restore(data, target);
+        try {
+            return PgCluster.tableChecksum(port, "orders");
+        } finally {
+            cluster.stopServer(data);
+        }
+    }
+
+    private static int restore(Path data, String... target) throws Exception {
+        int port = PgCluster.freePort();
+        List<String> args = new ArrayList<>(List.of("restore", "latest", "--repo", cluster.repo().toString(),
+                "--to-data-dir", data.toString(), "--identity-file", cluster.identityFile().toString(), "--start",
+                "--port", Integer.toString(port), "--lifeboat-command", cluster.launcher().toString()));
+        args.addAll(List.of(target));
+        Cli.Result result = cli.run(args.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().contains("recovered and promoted"), result.out());
+        assertEquals("f", PgCluster.query(port, "SELECT pg_is_in_recovery()::text").substring(0, 1));
+        assertFalse(Files.exists(data.resolve("recovery.signal")));
+        return port;
+    }
+}
