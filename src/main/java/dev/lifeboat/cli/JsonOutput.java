@@ -77,7 +77,10 @@ final class JsonOutput {
             return;
         }
         if (code != ExitCode.OK.code()) {
-            failed(exitCode(code), command + " failed; see stderr");
+            // A code of its own (wal-fetch's 126 for PostgreSQL) keeps its number, as the process exits with it.
+            ObjectNode node = failedDocument(exitCode(code), command + " failed; see stderr");
+            node.put("exit_code", code);
+            print(node);
             return;
         }
         print(document != null ? document : fallback(command));
@@ -94,9 +97,13 @@ final class JsonOutput {
 
     /** The command failed: its document (or the error document) with the failure's fields. */
     void failed(ExitCode exit, String message) {
+        print(failedDocument(exit, message));
+    }
+
+    private ObjectNode failedDocument(ExitCode exit, String message) {
         ObjectNode node = document != null && !streaming ? document : Json.document(ERROR, Map.of());
         node.setAll(Json.tree(failure(new LifeboatException(exit, message))));
-        print(node);
+        return node;
     }
 
     private void print(ObjectNode node) {
