@@ -291,10 +291,10 @@ class OnePathTest {
             JsonNode handManifest = comparable(manifest(byHand));
             JsonNode jobManifest = comparable(manifest(byJob));
             // pg_dump's custom format stamps its own time into the dump, so the bytes differ run to run.
-            List.of("plainSha256", "storedSize").forEach(((ObjectNode) handManifest.get("seal"))::remove);
-            List.of("plainSha256", "storedSize").forEach(((ObjectNode) jobManifest.get("seal"))::remove);
+            List.of("plain_sha256", "stored_size").forEach(((ObjectNode) handManifest.get("seal"))::remove);
+            List.of("plain_sha256", "stored_size").forEach(((ObjectNode) jobManifest.get("seal"))::remove);
             assertEquals(handManifest, jobManifest);
-            assertEquals("{\"tenant_42.orders\":42}", manifest(byJob).get("facts").get("tableRows").toString());
+            assertEquals("{\"tenant_42.orders\":42}", manifest(byJob).get("facts").get("table_rows").toString());
 
             Cli.Result handRefused = cli.run("backup", url, "--schema", "tenant_0", "--repo", byHand.toString(),
                     "--name", "missing", "--no-encrypt");
@@ -307,7 +307,7 @@ class OnePathTest {
                     "the same refusal on both paths, the job's line naming the job");
 
             List<String> statuses = new java.util.ArrayList<>();
-            for (JsonNode run : JSON.readTree(cli.run("history", "--json").out())) {
+            for (JsonNode run : JSON.readTree(cli.run("history", "--json").out()).get("runs")) {
                 if ("backup".equals(run.path("kind").asText())) {
                     statuses.add(run.path("name").asText() + " " + run.path("status").asText());
                 }
