@@ -2,9 +2,12 @@ package dev.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.ExitCode;
+import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Json;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -74,15 +77,18 @@ final class JsonOutput {
             return;
         }
         if (code != ExitCode.OK.code()) {
-            failed(exitCode(code), command + " failed; see stderr");
+            // A code of its own (wal-fetch's 126 for PostgreSQL) keeps its number, as the process exits with it.
+            ObjectNode node = failedDocument(exitCode(code), command + " failed; see stderr");
+            node.put("exit_code", code);
+            print(node);
             return;
         }
         print(document != null ? document : fallback(command));
     }
 
     /** A failure inside a document (one backup of several): the same fields as the failure of a command. */
-    static java.util.Map<String, Object> failure(dev.lifeboat.LifeboatException failure) {
-        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    static Map<String, Object> failure(LifeboatException failure) {
+        Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("error", failure.exitCode().kind());
         fields.put("exit_code", failure.exitCode().code());
         fields.put("message", failure.getMessage());
@@ -91,9 +97,13 @@ final class JsonOutput {
 
     /** The command failed: its document (or the error document) with the failure's fields. */
     void failed(ExitCode exit, String message) {
-        ObjectNode node = document != null && !streaming ? document : Json.document(ERROR, java.util.Map.of());
-        node.setAll(Json.tree(failure(new dev.lifeboat.LifeboatException(exit, message))));
-        print(node);
+        print(failedDocument(exit, message));
+    }
+
+    private ObjectNode failedDocument(ExitCode exit, String message) {
+        ObjectNode node = document != null && !streaming ? document : Json.document(ERROR, Map.of());
+        node.setAll(Json.tree(failure(new LifeboatException(exit, message))));
+        return node;
     }
 
     private void print(ObjectNode node) {
@@ -104,7 +114,7 @@ final class JsonOutput {
 
     /** A command that has no document of its own (none should) still prints one. */
     private static ObjectNode fallback(String command) {
-        return Json.document("done", java.util.Map.of("command", command));
+        return Json.document("done", Map.of("command", command));
     }
 
     private static ExitCode exitCode(int code) {

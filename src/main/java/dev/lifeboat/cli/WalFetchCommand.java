@@ -53,6 +53,11 @@ final class WalFetchCommand implements Callable<Integer> {
         try (Repository repository = services.repository(RepositoryArgs.parse(repo).spec())) {
             WalFetch.Outcome outcome = new WalFetch().fetch(repository, ClusterFiles.systemId(dataDir), name,
                     destination, keyOptions.load(services));
+            JsonOutput json = JsonOutput.of(spec);
+            if (json.enabled()) {
+                json.document("wal-fetch", java.util.Map.of("name", name, "destination", destination.toString(),
+                        "fetched", outcome != WalFetch.Outcome.NOT_ARCHIVED));
+            }
             if (outcome == WalFetch.Outcome.NOT_ARCHIVED) {
                 spec.commandLine().getErr().println("lifeboat: " + name + " is not archived in "
                         + repository.location());

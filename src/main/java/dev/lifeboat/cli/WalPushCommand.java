@@ -96,6 +96,10 @@ final class WalPushCommand implements Callable<Integer> {
                             sealing.recipients()));
                 }
             }
+            JsonOutput json = JsonOutput.of(spec);
+            if (json.enabled()) {
+                json.document("wal-push", result);
+            }
             spec.commandLine().getErr().println("archived " + result.name() + (result.alreadyThere().isEmpty() ? ""
                     : " (already in " + String.join(", ", result.alreadyThere()) + ")"));
             return ExitCode.OK.code();

@@ -41,7 +41,7 @@ class PointInTimeRecoveryTest {
         cli = new Cli(cluster.root().resolve("scratch"));
         cluster.execute("CREATE TABLE orders (id int PRIMARY KEY, item text)",
                 "INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, 2000) g");
-        base = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        base = dev.lifeboat.testing.Cli.manifestIn(cluster.baseBackup());
     }
 
     @AfterAll
@@ -197,10 +197,10 @@ class PointInTimeRecoveryTest {
     @Test
     @Order(10)
     void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
-        Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        Manifest second = dev.lifeboat.testing.Cli.manifestIn(cluster.baseBackup());
         cluster.execute("INSERT INTO orders SELECT g, 'late' FROM generate_series(20000, 20100) g");
         cluster.archiveNow();
-        Manifest third = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
+        Manifest third = dev.lifeboat.testing.Cli.manifestIn(cluster.baseBackup());
         String systemId = base.facts().properties().get("system_identifier");
         Path walDir = cluster.repo().resolve("wal").resolve(systemId);
         String firstStart = base.facts().properties().get("start_wal");
