@@ -69,35 +69,27 @@ public final class Pipeline {
     public static Seal unseal(InputStream storedIn, OutputStream plainOut, Compression compression,
                               Decryption decryption, Seal expected, LongConsumer progress) throws IOException {
         DigestingInputStream stored = new DigestingInputStream(storedIn);
-        byte[] spare = new byte[BUFFER];
-        // Decoding stays on this thread; hashing and writing the plain side run beside it.
-        try (HashingWriter plainSide = new HashingWriter(plainOut, BUFFER)) {
-            InputStream plain = null;
-            try {
-                plain = openDecoded(stored, compression, decryption);
-                for (byte[] buffer = plainSide.buffer(); ; buffer = plainSide.buffer()) {
-                    int n = readDecoded(plain, buffer);
-                    if (n < 0) {
-                        break;
-                    }
-                    plainSide.write(buffer, n);
-                    progress.accept(n);
-                }
-                while (stored.read(spare) >= 0) {
-                    // trailing bytes after the end of the compressed stream still count for the digest
-                }
-            } catch (DecodeFailure e) {
-                throw diagnose(stored, spare, expected, e.getCause());
-            } finally {
-                if (plain != null) {
-                    plain.close();
-                }
+        byte[] buffer = new byte[BUFFER];
+        DigestingInputStream plain = null;
+        try {
+            plain = new DigestingInputStream(openDecoded(stored, compression, decryption));
+            for (int n; (n = readDecoded(plain, buffer)) >= 0; ) {
+                plainOut.write(buffer, 0, n);
+                progress.accept(n);
             }
-            plainSide.finish();
-            Seal actual = new Seal(plainSide.count(), plainSide.hex(), stored.count(), stored.hex());
-            check(actual, expected);
-            return actual;
+            while (stored.read(buffer) >= 0) {
+                // trailing bytes after the end of the compressed stream still count for the digest
+            }
+        } catch (DecodeFailure e) {
+            throw diagnose(stored, buffer, expected, e.getCause());
+        } finally {
+            if (plain != null) {
+                plain.close();
+            }
         }
+        Seal actual = new Seal(plain.count(), plain.hex(), stored.count(), stored.hex());
+        check(actual, expected);
+        return actual;
     }
 
     private static InputStream openDecoded(InputStream stored, Compression compression, Decryption decryption)
