@@ -26,6 +26,10 @@ public final class Main implements Runnable {
             WalPushCommand.class, WalFetchCommand.class, WalCommand.class,
             CommandLine.HelpCommand.class);
 
+    /** Commands that read only a repository: no database, no catalog, so no native library to warm up. */
+    private static final java.util.Set<Class<?>> REPOSITORY_ONLY = java.util.Set.of(ListCommand.class,
+            UnlockCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -33,11 +37,12 @@ public final class Main implements Runnable {
     OutputOptions output;
 
     public static void main(String[] args) {
-        if (!versionOnly(args) && namedCommand(args).isPresent()) {
+        Optional<Class<?>> named = versionOnly(args) ? Optional.empty() : namedCommand(args);
+        if (named.isPresent()) {
             // help, version and mistakes need no native library
             NativeLibraries natives = new NativeLibraries(Services.stateDir(System.getenv()).resolve("native"));
             natives.pointSqliteAtCopy(); // before any thread can open a connection
-            NativeWarmUp.start(natives);
+            NativeWarmUp.start(natives, !REPOSITORY_ONLY.contains(named.get()));
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

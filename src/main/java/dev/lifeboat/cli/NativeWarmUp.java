@@ -23,15 +23,21 @@ final class NativeWarmUp {
     private NativeWarmUp() {
     }
 
-    /** @param libraries where the native libraries are unpacked once per version, and loaded from */
-    static void start(NativeLibraries libraries) {
-        DaemonThreads.start("lifeboat-native-warm-up", () -> load(libraries));
+    /**
+     * @param libraries where the native libraries are unpacked once per version, and loaded from
+     * @param databases false for a command that reads only a repository: the JSON mapper is all it needs
+     */
+    static void start(NativeLibraries libraries, boolean databases) {
+        DaemonThreads.start("lifeboat-native-warm-up", () -> load(libraries, databases));
     }
 
-    private static void load(NativeLibraries libraries) {
+    private static void load(NativeLibraries libraries, boolean databases) {
         try {
             Json.write(Map.of());
             Json.read("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Manifest.class);
+            if (!databases) {
+                return;
+            }
             NativeLibraries.loadSqlite();
             libraries.loadZstd();
             MessageDigest.getInstance("SHA-256");

@@ -1,6 +1,7 @@
 package dev.lifeboat.repository.file;
 
 import dev.lifeboat.repository.DurableFiles;
+import dev.lifeboat.repository.EarlyWriteback;
 import dev.lifeboat.repository.store.Store;
 import java.io.IOException;
 import java.io.OutputStream;

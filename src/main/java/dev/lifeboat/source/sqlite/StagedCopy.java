@@ -2,12 +2,12 @@ package dev.lifeboat.source.sqlite;
 
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.NoSpace;
+import dev.lifeboat.repository.EarlyWriteback;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.Inspector;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -61,7 +61,9 @@ public class StagedCopy implements Inspector.Staged {
         } catch (IOException e) {
             throw failIfFull(e);
         }
-        return new FilterOutputStream(Channels.newOutputStream(channel)) {
+        // The copy is synced before it is checked and installed; syncing as it is written keeps that wait short.
+        EarlyWriteback writeback = new EarlyWriteback(channel, EarlyWriteback.EVERY);
+        return new FilterOutputStream(writeback) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 try {
@@ -74,6 +76,7 @@ public class StagedCopy implements Inspector.Staged {
             @Override
             public void close() throws IOException {
                 try {
+                    writeback.settle();
                     channel.force(true);
                 } catch (IOException e) {
                     throw failIfFull(e);

@@ -1,4 +1,4 @@
-package dev.lifeboat.repository.file;
+package dev.lifeboat.repository;
 
 import dev.lifeboat.DaemonThreads;
 import java.io.FilterOutputStream;
@@ -9,13 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Writes an upload to its file and, every {@code every} bytes, starts an fsync of what is there on a
- * background thread. The disk then works while the pipeline compresses, and the commit's own fsync
- * waits only for the last few megabytes instead of the whole object (0.25 s for 230 MB here).
- * Writing never waits for the disk; a background fsync that fails is left for the commit's to report.
+ * Writes a large file (an upload, a restore's staged copy) and, every {@code every} bytes, starts an
+ * fsync of what is there on a background thread. The disk then works while the pipeline compresses
+ * or decompresses, and the final fsync waits only for the last few megabytes instead of the whole
+ * file (0.25 s for 230 MB here). Writing never waits for the disk; a background fsync that fails is
+ * left for the final one to report.
  */
-final class EarlyWriteback extends FilterOutputStream {
-    static final long EVERY = 32L << 20;
+public final class EarlyWriteback extends FilterOutputStream {
+    public static final long EVERY = 32L << 20;
     private static final Executor BACKGROUND = DaemonThreads.eachOnItsOwn("lifeboat-writeback");
 
     private final FileChannel channel;
@@ -24,7 +25,7 @@ final class EarlyWriteback extends FilterOutputStream {
     private int started;
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
-    EarlyWriteback(FileChannel channel, long every) {
+    public EarlyWriteback(FileChannel channel, long every) {
         super(Channels.newOutputStream(channel));
         this.channel = channel;
         this.every = every;
@@ -47,12 +48,12 @@ final class EarlyWriteback extends FilterOutputStream {
     }
 
     /** Waits for a background fsync still running, before the caller's own fsync or close. */
-    void settle() {
+    public void settle() {
         inFlight.handle((done, failed) -> null).join();
     }
 
     /** How many background fsyncs were started. */
-    int started() {
+    public int started() {
         return started;
     }
 

@@ -1,4 +1,4 @@
-package dev.lifeboat.repository.file;
+package dev.lifeboat.repository;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
