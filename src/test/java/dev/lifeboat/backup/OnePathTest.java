@@ -374,6 +374,63 @@ class OnePathTest {
         }
     }
 
+    /**
+     * An age passphrase (scrypt): {@code --passphrase-env} and the job's {@code passphrase: ${VAR}}
+     * make the same backup and the same catalog records, and a wrong passphrase is refused alike.
+     */
+    @Test
+    void anAgePassphraseJobAndTheCommandLineMakeTheSameBackupAndTheSameRefusal() throws Exception {
+        Path db = dir.resolve("shop.db");
+        Path byHand = dir.resolve("by-hand");
+        Path byJob = dir.resolve("by-job");
+        Path config = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + byJob + " ]\n"
+                + "    encryption: { passphrase: \"${SHOP_PASSPHRASE}\" }\n", "good.yaml");
+        Path wrongConfig = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + byJob + " ]\n"
+                + "    encryption: { passphrase: \"${OTHER_PASSPHRASE}\" }\n", "wrong.yaml");
+        Cli cli = new Cli(dir.resolve("scratch")).env("SHOP_PASSPHRASE", "correct horse battery")
+                .env("OTHER_PASSPHRASE", "not the passphrase");
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 60)) {
+            Cli.Result hand = cli.run("backup", db.toString(), "--repo", byHand.toString(), "--name", "shop",
+                    "--passphrase-env", "SHOP_PASSPHRASE");
+            Cli.Result job = cli.run("run", "shop", "--config", config.toString());
+            assertEquals(0, hand.exit(), hand.toString());
+            assertEquals(hand.exit(), job.exit(), job.toString());
+        }
+        assertEquals(comparable(manifest(byHand)), comparable(manifest(byJob)));
+        assertEquals("[\"scrypt\"]", manifest(byJob).get("encryption").get("recipients").toString());
+        assertEquals(pin(byHand), pin(byJob), "both repositories are pinned to a passphrase");
+        assertEquals(List.of("backup shop COMPLETED", "backup shop COMPLETED"), runs(cli, "backup"),
+                "each path records the same run");
+
+        Cli.Result hand = cli.run("verify", "latest", "--repo", byHand.toString(), "--name", "shop",
+                "--passphrase-env", "OTHER_PASSPHRASE");
+        Cli.Result job = cli.run("run", "shop", "--config", wrongConfig.toString(), "--verify");
+        assertEquals(ExitCode.KEY.code(), hand.exit(), hand.toString());
+        assertEquals(hand.exit(), job.exit(), job.toString());
+        String cause = lastLine(hand.err()).replaceFirst("^lifeboat: ", "");
+        assertTrue(cause.contains("the passphrase does not open this backup"), cause);
+        assertEquals("lifeboat: verify of shop failed: " + byJob + ": " + cause.replace(byHand.toString(),
+                byJob.toString()), lastLine(job.err()), "the same refusal, the job's line naming the job");
+        assertEquals(List.of("verify shop FAILED", "verify shop FAILED"), runs(cli, "verify"));
+        assertEquals(0, cli.run("run", "shop", "--config", config.toString(), "--verify").exit(),
+                "the job reads with its passphrase");
+    }
+
+    /** The catalog's runs of one kind, newest first, as "kind name status". */
+    private static List<String> runs(Cli cli, String kind) throws Exception {
+        Cli.Result history = cli.run("history", "--json");
+        assertEquals(0, history.exit(), history.toString());
+        JsonNode document = JSON.readTree(history.out());
+        assertEquals("lifeboat/history/v1", document.path("schema").asText(), history.out());
+        List<String> found = new java.util.ArrayList<>();
+        for (JsonNode run : document.get("runs")) {
+            if (kind.equals(run.path("kind").asText())) {
+                found.add(kind + " " + run.path("name").asText() + " " + run.path("status").asText());
+            }
+        }
+        return found;
+    }
+
     private static String lastLine(String text) {
         List<String> lines = text.lines().toList();
         return lines.get(lines.size() - 1);
