@@ -431,6 +431,85 @@ class OnePathTest {
         return found;
     }
 
+    /**
+     * PostgreSQL verify and restore: {@code verify} and {@code run --verify} store the same
+     * verification record, {@code restore --repo} and {@code restore --job} leave the same tables,
+     * and replacing an existing database without {@code --yes} is refused alike.
+     */
+    @Test
+    void aPostgresBackupVerifiesAndRestoresAlikeOnBothPaths() throws Exception {
+        try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
+            String database = server.createTenantDatabase("lbt_parity");
+            String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
+            Path repo = dir.resolve("repo");
+            Path config = write("jobs:\n  tenants:\n    source: " + url + "\n    repositories: [ " + repo + " ]\n"
+                    + "    encryption: none\n");
+            Cli cli = new Cli(dir.resolve("scratch"));
+            Cli.Result backup = cli.run("run", "tenants", "--config", config.toString());
+            assertEquals(0, backup.exit(), backup.toString());
+            String id = onlyBackup(repo);
+
+            Cli.Result verifyHand = cli.run("verify", "latest", "--repo", repo.toString(), "--name", "tenants");
+            Cli.Result verifyJob = cli.run("run", "tenants", "--config", config.toString(), "--verify");
+            assertEquals(0, verifyHand.exit(), verifyHand.toString());
+            assertEquals(verifyHand.exit(), verifyJob.exit(), verifyJob.toString());
+            List<JsonNode> records = verificationRecords(repo, id);
+            assertEquals(2, records.size(), records.toString());
+            assertEquals(records.get(0), records.get(1), "the same checks, verdict and backup on both paths");
+            assertTrue(records.get(0).path("passed").asBoolean(), records.toString());
+            assertEquals(List.of("verify tenants COMPLETED", "verify tenants COMPLETED"), runs(cli, "verify"));
+
+            String byHand = server.adopt(dev.lifeboat.testing.PgTestServer.unique("lbt_parity_hand"));
+            String byJob = server.adopt(dev.lifeboat.testing.PgTestServer.unique("lbt_parity_job"));
+            Cli.Result restoreHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
+                    "--to", dev.lifeboat.testing.PgTestServer.url("postgres", byHand));
+            Cli.Result restoreJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
+                    "--to", dev.lifeboat.testing.PgTestServer.url("postgres", byJob));
+            assertEquals(0, restoreHand.exit(), restoreHand.toString());
+            assertEquals(restoreHand.exit(), restoreJob.exit(), restoreJob.toString());
+            var source = dev.lifeboat.testing.PgTestServer.tableDigests(database);
+            assertEquals(2, source.size(), source.toString());
+            assertEquals(source, dev.lifeboat.testing.PgTestServer.tableDigests(byHand));
+            assertEquals(source, dev.lifeboat.testing.PgTestServer.tableDigests(byJob));
+
+            dev.lifeboat.testing.PgTestServer.execute(byHand, "INSERT INTO tenant_7.orders VALUES (99)");
+            var before = dev.lifeboat.testing.PgTestServer.tableDigests(byHand);
+            String existing = dev.lifeboat.testing.PgTestServer.url("postgres", byHand);
+            Cli.Result refusedHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
+                    "--to", existing);
+            Cli.Result refusedJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
+                    "--to", existing);
+            Cli.assertOneLineFailure(refusedHand, ExitCode.NOT_CONFIRMED, "exists and there is no terminal",
+                    "pass --yes");
+            assertEquals(refusedHand.exit(), refusedJob.exit(), refusedJob.toString());
+            assertEquals(lastLine(refusedHand.err()), lastLine(refusedJob.err()), "the same refusal on both paths");
+            assertEquals(before, dev.lifeboat.testing.PgTestServer.tableDigests(byHand), "the target is unchanged");
+            assertEquals(List.of(byHand), dev.lifeboat.testing.PgTestServer.databasesLike(byHand),
+                    "no staged database is left behind");
+            assertEquals(List.of("restore tenants FAILED", "restore tenants FAILED", "restore tenants COMPLETED",
+                    "restore tenants COMPLETED"), runs(cli, "restore"), "each path records the same runs");
+        }
+    }
+
+    /**
+     * The verification records stored next to one backup, without what differs run to run: the
+     * time each was made and the name of the scratch database a PostgreSQL verification used.
+     */
+    private static List<JsonNode> verificationRecords(Path repo, String id) throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("backups").resolve(id))) {
+            List<JsonNode> records = new java.util.ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("verify-")).sorted().toList()) {
+                ObjectNode record = (ObjectNode) JSON.readTree(file.toFile());
+                record.remove("verified_at");
+                var checks = record.putArray("checks");
+                JSON.readTree(file.toFile()).get("checks").forEach(check -> checks.add(
+                        check.asText().replaceAll("_verify_\\d{8}_\\d{6}_[0-9a-f]+", "_verify_SCRATCH")));
+                records.add(record);
+            }
+            return records;
+        }
+    }
+
     private static String lastLine(String text) {
         List<String> lines = text.lines().toList();
         return lines.get(lines.size() - 1);
