@@ -486,8 +486,18 @@ class OnePathTest {
             assertEquals(before, dev.lifeboat.testing.PgTestServer.tableDigests(byHand), "the target is unchanged");
             assertEquals(List.of(byHand), dev.lifeboat.testing.PgTestServer.databasesLike(byHand),
                     "no staged database is left behind");
+            String missing = "20200101T000000Z-000000";
+            Cli.Result noSuchHand = cli.run("restore", missing, "--repo", repo.toString(), "--to", existing, "--yes");
+            Cli.Result noSuchJob = cli.run("restore", missing, "--job", "tenants", "--config", config.toString(),
+                    "--to", existing, "--yes");
+            Cli.assertOneLineFailure(noSuchHand, ExitCode.NOT_FOUND, "no backup " + missing + " in " + repo);
+            assertEquals(noSuchHand.exit(), noSuchJob.exit(), noSuchJob.toString());
+            assertEquals(lastLine(noSuchHand.err()), lastLine(noSuchJob.err()), "a missing backup is refused alike");
+            assertEquals(before, dev.lifeboat.testing.PgTestServer.tableDigests(byHand), "the target is unchanged");
+            List<String> restores = runs(cli, "restore");
             assertEquals(List.of("restore tenants FAILED", "restore tenants FAILED", "restore tenants COMPLETED",
-                    "restore tenants COMPLETED"), runs(cli, "restore"), "each path records the same runs");
+                    "restore tenants COMPLETED"), restores.subList(restores.size() - 4, restores.size()),
+                    "each path records the same runs");
         }
     }
 
