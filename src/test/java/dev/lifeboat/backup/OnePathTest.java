@@ -10,6 +10,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.crypto.AgeCli;
 import dev.lifeboat.crypto.GpgCli;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.PgTestServer;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -321,9 +322,9 @@ class OnePathTest {
      */
     @Test
     void aPostgresSchemaScopeMakesTheSameBackupAndTheSameRefusalOnBothPaths() throws Exception {
-        try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
+        try (PgTestServer server = new PgTestServer()) {
             String database = server.createTenantDatabase("lbt_onepath");
-            String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
+            String url = PgTestServer.url("postgres", database);
             Path byHand = dir.resolve("by-hand");
             Path byJob = dir.resolve("by-job");
             Path config = write("""
@@ -438,9 +439,9 @@ class OnePathTest {
      */
     @Test
     void aPostgresBackupVerifiesAndRestoresAlikeOnBothPaths() throws Exception {
-        try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
+        try (PgTestServer server = new PgTestServer()) {
             String database = server.createTenantDatabase("lbt_parity");
-            String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
+            String url = PgTestServer.url("postgres", database);
             Path repo = dir.resolve("repo");
             Path config = write("jobs:\n  tenants:\n    source: " + url + "\n    repositories: [ " + repo + " ]\n"
                     + "    encryption: none\n");
@@ -459,22 +460,22 @@ class OnePathTest {
             assertTrue(records.get(0).path("passed").asBoolean(), records.toString());
             assertEquals(List.of("verify tenants COMPLETED", "verify tenants COMPLETED"), runs(cli, "verify"));
 
-            String byHand = server.adopt(dev.lifeboat.testing.PgTestServer.unique("lbt_parity_hand"));
-            String byJob = server.adopt(dev.lifeboat.testing.PgTestServer.unique("lbt_parity_job"));
+            String byHand = server.adopt(PgTestServer.unique("lbt_parity_hand"));
+            String byJob = server.adopt(PgTestServer.unique("lbt_parity_job"));
             Cli.Result restoreHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
-                    "--to", dev.lifeboat.testing.PgTestServer.url("postgres", byHand));
+                    "--to", PgTestServer.url("postgres", byHand));
             Cli.Result restoreJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
-                    "--to", dev.lifeboat.testing.PgTestServer.url("postgres", byJob));
+                    "--to", PgTestServer.url("postgres", byJob));
             assertEquals(0, restoreHand.exit(), restoreHand.toString());
             assertEquals(restoreHand.exit(), restoreJob.exit(), restoreJob.toString());
-            var source = dev.lifeboat.testing.PgTestServer.tableDigests(database);
+            var source = PgTestServer.tableDigests(database);
             assertEquals(2, source.size(), source.toString());
-            assertEquals(source, dev.lifeboat.testing.PgTestServer.tableDigests(byHand));
-            assertEquals(source, dev.lifeboat.testing.PgTestServer.tableDigests(byJob));
+            assertEquals(source, PgTestServer.tableDigests(byHand));
+            assertEquals(source, PgTestServer.tableDigests(byJob));
 
-            dev.lifeboat.testing.PgTestServer.execute(byHand, "INSERT INTO tenant_7.orders VALUES (99)");
-            var before = dev.lifeboat.testing.PgTestServer.tableDigests(byHand);
-            String existing = dev.lifeboat.testing.PgTestServer.url("postgres", byHand);
+            PgTestServer.execute(byHand, "INSERT INTO tenant_7.orders VALUES (99)");
+            var before = PgTestServer.tableDigests(byHand);
+            String existing = PgTestServer.url("postgres", byHand);
             Cli.Result refusedHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
                     "--to", existing);
             Cli.Result refusedJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
@@ -483,8 +484,8 @@ class OnePathTest {
                     "pass --yes");
             assertEquals(refusedHand.exit(), refusedJob.exit(), refusedJob.toString());
             assertEquals(lastLine(refusedHand.err()), lastLine(refusedJob.err()), "the same refusal on both paths");
-            assertEquals(before, dev.lifeboat.testing.PgTestServer.tableDigests(byHand), "the target is unchanged");
-            assertEquals(List.of(byHand), dev.lifeboat.testing.PgTestServer.databasesLike(byHand),
+            assertEquals(before, PgTestServer.tableDigests(byHand), "the target is unchanged");
+            assertEquals(List.of(byHand), PgTestServer.databasesLike(byHand),
                     "no staged database is left behind");
             String missing = "20200101T000000Z-000000";
             Cli.Result noSuchHand = cli.run("restore", missing, "--repo", repo.toString(), "--to", existing, "--yes");
@@ -493,7 +494,7 @@ class OnePathTest {
             Cli.assertOneLineFailure(noSuchHand, ExitCode.NOT_FOUND, "no backup " + missing + " in " + repo);
             assertEquals(noSuchHand.exit(), noSuchJob.exit(), noSuchJob.toString());
             assertEquals(lastLine(noSuchHand.err()), lastLine(noSuchJob.err()), "a missing backup is refused alike");
-            assertEquals(before, dev.lifeboat.testing.PgTestServer.tableDigests(byHand), "the target is unchanged");
+            assertEquals(before, PgTestServer.tableDigests(byHand), "the target is unchanged");
             List<String> restores = runs(cli, "restore");
             assertEquals(List.of("restore tenants FAILED", "restore tenants FAILED", "restore tenants COMPLETED",
                     "restore tenants COMPLETED"), restores.subList(restores.size() - 4, restores.size()),
