@@ -10,6 +10,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.crypto.AgeCli;
 import dev.lifeboat.crypto.GpgCli;
 import dev.lifeboat.testing.Cli;
+import dev.lifeboat.testing.PgTestServer;
 import dev.lifeboat.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -321,9 +322,9 @@ class OnePathTest {
      */
     @Test
     void aPostgresSchemaScopeMakesTheSameBackupAndTheSameRefusalOnBothPaths() throws Exception {
-        try (dev.lifeboat.testing.PgTestServer server = new dev.lifeboat.testing.PgTestServer()) {
+        try (PgTestServer server = new PgTestServer()) {
             String database = server.createTenantDatabase("lbt_onepath");
-            String url = dev.lifeboat.testing.PgTestServer.url("postgres", database);
+            String url = PgTestServer.url("postgres", database);
             Path byHand = dir.resolve("by-hand");
             Path byJob = dir.resolve("by-job");
             Path config = write("""
@@ -371,6 +372,152 @@ class OnePathTest {
             }
             assertEquals(List.of("missing FAILED", "missing FAILED", "tenant COMPLETED", "tenant COMPLETED"),
                     statuses, "each path records the same runs, newest first");
+        }
+    }
+
+    /**
+     * An age passphrase (scrypt): {@code --passphrase-env} and the job's {@code passphrase: ${VAR}}
+     * make the same backup and the same catalog records, and a wrong passphrase is refused alike.
+     */
+    @Test
+    void anAgePassphraseJobAndTheCommandLineMakeTheSameBackupAndTheSameRefusal() throws Exception {
+        Path db = dir.resolve("shop.db");
+        Path byHand = dir.resolve("by-hand");
+        Path byJob = dir.resolve("by-job");
+        Path config = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + byJob + " ]\n"
+                + "    encryption: { passphrase: \"${SHOP_PASSPHRASE}\" }\n", "good.yaml");
+        Path wrongConfig = write("jobs:\n  shop:\n    source: " + db + "\n    repositories: [ " + byJob + " ]\n"
+                + "    encryption: { passphrase: \"${OTHER_PASSPHRASE}\" }\n", "wrong.yaml");
+        Cli cli = new Cli(dir.resolve("scratch")).env("SHOP_PASSPHRASE", "correct horse battery")
+                .env("OTHER_PASSPHRASE", "not the passphrase");
+        try (Connection app = TestDatabases.walWithUncheckpointedRows(db, 60)) {
+            Cli.Result hand = cli.run("backup", db.toString(), "--repo", byHand.toString(), "--name", "shop",
+                    "--passphrase-env", "SHOP_PASSPHRASE");
+            Cli.Result job = cli.run("run", "shop", "--config", config.toString());
+            assertEquals(0, hand.exit(), hand.toString());
+            assertEquals(hand.exit(), job.exit(), job.toString());
+        }
+        assertEquals(comparable(manifest(byHand)), comparable(manifest(byJob)));
+        assertEquals("[\"scrypt\"]", manifest(byJob).get("encryption").get("recipients").toString());
+        assertEquals(pin(byHand), pin(byJob), "both repositories are pinned to a passphrase");
+        assertEquals(List.of("backup shop COMPLETED", "backup shop COMPLETED"), runs(cli, "backup"),
+                "each path records the same run");
+
+        Cli.Result hand = cli.run("verify", "latest", "--repo", byHand.toString(), "--name", "shop",
+                "--passphrase-env", "OTHER_PASSPHRASE");
+        Cli.Result job = cli.run("run", "shop", "--config", wrongConfig.toString(), "--verify");
+        assertEquals(ExitCode.KEY.code(), hand.exit(), hand.toString());
+        assertEquals(hand.exit(), job.exit(), job.toString());
+        String cause = lastLine(hand.err()).replaceFirst("^lifeboat: ", "");
+        assertTrue(cause.contains("the passphrase does not open this backup"), cause);
+        assertEquals("lifeboat: verify of shop failed: " + byJob + ": " + cause.replace(byHand.toString(),
+                byJob.toString()), lastLine(job.err()), "the same refusal, the job's line naming the job");
+        assertEquals(List.of("verify shop FAILED", "verify shop FAILED"), runs(cli, "verify"));
+        assertEquals(0, cli.run("run", "shop", "--config", config.toString(), "--verify").exit(),
+                "the job reads with its passphrase");
+    }
+
+    /** The catalog's runs of one kind, newest first, as "kind name status". */
+    private static List<String> runs(Cli cli, String kind) throws Exception {
+        Cli.Result history = cli.run("history", "--json");
+        assertEquals(0, history.exit(), history.toString());
+        JsonNode document = JSON.readTree(history.out());
+        assertEquals("lifeboat/history/v1", document.path("schema").asText(), history.out());
+        List<String> found = new java.util.ArrayList<>();
+        for (JsonNode run : document.get("runs")) {
+            if (kind.equals(run.path("kind").asText())) {
+                found.add(kind + " " + run.path("name").asText() + " " + run.path("status").asText());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * PostgreSQL verify and restore: {@code verify} and {@code run --verify} store the same
+     * verification record, {@code restore --repo} and {@code restore --job} leave the same tables,
+     * and replacing an existing database without {@code --yes} is refused alike.
+     */
+    @Test
+    void aPostgresBackupVerifiesAndRestoresAlikeOnBothPaths() throws Exception {
+        try (PgTestServer server = new PgTestServer()) {
+            String database = server.createTenantDatabase("lbt_parity");
+            String url = PgTestServer.url("postgres", database);
+            Path repo = dir.resolve("repo");
+            Path config = write("jobs:\n  tenants:\n    source: " + url + "\n    repositories: [ " + repo + " ]\n"
+                    + "    encryption: none\n");
+            Cli cli = new Cli(dir.resolve("scratch"));
+            Cli.Result backup = cli.run("run", "tenants", "--config", config.toString());
+            assertEquals(0, backup.exit(), backup.toString());
+            String id = onlyBackup(repo);
+
+            Cli.Result verifyHand = cli.run("verify", "latest", "--repo", repo.toString(), "--name", "tenants");
+            Cli.Result verifyJob = cli.run("run", "tenants", "--config", config.toString(), "--verify");
+            assertEquals(0, verifyHand.exit(), verifyHand.toString());
+            assertEquals(verifyHand.exit(), verifyJob.exit(), verifyJob.toString());
+            List<JsonNode> records = verificationRecords(repo, id);
+            assertEquals(2, records.size(), records.toString());
+            assertEquals(records.get(0), records.get(1), "the same checks, verdict and backup on both paths");
+            assertTrue(records.get(0).path("passed").asBoolean(), records.toString());
+            assertEquals(List.of("verify tenants COMPLETED", "verify tenants COMPLETED"), runs(cli, "verify"));
+
+            String byHand = server.adopt(PgTestServer.unique("lbt_parity_hand"));
+            String byJob = server.adopt(PgTestServer.unique("lbt_parity_job"));
+            Cli.Result restoreHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
+                    "--to", PgTestServer.url("postgres", byHand));
+            Cli.Result restoreJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
+                    "--to", PgTestServer.url("postgres", byJob));
+            assertEquals(0, restoreHand.exit(), restoreHand.toString());
+            assertEquals(restoreHand.exit(), restoreJob.exit(), restoreJob.toString());
+            var source = PgTestServer.tableDigests(database);
+            assertEquals(2, source.size(), source.toString());
+            assertEquals(source, PgTestServer.tableDigests(byHand));
+            assertEquals(source, PgTestServer.tableDigests(byJob));
+
+            PgTestServer.execute(byHand, "INSERT INTO tenant_7.orders VALUES (99)");
+            var before = PgTestServer.tableDigests(byHand);
+            String existing = PgTestServer.url("postgres", byHand);
+            Cli.Result refusedHand = cli.run("restore", "latest", "--repo", repo.toString(), "--name", "tenants",
+                    "--to", existing);
+            Cli.Result refusedJob = cli.run("restore", "latest", "--job", "tenants", "--config", config.toString(),
+                    "--to", existing);
+            Cli.assertOneLineFailure(refusedHand, ExitCode.NOT_CONFIRMED, "exists and there is no terminal",
+                    "pass --yes");
+            assertEquals(refusedHand.exit(), refusedJob.exit(), refusedJob.toString());
+            assertEquals(lastLine(refusedHand.err()), lastLine(refusedJob.err()), "the same refusal on both paths");
+            assertEquals(before, PgTestServer.tableDigests(byHand), "the target is unchanged");
+            assertEquals(List.of(byHand), PgTestServer.databasesLike(byHand),
+                    "no staged database is left behind");
+            String missing = "20200101T000000Z-000000";
+            Cli.Result noSuchHand = cli.run("restore", missing, "--repo", repo.toString(), "--to", existing, "--yes");
+            Cli.Result noSuchJob = cli.run("restore", missing, "--job", "tenants", "--config", config.toString(),
+                    "--to", existing, "--yes");
+            Cli.assertOneLineFailure(noSuchHand, ExitCode.NOT_FOUND, "no backup " + missing + " in " + repo);
+            assertEquals(noSuchHand.exit(), noSuchJob.exit(), noSuchJob.toString());
+            assertEquals(lastLine(noSuchHand.err()), lastLine(noSuchJob.err()), "a missing backup is refused alike");
+            assertEquals(before, PgTestServer.tableDigests(byHand), "the target is unchanged");
+            List<String> restores = runs(cli, "restore");
+            assertEquals(List.of("restore tenants FAILED", "restore tenants FAILED", "restore tenants COMPLETED",
+                    "restore tenants COMPLETED"), restores.subList(restores.size() - 4, restores.size()),
+                    "each path records the same runs");
+        }
+    }
+
+    /**
+     * The verification records stored next to one backup, without what differs run to run: the
+     * time each was made and the name of the scratch database a PostgreSQL verification used.
+     */
+    private static List<JsonNode> verificationRecords(Path repo, String id) throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("backups").resolve(id))) {
+            List<JsonNode> records = new java.util.ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("verify-")).sorted().toList()) {
+                ObjectNode record = (ObjectNode) JSON.readTree(file.toFile());
+                record.remove("verified_at");
+                var checks = record.putArray("checks");
+                JSON.readTree(file.toFile()).get("checks").forEach(check -> checks.add(
+                        check.asText().replaceAll("_verify_\\d{8}_\\d{6}_[0-9a-f]+", "_verify_SCRATCH")));
+                records.add(record);
+            }
+            return records;
         }
     }
 
