@@ -195,6 +195,52 @@ class PointInTimeRecoveryTest {
     }
 
     @Test
+    @Order(5)
+    void verificationStartsTheBackupAndNamesAFileWithABadPage() throws Exception {
+        Cli.Result good = cli.run("verify", base.id(), "--repo", cluster.repo().toString(), "--identity-file",
+                cluster.identityFile().toString());
+        assertEquals(0, good.exit(), good.toString());
+        for (String check : List.of("pg_verifybackup", "started", "amcheck", "read in full", "pg_checksums")) {
+            assertTrue(good.out().contains(check), good.out());
+        }
+
+        String file = PgCluster.query(cluster.port(), "SELECT pg_relation_filepath('orders')");
+        Path copy = cluster.root().resolve("repo-bad");
+        Tools.ok("cp", "-a", cluster.repo().toString(), copy.toString());
+        Path backupDir = copy.resolve("backups").resolve(base.id());
+        Path object = backupDir.resolve(base.object());
+        Path tar = cluster.root().resolve("base.tar");
+        Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + object + " | zstd -dq > " + tar);
+        String block = Tools.ok("sh", "-c", "tar -R -tf " + tar + " | grep ' " + file + "$'").strip();
+        long offset = (Long.parseLong(block.replaceAll("^block (\\d+):.*", "$1")) + 1) * 512 + 7000;
+        try (var channel = java.nio.channels.FileChannel.open(tar, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            channel.write(one, offset);
+        }
+        Tools.ok("sh", "-c", "zstd -q -3 -c " + tar + " | age -r " + cluster.recipient() + " > " + object);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(backupDir.resolve("manifest.json").toFile());
+        var seal = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("seal");
+        seal.put("plainSize", Files.size(tar)).put("plainSha256", sha256(tar))
+                .put("storedSize", Files.size(object)).put("storedSha256", sha256(object));
+        Files.writeString(backupDir.resolve("manifest.json"), tree.toPrettyString());
+
+        Cli.assertOneLineFailure(cli.run("verify", base.id(), "--repo", copy.toString(), "--identity-file",
+                cluster.identityFile().toString()), ExitCode.INTEGRITY, file);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    @Test
     @Order(10)
     void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
         Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
@@ -206,6 +252,9 @@ class PointInTimeRecoveryTest {
         String firstStart = base.facts().properties().get("start_wal");
         assertTrue(Files.exists(walDir.resolve(firstStart + ".json")));
 
+        // The newest verified backup is never pruned: make it the newest one.
+        assertEquals(0, cli.run("verify", third.id(), "--repo", cluster.repo().toString(), "--identity-file",
+                cluster.identityFile().toString()).exit());
         Cli.Result prune = cli.run("prune", "--repo", cluster.repo().toString(), "--keep-last", "2");
         assertEquals(0, prune.exit(), prune.toString());
         assertFalse(Files.exists(cluster.repo().resolve("backups").resolve(base.id())), "the oldest base backup went");
