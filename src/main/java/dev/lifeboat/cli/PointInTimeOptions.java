@@ -21,8 +21,8 @@ final class PointInTimeOptions {
             + " moved aside to DIR.pre-restore-TIME.")
     Path dataDir;
 
-    @Option(names = "--target-time", paramLabel = "'YYYY-MM-DD HH:MM:SS+TZ'", description = "Recover up to this"
-            + " moment (default: the end of the archived WAL).")
+    @Option(names = "--target-time", paramLabel = "TIME", description = "Recover up to this"
+            + " moment, 'YYYY-MM-DD HH:MM:SS+TZ' (default: the end of the archived WAL).")
     String targetTime;
 
     @Option(names = "--target-lsn", paramLabel = "LSN", description = "Recover up to this WAL position.")
