@@ -68,13 +68,15 @@ log-level-console=warn
 log-path=$WORK/pgbr-log
 lock-path=$WORK/pgbr-lock
 start-fast=y
+repo1-retention-full=9999
 
 [bench]
 pg1-path=$WORK/data
 pg1-port=$port
 pg1-socket-path=$WORK
 EOF
-chown postgres: "$WORK/pgbackrest.conf"
+mkdir -p "$WORK/pgbr-log" "$WORK/pgbr-lock"
+chown postgres: "$WORK/pgbackrest.conf" "$WORK/pgbr-log" "$WORK/pgbr-lock"
 pgbr() { as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench "$@"; }
 
 echo "building the cluster (scale $SCALE)..." >&2
