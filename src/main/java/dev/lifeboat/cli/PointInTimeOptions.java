@@ -69,7 +69,10 @@ final class PointInTimeOptions {
                 KeyOptions keys, boolean json) throws Exception {
         RecoveryTarget target = RecoveryTarget.parse(Optional.ofNullable(targetTime), Optional.ofNullable(targetLsn),
                 Optional.ofNullable(targetName), Optional.ofNullable(targetXid));
-        String restoreCommand = lifeboat() + " wal-fetch %f %p --repo " + quote(repoSpec) + keyArgument(keys);
+        // A segment fetched ahead is taken from the spool by the shell alone; otherwise Lifeboat fetches it and the next ones.
+        String spool = dev.lifeboat.wal.WalFetch.SPOOL + "/%f";
+        String restoreCommand = "if [ -f " + spool + " ]; then mv -f " + spool + " %p; else " + lifeboat()
+                + " wal-fetch %f %p --prefetch 8 --repo " + quote(repoSpec) + keyArgument(keys) + "; fi";
         try (Repository repository = services.repository(repoSpec)) {
             PointInTimeRestore.Report report = new PointInTimeRestore(services.clock).restore(
                     new PointInTimeRestore.Request(repository, backup, Optional.ofNullable(name), dataDir, target,
