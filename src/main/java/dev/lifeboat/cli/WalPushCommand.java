@@ -58,6 +58,12 @@ final class WalPushCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-19, gzip 1-9).")
     Integer level;
 
+    @Option(names = "--push-ahead", paramLabel = "N", defaultValue = "0", description = "Also archive up to N more"
+            + " files PostgreSQL has ready, marking each in DIR/" + WalPush.ARCHIVED + " once durable, for an"
+            + " archive_command that acknowledges them without starting Lifeboat (see the README; default:"
+            + " ${DEFAULT-VALUE}).")
+    int pushAhead;
+
     @Mixin
     EncryptionOptions encryption;
 
@@ -88,8 +94,11 @@ final class WalPushCommand implements Callable<Integer> {
                 repositories.add(services.repository(repoSpec));
             }
             Encryption sealing = EncryptionPolicy.resolve(request, repositories, false);
-            WalPush.Result result = new WalPush(services.clock).push(new WalPush.Request(file, systemId, repositories,
-                    new StoredForm(compression, compression.checkedLevel(level), sealing)));
+            WalPush push = new WalPush(services.clock);
+            WalPush.Request pushRequest = new WalPush.Request(file, systemId, repositories,
+                    new StoredForm(compression, compression.checkedLevel(level), sealing));
+            WalPush.Result result = push.push(pushRequest);
+            List<String> ahead = push.pushAhead(pushRequest, dataDir, pushAhead);
             for (Repository repository : repositories) {
                 if (!"none".equals(sealing.scheme()) && repository.pinnedEncryption().isEmpty()) {
                     repository.pinEncryption(new dev.lifeboat.manifest.Manifest.EncryptionInfo(sealing.scheme(),
@@ -97,7 +106,8 @@ final class WalPushCommand implements Callable<Integer> {
                 }
             }
             spec.commandLine().getErr().println("archived " + result.name() + (result.alreadyThere().isEmpty() ? ""
-                    : " (already in " + String.join(", ", result.alreadyThere()) + ")"));
+                    : " (already in " + String.join(", ", result.alreadyThere()) + ")")
+                    + (ahead.isEmpty() ? "" : ", and ahead " + String.join(", ", ahead)));
             return ExitCode.OK.code();
         } finally {
             repositories.forEach(Repository::close);

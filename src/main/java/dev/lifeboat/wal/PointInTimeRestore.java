@@ -275,6 +275,9 @@ public final class PointInTimeRestore {
 
     private static void writeRecoverySettings(Request request, Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve("standby.signal"));
+        // Marks of files the backed-up cluster archived ahead mean nothing for this one.
+        deleteTree(dir.resolve(WalPush.ARCHIVED));
+        deleteTree(dir.resolve(WalFetch.SPOOL));
         Files.write(dir.resolve("recovery.signal"), new byte[0]);
         StringBuilder settings = new StringBuilder("\n# written by lifeboat restore\n")
                 .append("restore_command = '").append(request.restoreCommand().replace("'", "''")).append("'\n")

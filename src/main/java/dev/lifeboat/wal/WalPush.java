@@ -75,6 +75,46 @@ public final class WalPush {
         return new Result(name, stored, already);
     }
 
+    /** Where wal-push marks files it archived ahead of PostgreSQL's asking, in the data directory. */
+    public static final String ARCHIVED = "lifeboat-archived";
+
+    /**
+     * Archives up to {@code count} more files PostgreSQL has marked ready ({@code pg_wal/archive_status/*.ready}),
+     * oldest first, and marks each one in {@code DATA/lifeboat-archived} only once every repository holds
+     * it durably: archive_command then acknowledges it with the shell alone ({@code test -f
+     * lifeboat-archived/%f && rm lifeboat-archived/%f || lifeboat wal-push %p …}). Returns the names marked.
+     */
+    public List<String> pushAhead(Request first, Path dataDir, int count) {
+        List<String> marked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (count <= 0) {
+            return marked;
+        }
+        try (var ready = Files.list(dataDir.resolve("pg_wal").resolve("archive_status"))) {
+            Path markers = dataDir.resolve(ARCHIVED);
+            Files.createDirectories(markers);
+            String current = first.file().getFileName().toString();
+            List<String> names = ready.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ready"))
+                    .map(n -> n.substring(0, n.length() - ".ready".length()))
+                    .filter(n -> WalNames.isArchivable(n) && !n.equals(current) && !Files.exists(markers.resolve(n)))
+                    .sorted().limit(count).toList();
+            names.parallelStream().forEach(name -> {
+                try {
+                    push(new Request(dataDir.resolve("pg_wal").resolve(name), first.systemId(),
+                            first.repositories(), first.form()));
+                    Path marker = markers.resolve(name);
+                    Files.write(marker, new byte[0]);
+                    dev.lifeboat.repository.DurableFiles.syncDirectory(markers);
+                    marked.add(name);
+                } catch (IOException | RuntimeException e) {
+                    // PostgreSQL asks for it in its turn, and then it is pushed (or refused) on its own
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // pushing ahead is only ever a head start
+        }
+        return marked;
+    }
+
     private void store(Request request, String name, WalArchive archive) throws IOException {
         StoredForm form = request.form();
         String object = name + ".wal" + form.compression().extension() + form.encryption().extension();
