@@ -57,7 +57,7 @@ export LIFEBOAT_STATE_DIR=$WORK/state LIFEBOAT_SCRATCH_DIR=$WORK/scratch
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $jar "\$@"
 EOF
 chmod 755 "$WORK/lifeboat"
-lifeboat_push="$WORK/lifeboat wal-push %p --repo $WORK/lb-repo --recipient $recipient"
+lifeboat_push="test -f lifeboat-archived/%f && rm lifeboat-archived/%f || $WORK/lifeboat wal-push %p --push-ahead 8 --repo $WORK/lb-repo --recipient $recipient"
 cat > "$WORK/pgbackrest.conf" <<EOF
 [global]
 repo1-path=$WORK/pgbr-repo
