@@ -241,6 +241,28 @@ class PointInTimeRecoveryTest {
     }
 
     @Test
+    @Order(6)
+    void thePreflightRefusesWhatABaseBackupCannotCoverWithTheFix() throws Exception {
+        Path repo = cluster.root().resolve("preflight-repo");
+        Path location = cluster.root().resolve("tablespace");
+        Files.createDirectories(location);
+        Tools.ok("chown", "postgres:", location.toString());
+        cluster.execute("CREATE TABLESPACE elsewhere LOCATION '" + location + "'",
+                "CREATE ROLE nobackup LOGIN");
+        try {
+            Cli.assertOneLineFailure(cli.run("backup", cluster.url(), "--physical", "--repo", repo.toString(),
+                    "--recipient", cluster.recipient()), ExitCode.SOURCE, "tablespaces outside", "elsewhere");
+            cluster.execute("DROP TABLESPACE elsewhere");
+            Cli.assertOneLineFailure(cli.run("backup", cluster.url().replace("postgres@", "nobackup@"), "--physical",
+                    "--repo", repo.toString(), "--recipient", cluster.recipient()), ExitCode.SOURCE,
+                    "ALTER ROLE \"nobackup\" REPLICATION");
+        } finally {
+            cluster.execute("DROP TABLESPACE IF EXISTS elsewhere", "DROP ROLE nobackup");
+        }
+        assertFalse(Files.exists(repo.resolve("backups")), "nothing stored");
+    }
+
+    @Test
     @Order(10)
     void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
         Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
