@@ -263,6 +263,35 @@ class PointInTimeRecoveryTest {
     }
 
     @Test
+    @Order(7)
+    void theReadmeRestoresByHandWithStockToolsOnly() throws Exception {
+        cluster.execute("CREATE TABLE by_hand AS SELECT g AS id FROM generate_series(1, 300) g");
+        String expected = PgCluster.tableChecksum(cluster.port(), "by_hand");
+        cluster.archiveNow();
+        Path data = cluster.root().resolve("by-hand");
+        Files.createDirectories(data);
+        String systemId = base.facts().properties().get("system_identifier");
+        Path object = cluster.repo().resolve("backups").resolve(base.id()).resolve(base.object());
+        Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + object + " | zstd -d | tar -x -C " + data);
+        Files.write(data.resolve("recovery.signal"), new byte[0]);
+        int port = PgCluster.freePort();
+        Path wal = cluster.repo().resolve("wal").resolve(systemId);
+        Files.writeString(data.resolve("postgresql.auto.conf"), "restore_command = 'f=" + wal + "/%f.wal.zst.age;"
+                + " test -f \"$f\" && age -d -i " + cluster.identityFile() + " \"$f\" | zstd -d > %p'\n"
+                + "recovery_target_timeline = 'current'\nport = " + port + "\narchive_mode = off\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Tools.ok("chmod", "700", data.toString());
+        Tools.ok("chown", "-R", "postgres:", data.toString());
+        cluster.startServer(data);
+        for (int i = 0; i < 600 && Files.exists(data.resolve("recovery.signal")); i++) {
+            Thread.sleep(100);
+        }
+        assertFalse(Files.exists(data.resolve("recovery.signal")), "recovery ended and the cluster was promoted");
+        assertEquals(expected, PgCluster.tableChecksum(port, "by_hand"));
+        cluster.stopServer(data);
+    }
+
+    @Test
     @Order(10)
     void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
         Manifest second = Json.read(cluster.baseBackup().getBytes(StandardCharsets.UTF_8), Manifest.class);
