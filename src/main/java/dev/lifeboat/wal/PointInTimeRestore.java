@@ -54,7 +54,7 @@ public final class PointInTimeRestore {
     public record Request(Repository repository, String backup, Optional<String> name, Path dataDir,
                           RecoveryTarget target, String timeline, BackupKey key, String restoreCommand,
                           PostgresOsUser osUser,
-                          boolean start, OptionalInt port, Duration timeout) {
+                          boolean start, Optional<String> startCommand, OptionalInt port, Duration timeout) {
     }
 
     /** @param reached what PostgreSQL said about where recovery stopped, when it was started */
@@ -89,7 +89,7 @@ public final class PointInTimeRestore {
             Optional<String> reached = Optional.empty();
             if (request.start()) {
                 reached = Optional.of(new RecoveryWatch(request.osUser(), dir, request.timeout(),
-                        PgBinaries.forVersion(backup.facts().engineVersion())).startAndWait());
+                        PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand()).startAndWait());
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);
         }

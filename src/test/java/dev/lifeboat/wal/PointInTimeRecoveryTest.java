@@ -116,7 +116,10 @@ class PointInTimeRecoveryTest {
 
         assertEquals(atT1, restoreAndChecksum("at-time", "--target-time", t1));
         assertEquals(atPoint, restoreAndChecksum("at-point", "--target-name", "before_delete"));
-        assertEquals(atEnd, restoreAndChecksum("at-end"));
+        Path atEndDir = cluster.root().resolve("at-end");
+        assertEquals(atEnd, restoreAndChecksum("at-end", "--start-command", "runuser -u postgres -- "
+                + PgCluster.BIN.resolve("pg_ctl") + " -D " + atEndDir + " -l " + atEndDir.resolveSibling("at-end.log")
+                + " -W start"));
     }
 
     @Test
