@@ -42,4 +42,28 @@ class PhysicalOptionsTest {
                 "--to-data-dir", dir.resolve("data").toString(), "--target-time", "yesterday"), ExitCode.USAGE,
                 "--target-time", "YYYY-MM-DD");
     }
+
+    @Test
+    void anOptionalRepositoryMayMissAFileARequiredOneMayNot() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("global"));
+        Files.createDirectories(data.resolve("pg_wal"));
+        Files.write(data.resolve("global").resolve("pg_control"), new byte[] {1, 2, 3, 4, 5, 6, 7, 0});
+        Files.writeString(data.resolve("pg_wal").resolve("00000002.history"), "1\t0/3000000\tno recovery target\n");
+        Path blocked = dir.resolve("not-a-folder");
+        Files.writeString(blocked, "a file where a repository folder would go");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        String file = data.resolve("pg_wal").resolve("00000002.history").toString();
+        Cli.Result optional = cli.run("wal-push", file, "--data-dir", data.toString(), "--repo",
+                dir.resolve("repo").toString(), "--repo", blocked.resolve("repo") + "#optional", "--no-encrypt");
+        assertEquals(0, optional.exit(), optional.toString());
+        assertTrue(optional.err().contains("optional repository " + blocked.resolve("repo")), optional.err());
+        assertTrue(Files.exists(dir.resolve("repo").resolve("wal").resolve("1976943448883713")
+                .resolve("00000002.history.json")));
+
+        Cli.Result required = cli.run("wal-push", file, "--data-dir", data.toString(), "--repo",
+                dir.resolve("repo").toString(), "--repo", blocked.resolve("repo").toString(), "--no-encrypt");
+        assertTrue(required.exit() != 0, required.toString());
+        assertEquals(1, required.err().lines().count(), required.err());
+    }
 }
