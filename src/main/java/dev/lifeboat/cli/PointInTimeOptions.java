@@ -44,6 +44,10 @@ final class PointInTimeOptions {
             + " target and was promoted, and print the point reached.")
     boolean start;
 
+    @Option(names = "--start-command", paramLabel = "COMMAND", description = "With --start: start the cluster"
+            + " with this shell command (e.g. 'systemctl start postgresql@15-main') instead of pg_ctl.")
+    String startCommand;
+
     @Option(names = "--port", paramLabel = "N", description = "The port of the restored cluster (default: the"
             + " backed-up cluster's).")
     Integer port;
@@ -69,11 +73,14 @@ final class PointInTimeOptions {
                 KeyOptions keys, JsonOutput json) throws Exception {
         RecoveryTarget target = RecoveryTarget.parse(Optional.ofNullable(targetTime), Optional.ofNullable(targetLsn),
                 Optional.ofNullable(targetName), Optional.ofNullable(targetXid));
-        String restoreCommand = lifeboat() + " wal-fetch %f %p --repo " + quote(repoSpec) + keyArgument(keys);
+        // A segment fetched ahead is taken from the spool by the shell alone; otherwise Lifeboat fetches it and the next ones.
+        String spool = dev.lifeboat.wal.WalFetch.SPOOL + "/%f";
+        String restoreCommand = "if [ -f " + spool + " ]; then mv -f " + spool + " %p; else " + lifeboat()
+                + " wal-fetch %f %p --prefetch 8 --repo " + quote(repoSpec) + keyArgument(keys) + "; fi";
         try (Repository repository = services.repository(repoSpec)) {
             PointInTimeRestore.Report report = new PointInTimeRestore(services.clock).restore(
                     new PointInTimeRestore.Request(repository, backup, Optional.ofNullable(name), dataDir, target,
-                            targetTimeline, keys.load(services), restoreCommand, new PostgresOsUser(osUser), start,
+                            targetTimeline, keys.load(services), restoreCommand, new PostgresOsUser(osUser), start, Optional.ofNullable(startCommand),
                             port == null ? OptionalInt.empty() : OptionalInt.of(port),
                             Duration.ofSeconds(recoveryTimeout)));
             report.movedAside().ifPresent(p -> err.println("moved the previous contents of " + report.dataDir()

@@ -41,6 +41,11 @@ final class WalFetchCommand implements Callable<Integer> {
                     + " directory, where PostgreSQL runs restore_command).")
     Path dataDir;
 
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0", description = "After a segment, fetch the"
+            + " next N into DIR/" + dev.lifeboat.wal.WalFetch.SPOOL + " for restore_command to take without"
+            + " starting Lifeboat (default: ${DEFAULT-VALUE}).")
+    int prefetch;
+
     @Mixin
     KeyOptions keyOptions;
 
@@ -51,8 +56,14 @@ final class WalFetchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Repository repository = services.repository(RepositoryArgs.parse(repo).spec())) {
-            WalFetch.Outcome outcome = new WalFetch().fetch(repository, ClusterFiles.systemId(dataDir), name,
-                    destination, keyOptions.load(services));
+            String systemId = ClusterFiles.systemId(dataDir);
+            dev.lifeboat.crypto.BackupKey key = keyOptions.load(services);
+            WalFetch fetch = new WalFetch();
+            WalFetch.Outcome outcome = fetch.fetch(repository, systemId, name, destination, key);
+            if (outcome == WalFetch.Outcome.FETCHED && prefetch > 0) {
+                fetch.prefetch(repository, systemId, name, dataDir.resolve(WalFetch.SPOOL), key.given(), prefetch,
+                        java.nio.file.Files.size(destination));
+            }
             JsonOutput json = JsonOutput.of(spec);
             if (json.enabled()) {
                 json.document("wal-fetch", java.util.Map.of("name", name, "destination", destination.toString(),

@@ -35,7 +35,8 @@ final class WalPushCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--repo", paramLabel = "REPO", description = "Repository: "
-            + dev.lifeboat.repository.Repositories.FORMS + " (repeatable; every one must store the file).")
+            + dev.lifeboat.repository.Repositories.FORMS + "; add #optional when the file may be archived without it (repeatable; every other one must"
+            + " store the file before wal-push exits 0).")
     List<String> repos;
 
     @Option(names = "--job", paramLabel = "NAME", description = "Archive into the repositories of this physical"
@@ -58,6 +59,12 @@ final class WalPushCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-19, gzip 1-9).")
     Integer level;
 
+    @Option(names = "--push-ahead", paramLabel = "N", defaultValue = "0", description = "Also archive up to N more"
+            + " files PostgreSQL has ready, marking each in DIR/" + WalPush.ARCHIVED + " once durable, for an"
+            + " archive_command that acknowledges them without starting Lifeboat (see the README; default:"
+            + " ${DEFAULT-VALUE}).")
+    int pushAhead;
+
     @Mixin
     EncryptionOptions encryption;
 
@@ -68,29 +75,52 @@ final class WalPushCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> specs = new ArrayList<>();
+        List<String> optionalSpecs = new ArrayList<>();
         EncryptionRequest request = encryption.request(services);
         if (job != null) {
             JobConfig chosen = services.config(config).job(job);
-            chosen.repositories().forEach(r -> specs.add(r.spec()));
+            chosen.repositories().forEach(r -> {
+                specs.add(r.spec());
+                if (r.optional()) {
+                    optionalSpecs.add(r.spec());
+                }
+            });
             if (request instanceof EncryptionRequest.FromPins) {
                 request = chosen.encryption().toRequest();
             }
         } else if (repos != null) {
-            repos.forEach(r -> specs.add(RepositoryArgs.parse(r).spec()));
+            for (String r : repos) {
+                RepositoryArgs args = RepositoryArgs.parse(r);
+                specs.add(args.spec());
+                if (!args.required()) {
+                    optionalSpecs.add(args.spec());
+                }
+            }
         } else {
             throw new LifeboatException(ExitCode.USAGE, "give --repo REPO, or --job NAME with --config FILE");
         }
         String systemId = ClusterFiles.systemId(dataDir);
         Compression compression = Compression.parse(compress);
         List<Repository> repositories = new ArrayList<>();
+        java.util.Set<String> optional = new java.util.HashSet<>();
         try {
             for (String repoSpec : specs) {
-                repositories.add(services.repository(repoSpec));
+                Repository repository = services.repository(repoSpec);
+                repositories.add(repository);
+                if (optionalSpecs.contains(repoSpec)) {
+                    optional.add(repository.location());
+                }
             }
             Encryption sealing = EncryptionPolicy.resolve(request, repositories, false);
-            WalPush.Result result = new WalPush(services.clock).push(new WalPush.Request(file, systemId, repositories,
-                    new StoredForm(compression, compression.checkedLevel(level), sealing)));
+            WalPush push = new WalPush(services.clock);
+            WalPush.Request pushRequest = new WalPush.Request(file, systemId, repositories,
+                    new StoredForm(compression, compression.checkedLevel(level), sealing), optional);
+            WalPush.Result result = push.push(pushRequest);
+            List<String> ahead = push.pushAhead(pushRequest, dataDir, pushAhead);
             for (Repository repository : repositories) {
+                if (optional.contains(repository.location())) {
+                    continue;
+                }
                 if (!"none".equals(sealing.scheme()) && repository.pinnedEncryption().isEmpty()) {
                     repository.pinEncryption(new dev.lifeboat.manifest.Manifest.EncryptionInfo(sealing.scheme(),
                             sealing.recipients()));
@@ -101,7 +131,10 @@ final class WalPushCommand implements Callable<Integer> {
                 json.document("wal-push", result);
             }
             spec.commandLine().getErr().println("archived " + result.name() + (result.alreadyThere().isEmpty() ? ""
-                    : " (already in " + String.join(", ", result.alreadyThere()) + ")"));
+                    : " (already in " + String.join(", ", result.alreadyThere()) + ")")
+                    + (ahead.isEmpty() ? "" : ", and ahead " + String.join(", ", ahead)));
+            result.missed().forEach(m -> spec.commandLine().getErr().println("lifeboat: warning: optional repository "
+                    + m + " missed " + result.name()));
             return ExitCode.OK.code();
         } finally {
             repositories.forEach(Repository::close);

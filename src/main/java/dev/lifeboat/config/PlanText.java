@@ -37,6 +37,12 @@ public final class PlanText {
                 add(lines, "encryption", job.encryption().describe());
                 add(lines, "compression", job.compression().label()
                         + (job.compression().label().equals("none") ? "" : " level " + job.level()));
+                if (job.sourceOptions().get("physical").contains("true")) {
+                List<String> settings = archiveSettings(config, job);
+                    for (int i = 0; i < settings.size(); i++) {
+                        add(lines, i == 0 ? "wal archiving" : "", settings.get(i));
+                    }
+                }
             } else {
                 job.rules().forEach(rule -> add(lines, job.rules().indexOf(rule) == 0 ? "rules" : "",
                         rule.describe() + " (" + rule.format().key() + ")"));
@@ -70,6 +76,15 @@ public final class PlanText {
                 .orElse(", no login")));
         lines.add("daemon shutdown timeout " + Durations.format(config.shutdownTimeout()));
         return lines.stream().map(config::mask).toList();
+    }
+
+    /** The postgresql.conf lines a physical job's cluster needs, with a restart, for continuous archiving. */
+    private static List<String> archiveSettings(LifeboatConfig config, JobConfig job) {
+        return List.of("postgresql.conf: wal_level = replica", "postgresql.conf: max_wal_senders = 10",
+                "postgresql.conf: archive_mode = on",
+                "postgresql.conf: archive_command = 'lifeboat wal-push %p --config "
+                        + java.nio.file.Path.of(config.file()).toAbsolutePath() + " --job " + job.name() + "'",
+                "then restart PostgreSQL; the role needs REPLICATION and a 'replication' line in pg_hba.conf");
     }
 
     private static String notify(JobConfig job) {

@@ -54,7 +54,7 @@ public final class PointInTimeRestore {
     public record Request(Repository repository, String backup, Optional<String> name, Path dataDir,
                           RecoveryTarget target, String timeline, BackupKey key, String restoreCommand,
                           PostgresOsUser osUser,
-                          boolean start, OptionalInt port, Duration timeout) {
+                          boolean start, Optional<String> startCommand, OptionalInt port, Duration timeout) {
     }
 
     /** @param reached what PostgreSQL said about where recovery stopped, when it was started */
@@ -89,7 +89,7 @@ public final class PointInTimeRestore {
             Optional<String> reached = Optional.empty();
             if (request.start()) {
                 reached = Optional.of(new RecoveryWatch(request.osUser(), dir, request.timeout(),
-                        PgBinaries.forVersion(backup.facts().engineVersion())).startAndWait());
+                        PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand()).startAndWait());
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);
         }
@@ -275,6 +275,9 @@ public final class PointInTimeRestore {
 
     private static void writeRecoverySettings(Request request, Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve("standby.signal"));
+        // Marks of files the backed-up cluster archived ahead mean nothing for this one.
+        deleteTree(dir.resolve(WalPush.ARCHIVED));
+        deleteTree(dir.resolve(WalFetch.SPOOL));
         Files.write(dir.resolve("recovery.signal"), new byte[0]);
         StringBuilder settings = new StringBuilder("\n# written by lifeboat restore\n")
                 .append("restore_command = '").append(request.restoreCommand().replace("'", "''")).append("'\n")

@@ -22,18 +22,23 @@ final class RecoveryWatch {
     private final Path dir;
     private final Duration timeout;
     private final PgBinaries binaries;
+    private final Optional<String> startCommand;
 
-    RecoveryWatch(PostgresOsUser user, Path dir, Duration timeout, PgBinaries binaries) {
+    /** @param startCommand how to start the cluster instead of pg_ctl (e.g. a systemctl unit), run through sh */
+    RecoveryWatch(PostgresOsUser user, Path dir, Duration timeout, PgBinaries binaries, Optional<String> startCommand) {
         this.user = user;
         this.dir = dir;
         this.timeout = timeout;
         this.binaries = binaries;
+        this.startCommand = startCommand;
     }
 
     /** The point recovery reached, in PostgreSQL's words. */
     String startAndWait() throws IOException {
         Path log = dir.resolve(LOG);
-        PostgresOsUser.Result started = user.run(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-l", log.toString(), "-W",
+        PostgresOsUser.Result started = startCommand.isPresent()
+                ? user.run(List.of("sh", "-c", startCommand.get()), false)
+                : user.run(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-l", log.toString(), "-W",
                 "start"), true);
         if (started.exit() != 0) {
             throw new LifeboatException(ExitCode.TARGET, "pg_ctl could not start the restored cluster in " + dir + " ("
@@ -46,6 +51,7 @@ final class RecoveryWatch {
             if (!Files.exists(dir.resolve("recovery.signal")) && Files.exists(dir.resolve("postmaster.pid"))
                     && user.run(List.of(binaries.find("pg_controldata").toString(), dir.toString()), false).output()
                     .contains("in production")) {
+                removeSpool();
                 return reached(read(log));
             }
             if (!Files.exists(dir.resolve("postmaster.pid"))) {
@@ -58,6 +64,19 @@ final class RecoveryWatch {
         }
         throw new LifeboatException(ExitCode.TARGET, "recovery of " + dir + " did not finish within " + timeout
                 .toSeconds() + " s; it still runs (see " + log + "); wait, or stop it with pg_ctl -D " + dir + " stop");
+    }
+
+    /** Segments fetched ahead that recovery did not need. */
+    private void removeSpool() {
+        Path spool = dir.resolve(WalFetch.SPOOL);
+        try (var files = Files.list(spool)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(spool);
+        } catch (IOException e) {
+            // none were fetched ahead, or they stay for a person to remove; PostgreSQL ignores them
+        }
     }
 
     private static String read(Path log) {

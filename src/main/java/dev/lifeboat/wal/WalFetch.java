@@ -69,6 +69,46 @@ public final class WalFetch {
         return Outcome.FETCHED;
     }
 
+    /** Where prefetched segments wait, in the data directory being recovered; restore_command looks here first. */
+    public static final String SPOOL = "lifeboat-prefetch";
+
+    /**
+     * Fetches the {@code count} segments after {@code name} on its timeline into {@code spool},
+     * several at once, each checked as {@link #fetch} checks it and moved into place only when
+     * whole, so restore_command can take them without starting Lifeboat again. Stops at the first
+     * one not archived; a failure only means PostgreSQL asks for that segment itself.
+     */
+    public void prefetch(Repository repository, String systemId, String name, Path spool,
+                         dev.lifeboat.pipeline.Decryption given, int count, long segmentSize) {
+        if (count <= 0 || !WalNames.isSegment(name)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(spool);
+            java.util.Set<String> archived = new java.util.HashSet<>(repository.wal().names(systemId));
+            long number = WalNames.segmentNumber(name, segmentSize);
+            java.util.List<String> wanted = new java.util.ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                String next = WalNames.segmentName(WalNames.timeline(name), number + i, segmentSize);
+                if (!archived.contains(next)) {
+                    break;
+                }
+                if (!Files.exists(spool.resolve(next))) {
+                    wanted.add(next);
+                }
+            }
+            wanted.parallelStream().forEach(next -> {
+                try {
+                    fetch(repository, systemId, next, spool.resolve(next), given);
+                } catch (IOException | RuntimeException e) {
+                    // PostgreSQL will ask for it, and then it is fetched (or reported) on its own
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // prefetching is only ever a head start
+        }
+    }
+
     private static void requireNoLaterSegment(WalArchive archive, String systemId, String name) throws IOException {
         String timeline = name.substring(0, 8);
         Optional<String> later = archive.names(systemId).stream()

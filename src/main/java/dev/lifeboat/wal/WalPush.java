@@ -37,15 +37,18 @@ public final class WalPush {
      * @param file the file as PostgreSQL names it ({@code %p}), relative to the data directory
      * @param systemId the cluster's system identifier
      * @param form compression and encryption, the encryption already resolved against the pins
+     * @param optional the locations of repositories that may miss a file (reported, not a failure)
      */
-    public record Request(Path file, String systemId, List<Repository> repositories, StoredForm form) {
+    public record Request(Path file, String systemId, List<Repository> repositories, StoredForm form,
+                          java.util.Set<String> optional) {
         public Request {
             repositories = List.copyOf(repositories);
+            optional = java.util.Set.copyOf(optional);
         }
     }
 
-    /** Per repository: stored now, or there already with the same content. */
-    public record Result(String name, List<String> stored, List<String> alreadyThere) {
+    /** Per repository: stored now, there already with the same content, or (optional ones) missed and why. */
+    public record Result(String name, List<String> stored, List<String> alreadyThere, List<String> missed) {
     }
 
     public Result push(Request request) throws IOException {
@@ -60,19 +63,67 @@ public final class WalPush {
         }
         List<String> stored = new ArrayList<>();
         List<String> already = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
         for (Repository repository : request.repositories()) {
-            WalArchive archive = repository.wal();
-            Optional<WalArchive.Entry> existing = archive.entry(request.systemId(), name);
-            if (existing.isPresent()) {
-                requireSame(request.file(), existing.get(), archive);
-                already.add(repository.location());
-                continue;
+            try {
+                WalArchive archive = repository.wal();
+                Optional<WalArchive.Entry> existing = archive.entry(request.systemId(), name);
+                if (existing.isPresent()) {
+                    requireSame(request.file(), existing.get(), archive);
+                    already.add(repository.location());
+                    continue;
+                }
+                repository.create();
+                store(request, name, archive);
+                stored.add(repository.location());
+            } catch (IOException | RuntimeException e) {
+                if (!request.optional().contains(repository.location())) {
+                    throw e;
+                }
+                missed.add(repository.location() + " (" + e.getMessage() + ")");
             }
-            repository.create();
-            store(request, name, archive);
-            stored.add(repository.location());
         }
-        return new Result(name, stored, already);
+        return new Result(name, stored, already, missed);
+    }
+
+    /** Where wal-push marks files it archived ahead of PostgreSQL's asking, in the data directory. */
+    public static final String ARCHIVED = "lifeboat-archived";
+
+    /**
+     * Archives up to {@code count} more files PostgreSQL has marked ready ({@code pg_wal/archive_status/*.ready}),
+     * oldest first, and marks each one in {@code DATA/lifeboat-archived} only once every repository holds
+     * it durably: archive_command then acknowledges it with the shell alone ({@code test -f
+     * lifeboat-archived/%f && rm lifeboat-archived/%f || lifeboat wal-push %p …}). Returns the names marked.
+     */
+    public List<String> pushAhead(Request first, Path dataDir, int count) {
+        List<String> marked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        if (count <= 0) {
+            return marked;
+        }
+        try (var ready = Files.list(dataDir.resolve("pg_wal").resolve("archive_status"))) {
+            Path markers = dataDir.resolve(ARCHIVED);
+            Files.createDirectories(markers);
+            String current = first.file().getFileName().toString();
+            List<String> names = ready.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ready"))
+                    .map(n -> n.substring(0, n.length() - ".ready".length()))
+                    .filter(n -> WalNames.isArchivable(n) && !n.equals(current) && !Files.exists(markers.resolve(n)))
+                    .sorted().limit(count).toList();
+            names.parallelStream().forEach(name -> {
+                try {
+                    push(new Request(dataDir.resolve("pg_wal").resolve(name), first.systemId(),
+                            first.repositories(), first.form(), first.optional()));
+                    Path marker = markers.resolve(name);
+                    Files.write(marker, new byte[0]);
+                    dev.lifeboat.repository.DurableFiles.syncDirectory(markers);
+                    marked.add(name);
+                } catch (IOException | RuntimeException e) {
+                    // PostgreSQL asks for it in its turn, and then it is pushed (or refused) on its own
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // pushing ahead is only ever a head start
+        }
+        return marked;
     }
 
     private void store(Request request, String name, WalArchive archive) throws IOException {

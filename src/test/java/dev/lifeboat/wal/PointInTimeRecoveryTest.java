@@ -116,7 +116,10 @@ class PointInTimeRecoveryTest {
 
         assertEquals(atT1, restoreAndChecksum("at-time", "--target-time", t1));
         assertEquals(atPoint, restoreAndChecksum("at-point", "--target-name", "before_delete"));
-        assertEquals(atEnd, restoreAndChecksum("at-end"));
+        Path atEndDir = cluster.root().resolve("at-end");
+        assertEquals(atEnd, restoreAndChecksum("at-end", "--start-command", "runuser -u postgres -- "
+                + PgCluster.BIN.resolve("pg_ctl") + " -D " + atEndDir + " -l " + atEndDir.resolveSibling("at-end.log")
+                + " -W start"));
     }
 
     @Test
@@ -195,6 +198,103 @@ class PointInTimeRecoveryTest {
     }
 
     @Test
+    @Order(5)
+    void verificationStartsTheBackupAndNamesAFileWithABadPage() throws Exception {
+        Cli.Result good = cli.run("verify", base.id(), "--repo", cluster.repo().toString(), "--identity-file",
+                cluster.identityFile().toString());
+        assertEquals(0, good.exit(), good.toString());
+        for (String check : List.of("pg_verifybackup", "started", "amcheck", "read in full", "pg_checksums")) {
+            assertTrue(good.out().contains(check), good.out());
+        }
+
+        String file = PgCluster.query(cluster.port(), "SELECT pg_relation_filepath('orders')");
+        Path copy = cluster.root().resolve("repo-bad");
+        Tools.ok("cp", "-a", cluster.repo().toString(), copy.toString());
+        Path backupDir = copy.resolve("backups").resolve(base.id());
+        Path object = backupDir.resolve(base.object());
+        Path tar = cluster.root().resolve("base.tar");
+        Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + object + " | zstd -dq > " + tar);
+        String block = Tools.ok("sh", "-c", "tar -R -tf " + tar + " | grep ' " + file + "$'").strip();
+        long offset = (Long.parseLong(block.replaceAll("^block (\\d+):.*", "$1")) + 1) * 512 + 7000;
+        try (var channel = java.nio.channels.FileChannel.open(tar, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            channel.write(one, offset);
+        }
+        Tools.ok("sh", "-c", "zstd -q -3 -c " + tar + " | age -r " + cluster.recipient() + " > " + object);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(backupDir.resolve("manifest.json").toFile());
+        var seal = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("seal");
+        seal.put("plainSize", Files.size(tar)).put("plainSha256", sha256(tar))
+                .put("storedSize", Files.size(object)).put("storedSha256", sha256(object));
+        Files.writeString(backupDir.resolve("manifest.json"), tree.toPrettyString());
+
+        Cli.assertOneLineFailure(cli.run("verify", base.id(), "--repo", copy.toString(), "--identity-file",
+                cluster.identityFile().toString()), ExitCode.INTEGRITY, file);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), digest));
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    @Test
+    @Order(6)
+    void thePreflightRefusesWhatABaseBackupCannotCoverWithTheFix() throws Exception {
+        Path repo = cluster.root().resolve("preflight-repo");
+        Path location = cluster.root().resolve("tablespace");
+        Files.createDirectories(location);
+        Tools.ok("chown", "postgres:", location.toString());
+        cluster.execute("CREATE TABLESPACE elsewhere LOCATION '" + location + "'",
+                "CREATE ROLE nobackup LOGIN");
+        try {
+            Cli.assertOneLineFailure(cli.run("backup", cluster.url(), "--physical", "--repo", repo.toString(),
+                    "--recipient", cluster.recipient()), ExitCode.SOURCE, "tablespaces outside", "elsewhere");
+            cluster.execute("DROP TABLESPACE elsewhere");
+            Cli.assertOneLineFailure(cli.run("backup", cluster.url().replace("postgres@", "nobackup@"), "--physical",
+                    "--repo", repo.toString(), "--recipient", cluster.recipient()), ExitCode.SOURCE,
+                    "ALTER ROLE \"nobackup\" REPLICATION");
+        } finally {
+            cluster.execute("DROP TABLESPACE IF EXISTS elsewhere", "DROP ROLE nobackup");
+        }
+        assertFalse(Files.exists(repo.resolve("backups")), "nothing stored");
+    }
+
+    @Test
+    @Order(7)
+    void theReadmeRestoresByHandWithStockToolsOnly() throws Exception {
+        cluster.execute("CREATE TABLE by_hand AS SELECT g AS id FROM generate_series(1, 300) g");
+        String expected = PgCluster.tableChecksum(cluster.port(), "by_hand");
+        cluster.archiveNow();
+        Path data = cluster.root().resolve("by-hand");
+        Files.createDirectories(data);
+        String systemId = base.facts().properties().get("system_identifier");
+        Path object = cluster.repo().resolve("backups").resolve(base.id()).resolve(base.object());
+        Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + object + " | zstd -d | tar -x -C " + data);
+        Files.write(data.resolve("recovery.signal"), new byte[0]);
+        int port = PgCluster.freePort();
+        Path wal = cluster.repo().resolve("wal").resolve(systemId);
+        Files.writeString(data.resolve("postgresql.auto.conf"), "restore_command = 'f=" + wal + "/%f.wal.zst.age;"
+                + " test -f \"$f\" && age -d -i " + cluster.identityFile() + " \"$f\" | zstd -d > %p'\n"
+                + "recovery_target_timeline = 'current'\nport = " + port + "\narchive_mode = off\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Tools.ok("chmod", "700", data.toString());
+        Tools.ok("chown", "-R", "postgres:", data.toString());
+        cluster.startServer(data);
+        for (int i = 0; i < 600 && Files.exists(data.resolve("recovery.signal")); i++) {
+            Thread.sleep(100);
+        }
+        assertFalse(Files.exists(data.resolve("recovery.signal")), "recovery ended and the cluster was promoted");
+        assertEquals(expected, PgCluster.tableChecksum(port, "by_hand"));
+        cluster.stopServer(data);
+    }
+
+    @Test
     @Order(10)
     void pruningBaseBackupsKeepsExactlyTheWalTheKeptOnesNeed() throws Exception {
         Manifest second = dev.lifeboat.testing.Cli.manifestIn(cluster.baseBackup());
@@ -206,6 +306,9 @@ class PointInTimeRecoveryTest {
         String firstStart = base.facts().properties().get("start_wal");
         assertTrue(Files.exists(walDir.resolve(firstStart + ".json")));
 
+        // The newest verified backup is never pruned: make it the newest one.
+        assertEquals(0, cli.run("verify", third.id(), "--repo", cluster.repo().toString(), "--identity-file",
+                cluster.identityFile().toString()).exit());
         Cli.Result prune = cli.run("prune", "--repo", cluster.repo().toString(), "--keep-last", "2");
         assertEquals(0, prune.exit(), prune.toString());
         assertFalse(Files.exists(cluster.repo().resolve("backups").resolve(base.id())), "the oldest base backup went");

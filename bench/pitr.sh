@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Lifeboat point-in-time recovery benchmark against pgBackRest, in the same run, on one throwaway cluster.
+#
+#   full backup : ./lifeboat backup URL --physical (zstd 3, age)   vs  pgbackrest backup --type=full (zst 3, process-max 2)
+#   restore     : ./lifeboat restore latest --to-data-dir D --start  vs  pgbackrest restore + pg_ctl start
+#                 (both to the end of the archived WAL, timed until the cluster is promoted)
+#   archiving   : pgbench -c 4 -j 2 -T DURATION with archive_command = lifeboat wal-push, then pgbackrest
+#                 archive-push: segments archived per second, and the archive lag (.ready files) at the end
+#
+# The cluster (initdb as the postgres OS user under WORK, pgbench scale SCALE, ~1 GB at 60) is built
+# each run on a free port with its unix socket in WORK; the shared server on 5432 is never touched.
+# pgBackRest is installed with apt-get when missing (Debian 12 ships 2.45).
+#
+# Usage: bench/pitr.sh [-h]     (as root)
+# Environment:
+#   SCALE=60          pgbench scale (about 16 MB each)
+#   DURATION=60       seconds of pgbench load for the archiving test
+#   WORK=bench/work/pitr   where the cluster and both repositories live (removed afterwards unless KEEP_RUN=1)
+#   STRICT=1          exit 1 when a target is missed
+# Targets: backup and restore time lifeboat / pgbackrest <= 1.0; archiving keeps up (no growing lag).
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) usage >&2; exit 2 ;;
+esac
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCALE=${SCALE:-60}
+DURATION=${DURATION:-60}
+WORK=${WORK:-$here/bench/work/pitr}
+BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+jar="$here/target/lifeboat.jar"
+[[ -f "$jar" ]] || (cd "$here" && ./mvnw -q -B -DskipTests package)
+command -v pgbackrest >/dev/null || { apt-get update -qq && apt-get install -y -qq pgbackrest >/dev/null; }
+
+rm -rf "$WORK"; mkdir -p "$WORK"; chown postgres: "$WORK"
+cleanup() {
+  for d in "$WORK"/data "$WORK"/restore-*; do
+    [[ -f "$d/postmaster.pid" ]] && runuser -u postgres -- "$BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1 || true
+  done
+  [[ -n "${KEEP_RUN:-}" ]] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+as_pg() { runuser -u postgres -- "$@"; }
+now() { date +%s.%N; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sql() { as_pg "$BIN/psql" -h "$WORK" -p "$port" -U postgres -d postgres -Atqc "$1"; }
+
+age-keygen -o "$WORK/key.txt" 2>/dev/null; chown postgres: "$WORK/key.txt"
+recipient=$(age-keygen -y "$WORK/key.txt")
+cat > "$WORK/lifeboat" <<EOF
+#!/bin/sh
+export LIFEBOAT_STATE_DIR=$WORK/state LIFEBOAT_SCRATCH_DIR=$WORK/scratch
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $jar "\$@"
+EOF
+chmod 755 "$WORK/lifeboat"
+lifeboat_push="test -f lifeboat-archived/%f && rm lifeboat-archived/%f || $WORK/lifeboat wal-push %p --push-ahead 8 --repo $WORK/lb-repo --recipient $recipient"
+cat > "$WORK/pgbackrest.conf" <<EOF
+[global]
+repo1-path=$WORK/pgbr-repo
+compress-type=zst
+compress-level=3
+process-max=2
+log-level-console=warn
+log-path=$WORK/pgbr-log
+lock-path=$WORK/pgbr-lock
+start-fast=y
+repo1-retention-full=9999
+
+[bench]
+pg1-path=$WORK/data
+pg1-port=$port
+pg1-socket-path=$WORK
+EOF
+mkdir -p "$WORK/pgbr-log" "$WORK/pgbr-lock"
+chown postgres: "$WORK/pgbackrest.conf" "$WORK/pgbr-log" "$WORK/pgbr-lock"
+pgbr() { as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench "$@"; }
+
+echo "building the cluster (scale $SCALE)..." >&2
+as_pg "$BIN/initdb" -D "$WORK/data" -U postgres --auth=trust --data-checksums >/dev/null
+cat >> "$WORK/data/postgresql.conf" <<EOF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$WORK'
+archive_mode = on
+archive_command = '$lifeboat_push'
+max_wal_size = 1GB
+EOF
+as_pg "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/data.log" -w start >/dev/null
+as_pg "$BIN/pgbench" -h "$WORK" -p "$port" -U postgres -i -q -s "$SCALE" postgres >/dev/null 2>&1
+size=$(sql "SELECT pg_size_pretty(pg_database_size('postgres'))")
+echo "cluster: $size in postgres" >&2
+
+set_archive() { sql "ALTER SYSTEM SET archive_command = '${1//\'/\'\'}'" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null; sleep 1; }
+drain() {  # wait until nothing is left to archive
+  until [[ "$(ls "$WORK/data/pg_wal/archive_status" | grep -c '\.ready$' || true)" == 0 ]]; do sleep 1; done
+}
+archiving() {  # segments/s and the lag at the end of DURATION seconds of pgbench
+  local before after lag
+  drain
+  before=$(sql "SELECT archived_count FROM pg_stat_archiver")
+  as_pg "$BIN/pgbench" -h "$WORK" -p "$port" -U postgres -c 4 -j 2 -T "$DURATION" postgres >/dev/null 2>&1
+  after=$(sql "SELECT archived_count FROM pg_stat_archiver")
+  lag=$(ls "$WORK/data/pg_wal/archive_status" | grep -c '\.ready$' || true)
+  echo "$(echo "($after - $before) / $DURATION" | bc -l) $lag"
+}
+restore_timed() {  # $1 = tool
+  local dir="$WORK/restore-$1" rport start
+  rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  start=$(now)
+  if [[ $1 == lifeboat ]]; then
+    java -jar "$jar" restore latest --repo "$WORK/lb-repo" --to-data-dir "$dir" --identity-file "$WORK/key.txt" \
+      --start --port "$rport" --lifeboat-command "$WORK/lifeboat" >/dev/null
+  else
+    mkdir -m 700 "$dir"; chown postgres: "$dir"
+    as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench --pg1-path="$dir" restore \
+      --recovery-option="port=$rport" --type=default >/dev/null
+    as_pg "$BIN/pg_ctl" -D "$dir" -l "$WORK/restore-$1.log" -W start >/dev/null
+    until [[ ! -f "$dir/recovery.signal" ]] && as_pg "$BIN/pg_isready" -q -h "$WORK" -p "$rport"; do sleep 0.2; done
+    until [[ "$(as_pg "$BIN/psql" -h "$WORK" -p "$rport" -U postgres -Atqc 'select pg_is_in_recovery()')" == f ]]; do sleep 0.2; done
+  fi
+  echo "$(now) - $start" | bc -l
+  as_pg "$BIN/pg_ctl" -D "$dir" -m immediate stop >/dev/null
+}
+
+# Lifeboat
+echo "lifeboat: archiving, full backup, restore..." >&2
+read -r lb_rate lb_lag < <(archiving)
+start=$(now)
+as_pg "$WORK/lifeboat" backup "postgresql://postgres@127.0.0.1:$port/postgres" --physical --repo "$WORK/lb-repo" \
+  --recipient "$recipient" >/dev/null
+lb_backup=$(echo "$(now) - $start" | bc -l)
+lb_size=$(du -sb "$WORK/lb-repo/backups" | cut -f1)
+sql "SELECT pg_switch_wal()" >/dev/null; drain
+lb_restore=$(restore_timed lifeboat)
+
+# pgBackRest
+echo "pgbackrest: archiving, full backup, restore..." >&2
+set_archive "pgbackrest --config=$WORK/pgbackrest.conf --stanza=bench archive-push %p"
+pgbr stanza-create >/dev/null
+read -r br_rate br_lag < <(archiving)
+start=$(now)
+pgbr backup --type=full >/dev/null
+br_backup=$(echo "$(now) - $start" | bc -l)
+br_size=$(du -sb "$WORK/pgbr-repo/backup" | cut -f1)
+sql "SELECT pg_switch_wal()" >/dev/null; drain
+br_restore=$(restore_timed pgbackrest)
+
+printf '\n%-28s %12s %12s %8s\n' "" lifeboat pgbackrest ratio
+printf '%-28s %12.1f %12.1f %8.2f\n' "full backup (s)" "$lb_backup" "$br_backup" "$(echo "$lb_backup / $br_backup" | bc -l)"
+printf '%-28s %12d %12d %8.2f\n' "stored backup (bytes)" "$lb_size" "$br_size" "$(echo "$lb_size / $br_size" | bc -l)"
+printf '%-28s %12.1f %12.1f %8.2f\n' "restore to end of WAL (s)" "$lb_restore" "$br_restore" "$(echo "$lb_restore / $br_restore" | bc -l)"
+printf '%-28s %12.2f %12.2f %8.2f\n' "segments archived per s" "$lb_rate" "$br_rate" "$(echo "$lb_rate / ($br_rate + 0.0001)" | bc -l)"
+printf '%-28s %12d %12d\n' "archive lag at end (.ready)" "$lb_lag" "$br_lag"
+missed=0
+(( $(echo "$lb_backup / $br_backup > 1.0" | bc -l) )) && { echo "target missed: backup slower than pgBackRest"; missed=1; }
+(( $(echo "$lb_restore / $br_restore > 1.0" | bc -l) )) && { echo "target missed: restore slower than pgBackRest"; missed=1; }
+(( lb_lag > 1 )) && { echo "target missed: archiving fell behind ($lb_lag segments waiting)"; missed=1; }
+[[ -n "${STRICT:-}" && $missed == 1 ]] && exit 1
+exit 0
