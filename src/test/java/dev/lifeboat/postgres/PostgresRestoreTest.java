@@ -118,6 +118,30 @@ class PostgresRestoreTest extends PostgresFixture {
     }
 
     @Test
+    void aRestoreInTheSameSecondAsAnotherKeepsItsPreviousDatabaseUnderItsOwnName() throws Exception {
+        // The names the previous content would get in the next seconds are taken, as by restores just before.
+        java.time.format.DateTimeFormatter stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.time.Instant now = java.time.Instant.now();
+        List<String> taken = new java.util.ArrayList<>();
+        for (int second = 0; second < 20; second++) {
+            taken.add(target + "_pre_restore_" + stamp.format(now.plusSeconds(second)));
+        }
+        for (String name : taken) {
+            PgTestServer.execute("postgres", "CREATE DATABASE " + name);
+        }
+        Cli.Result restore = restore();
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(sourceContent, PgTestServer.tableDigests(target));
+        List<String> kept = PgTestServer.databasesLike(target).stream()
+                .filter(d -> !d.equals(target) && !taken.contains(d)).toList();
+        assertEquals(1, kept.size(), kept.toString());
+        assertTrue(kept.get(0).matches(target + "_pre_restore_\\d{8}_\\d{6}_2"), kept.toString());
+        assertEquals(targetContent, PgTestServer.tableDigests(kept.get(0)));
+        assertTrue(restore.out().contains("previous content kept as database " + kept.get(0)), restore.out());
+    }
+
+    @Test
     void aCountMismatchAfterFillingLeavesTheTargetAndNoLeftovers() throws Exception {
         Path manifestFile;
         try (Stream<Path> files = Files.walk(repo)) {

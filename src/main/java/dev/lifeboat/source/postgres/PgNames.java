@@ -29,7 +29,7 @@ final class PgNames {
         return withSuffix(database, "_verify_" + STAMP.format(when) + "_" + HexFormat.of().formatHex(random));
     }
 
-    private static String withSuffix(String database, String suffix) {
+    static String withSuffix(String database, String suffix) {
         String base = database;
         while ((base + suffix).getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             base = base.substring(0, base.length() - 1);

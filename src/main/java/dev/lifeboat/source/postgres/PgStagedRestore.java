@@ -26,7 +26,7 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
     private final PgClient target;
     private final PostgresOptions options;
     private final PgTools tools;
-    private final String previous;
+    private String previous;
     private State state = State.NOTHING_MOVED;
     private boolean replacing;
     private Snapshot current;
@@ -82,6 +82,7 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
     }
 
     private void moveAside(Connection conn, Statement st) throws SQLException {
+        previous = unused(conn, previous);
         if (options.terminateConnections()) {
             st.execute("ALTER DATABASE " + PgNames.quote(database()) + " ALLOW_CONNECTIONS false");
         }
@@ -154,6 +155,15 @@ final class PgStagedRestore extends RestoredDatabase implements RestoreTarget.St
         return List.of(options.dropPrevious() ? "previous database " + previous + " is dropped (--drop-previous)"
                 : "previous content kept as database " + previous + "; drop it when no longer needed: DROP DATABASE "
                 + previous);
+    }
+
+    /** {@code name}, or with _2, _3, … when a restore in the same second already kept a database by that name. */
+    private static String unused(Connection conn, String name) throws SQLException {
+        String candidate = name;
+        for (int n = 2; PgCatalog.exists(conn, "SELECT 1 FROM pg_database WHERE datname = ?", candidate); n++) {
+            candidate = PgNames.withSuffix(name, "_" + n);
+        }
+        return candidate;
     }
 
     private boolean previousExists() {
