@@ -20,12 +20,7 @@
 # Targets: backup and restore time lifeboat / pgbackrest <= 1.0; archiving keeps up (no growing lag).
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/args.sh" "$@"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCALE=${SCALE:-60}

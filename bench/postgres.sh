@@ -26,12 +26,7 @@
 #          restore time lifeboat / (zstd -d | pg_restore) reported against the same 1.1.
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/args.sh" "$@"
 
 PGURL=${PGURL:-postgresql://postgres@127.0.0.1:5432}
 PGURL=${PGURL%/}

@@ -29,12 +29,7 @@
 # verified backup <= 3 x zstd -d.
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/args.sh" "$@"
 
 ROWS=${ROWS:-4000000}
 REPEAT=${REPEAT:-3}

@@ -23,12 +23,7 @@
 # <= 0.6 s CPU. On a loaded machine read the ratios to hello.
 set -euo pipefail
 
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/args.sh" "$@"
 
 REPEAT=${REPEAT:-10}
 JOBS=${JOBS:-20}
