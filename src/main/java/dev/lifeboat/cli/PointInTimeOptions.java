@@ -4,7 +4,7 @@ import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.wal.PointInTimeRestore;
-import dev.lifeboat.wal.PostgresOsUser;
+import dev.lifeboat.source.postgres.PostgresOsUser;
 import dev.lifeboat.wal.RecoveryTarget;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.manifest.Seal;
 import dev.lifeboat.repository.store.Store;
-import dev.lifeboat.wal.WalNames;
+import dev.lifeboat.source.postgres.WalNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package dev.lifeboat.wal;
 
+import dev.lifeboat.source.postgres.WalNames;
+import dev.lifeboat.source.postgres.PgBinaries;
+import dev.lifeboat.source.postgres.PostgresOsUser;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.crypto.BackupKey;

@@ -1,5 +1,7 @@
 package dev.lifeboat.wal;
 
+import dev.lifeboat.source.postgres.PgBinaries;
+import dev.lifeboat.source.postgres.PostgresOsUser;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.lifeboat.wal;
 
+import dev.lifeboat.source.postgres.WalNames;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.crypto.BackupKey;

@@ -1,5 +1,6 @@
 package dev.lifeboat.wal;
 
+import dev.lifeboat.source.postgres.WalNames;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.repository.Repository;
 import java.io.IOException;

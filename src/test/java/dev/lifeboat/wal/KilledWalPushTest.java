@@ -1,5 +1,6 @@
 package dev.lifeboat.wal;
 
+import dev.lifeboat.source.postgres.WalNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

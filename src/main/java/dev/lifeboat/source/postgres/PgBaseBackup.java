@@ -3,7 +3,6 @@ package dev.lifeboat.source.postgres;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.source.Snapshot;
-import dev.lifeboat.wal.WalNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

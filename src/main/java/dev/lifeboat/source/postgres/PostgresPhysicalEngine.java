@@ -44,6 +44,6 @@ public final class PostgresPhysicalEngine implements Engine {
     /** Verification starts the copy as the PostgreSQL OS user, {@code postgres}. */
     @Override
     public Inspector inspector() {
-        return new PhysicalInspector(dev.lifeboat.wal.PostgresOsUser.DEFAULT, env);
+        return new PhysicalInspector(dev.lifeboat.source.postgres.PostgresOsUser.DEFAULT, env);
     }
 }

@@ -1,7 +1,6 @@
-package dev.lifeboat.wal;
+package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.Side;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ public record PgBinaries(Optional<String> major) {
                 return folder.resolve(tool);
             }
         }
-        throw new LifeboatException(ExitCode.TARGET, tool + " not found in " + major.map(m -> "/usr/lib/postgresql/"
+        throw Side.TARGET.failure(tool + " not found in " + major.map(m -> "/usr/lib/postgresql/"
                 + m + "/bin or ").orElse("") + "the PATH; install the PostgreSQL " + major.orElse("") + " server"
                 + " package (e.g. apt-get install postgresql-" + major.orElse("15") + ")");
     }

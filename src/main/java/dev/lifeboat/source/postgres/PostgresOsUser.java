@@ -1,7 +1,7 @@
-package dev.lifeboat.wal;
+package dev.lifeboat.source.postgres;
 
-import dev.lifeboat.ExitCode;
-import dev.lifeboat.LifeboatException;
+import dev.lifeboat.source.EngineFailure;
+import dev.lifeboat.source.Side;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ public record PostgresOsUser(String name) {
 
     public PostgresOsUser {
         if (!name.matches("[a-z_][a-z0-9_-]{0,31}")) {
-            throw new LifeboatException(ExitCode.USAGE, "'" + name + "' is not a user name");
+            throw EngineFailure.request("'" + name + "' is not a user name");
         }
     }
 
@@ -41,7 +41,7 @@ public record PostgresOsUser(String name) {
         if (runningAsRoot()) {
             Result result = run(List.of("chown", "-R", name + ":", dir.toString()), false);
             if (result.exit() != 0) {
-                throw new LifeboatException(ExitCode.TARGET, "cannot give " + dir + " to the user " + name + " ("
+                throw Side.TARGET.failure("cannot give " + dir + " to the user " + name + " ("
                         + result.output().strip() + "); pass --os-user with the user PostgreSQL runs as");
             }
         }

@@ -1,4 +1,4 @@
-package dev.lifeboat.wal;
+package dev.lifeboat.source.postgres;
 
 import java.util.Locale;
 import java.util.Optional;
