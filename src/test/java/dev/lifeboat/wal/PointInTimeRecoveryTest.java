@@ -228,8 +228,8 @@ class PointInTimeRecoveryTest {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(backupDir.resolve("manifest.json").toFile());
         var seal = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("seal");
-        seal.put("plainSize", Files.size(tar)).put("plainSha256", sha256(tar))
-                .put("storedSize", Files.size(object)).put("storedSha256", sha256(object));
+        seal.put("plain_size", Files.size(tar)).put("plain_sha256", sha256(tar))
+                .put("stored_size", Files.size(object)).put("stored_sha256", sha256(object));
         Files.writeString(backupDir.resolve("manifest.json"), tree.toPrettyString());
 
         Cli.assertOneLineFailure(cli.run("verify", base.id(), "--repo", copy.toString(), "--identity-file",
