@@ -2,14 +2,10 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
-import dev.lifeboat.backup.EncryptionPolicy;
 import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.Encryption;
-import dev.lifeboat.pipeline.StoredForm;
 import dev.lifeboat.repository.Repository;
-import dev.lifeboat.wal.ClusterFiles;
 import dev.lifeboat.wal.WalPush;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +95,6 @@ final class WalPushCommand implements Callable<Integer> {
         } else {
             throw new LifeboatException(ExitCode.USAGE, "give --repo REPO, or --job NAME with --config FILE");
         }
-        String systemId = ClusterFiles.systemId(dataDir);
         Compression compression = Compression.parse(compress);
         List<Repository> repositories = new ArrayList<>();
         java.util.Set<String> optional = new java.util.HashSet<>();
@@ -111,21 +106,10 @@ final class WalPushCommand implements Callable<Integer> {
                     optional.add(repository.location());
                 }
             }
-            Encryption sealing = EncryptionPolicy.resolve(request, repositories, false);
-            WalPush push = new WalPush(services.clock);
-            WalPush.Request pushRequest = new WalPush.Request(file, systemId, repositories,
-                    new StoredForm(compression, compression.checkedLevel(level), sealing), optional);
-            WalPush.Result result = push.push(pushRequest);
-            List<String> ahead = push.pushAhead(pushRequest, dataDir, pushAhead);
-            for (Repository repository : repositories) {
-                if (optional.contains(repository.location())) {
-                    continue;
-                }
-                if (!"none".equals(sealing.scheme()) && repository.pinnedEncryption().isEmpty()) {
-                    repository.pinEncryption(new dev.lifeboat.manifest.Manifest.EncryptionInfo(sealing.scheme(),
-                            sealing.recipients()));
-                }
-            }
+            WalPush.Archived archived = new WalPush(services.clock).archive(file, dataDir, repositories, optional,
+                    request, compression, compression.checkedLevel(level), pushAhead);
+            WalPush.Result result = archived.result();
+            List<String> ahead = archived.ahead();
             JsonOutput json = JsonOutput.of(spec);
             if (json.enabled()) {
                 json.document("wal-push", result);

@@ -3,7 +3,11 @@ package dev.lifeboat.wal;
 import dev.lifeboat.source.postgres.WalNames;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.backup.EncryptionPolicy;
+import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.Encryption;
 import dev.lifeboat.manifest.Seal;
 import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.pipeline.StoredForm;
@@ -50,6 +54,34 @@ public final class WalPush {
 
     /** Per repository: stored now, there already with the same content, or (optional ones) missed and why. */
     public record Result(String name, List<String> stored, List<String> alreadyThere, List<String> missed) {
+    }
+
+    /** What {@link #archive} did: the file PostgreSQL handed over, and the ready files pushed ahead of it. */
+    public record Archived(Result result, List<String> ahead) {
+    }
+
+    /**
+     * The whole of wal-push: seals for the repositories' pins (a request that would weaken one is
+     * refused as for backups), pushes {@code file} and up to {@code pushAhead} other ready files,
+     * then pins each required repository that had no pin yet, as a first backup does.
+     *
+     * @param optional the locations of repositories that may miss a file
+     */
+    public Archived archive(Path file, Path dataDir, List<Repository> repositories, java.util.Set<String> optional,
+                            EncryptionRequest encryption, Compression compression, int level, int pushAhead)
+            throws IOException {
+        Encryption sealing = EncryptionPolicy.resolve(encryption, repositories, false);
+        Request request = new Request(file, ClusterFiles.systemId(dataDir), repositories,
+                new StoredForm(compression, level, sealing), optional);
+        Result result = push(request);
+        List<String> ahead = pushAhead(request, dataDir, pushAhead);
+        for (Repository repository : repositories) {
+            if (!optional.contains(repository.location()) && !"none".equals(sealing.scheme())
+                    && repository.pinnedEncryption().isEmpty()) {
+                repository.pinEncryption(new Manifest.EncryptionInfo(sealing.scheme(), sealing.recipients()));
+            }
+        }
+        return new Archived(result, ahead);
     }
 
     public Result push(Request request) throws IOException {
