@@ -37,7 +37,7 @@ public final class PlanText {
                 add(lines, "encryption", job.encryption().describe());
                 add(lines, "compression", job.compression().label()
                         + (job.compression().label().equals("none") ? "" : " level " + job.level()));
-                if (job.sourceOptions().get("physical").contains("true")) {
+                if (job.physical()) {
                 List<String> settings = archiveSettings(config, job);
                     for (int i = 0; i < settings.size(); i++) {
                         add(lines, i == 0 ? "wal archiving" : "", settings.get(i));
