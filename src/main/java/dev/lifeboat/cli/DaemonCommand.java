@@ -57,7 +57,7 @@ final class DaemonCommand implements Callable<Integer> {
             Lanes lanes = new Lanes(log);
             Scheduler scheduler = new Scheduler(RandomGenerator.getDefault());
             JobStatuses statuses = new JobStatuses(services.clock, parts.records(), scheduler, lanes);
-            WalWatch wal = new WalWatch(services.clock, parts::repository, log);
+            WalWatch wal = new WalWatch(services.clock, parts::repository, parts.engines(), log);
             Daemon daemon = new Daemon(services.clock, scheduler, lanes, statuses, parts.records(),
                     loaded -> new JobRunner(loaded, parts, lanes), log, Optional.of(wal));
             daemon.start(current.get());

@@ -9,6 +9,8 @@ import dev.lifeboat.notify.Event;
 import dev.lifeboat.notify.Notifier;
 import dev.lifeboat.repository.ProcessOwner;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.source.Engines;
+import dev.lifeboat.source.ServerArchiver;
 import dev.lifeboat.wal.WalChain;
 import dev.lifeboat.wal.WalWindow;
 import java.time.Clock;
@@ -25,9 +27,11 @@ import java.util.function.Function;
 /**
  * The WAL archive of each physical job, as the daemon watches it: once a minute it lists the
  * archive in every repository of the job (listing and the small records only; no object is read),
- * keeps the figures /metrics serves, and raises the job's WAL alarm on a gap or damaged file, or
- * when no WAL arrived for longer than the job's {@code wal-max-age}. Each problem is reported once,
- * and again only after it cleared.
+ * keeps the figures /metrics serves, and raises the job's WAL alarm on a gap or damaged file, when
+ * the server's {@code pg_stat_archiver} shows archiving failing (a failure newer than the last
+ * success, or more failures than at the last check), or when no WAL arrived for longer than the
+ * job's {@code wal-max-age} while the server is up. Each problem is reported once, and again only
+ * after it cleared or changed.
  */
 public final class WalWatch {
     static final Duration INTERVAL = Duration.ofMinutes(1);
@@ -47,15 +51,22 @@ public final class WalWatch {
 
     private final Clock clock;
     private final Function<String, Repository> repositories;
+    private final Engines engines;
     private final Log log;
     private final Instant startedAt;
     private final Map<String, String> reported = new HashMap<>();
+    private final Map<String, Long> failures = new HashMap<>();
     private volatile List<Status> statuses = List.of();
     private Instant lastCheck;
 
-    public WalWatch(Clock clock, Function<String, Repository> repositories, Log log) {
+    /** What the job's server said: whether it answered, and its archiver's counters when it did. */
+    private record Server(boolean up, Optional<ServerArchiver.Status> archiver) {
+    }
+
+    public WalWatch(Clock clock, Function<String, Repository> repositories, Engines engines, Log log) {
         this.clock = clock;
         this.repositories = repositories;
+        this.engines = engines;
         this.log = log;
         this.startedAt = clock.instant();
     }
@@ -85,10 +96,9 @@ public final class WalWatch {
             try {
                 Status status = status(job);
                 found.add(status);
-                alarm(job, problem(job, status), notifiers);
+                alarm(job, problem(job, status, server(job)), notifiers);
             } catch (Exception e) {
-                alarm(job, Optional.of("could not read the WAL archive (" + e.getMessage() + "); check the"
-                        + " repository with 'lifeboat wal check --repo R'"), notifiers);
+                alarm(job, Optional.of("could not read the WAL archive: " + e.getMessage()), notifiers);
             }
         }
         statuses = List.copyOf(found);
@@ -123,13 +133,38 @@ public final class WalWatch {
         return new Status(job.name(), last, from, to, gaps, now);
     }
 
-    /** The job's WAL problem, if any: gaps first, then an archive that has gone quiet. */
-    private Optional<String> problem(JobConfig job, Status status) {
+    /** Asks the job's server about its archiver; a server that does not answer is down. */
+    private Server server(JobConfig job) {
+        Optional<ServerArchiver> archiver;
+        try {
+            archiver = engines.forSpec(job.source(), job.sourceOptions()).archiver(job.source());
+        } catch (RuntimeException e) {
+            return new Server(true, Optional.empty());
+        }
+        try {
+            return new Server(true, archiver.map(ServerArchiver::read));
+        } catch (RuntimeException e) {
+            return new Server(false, Optional.empty());
+        }
+    }
+
+    /** The job's WAL problem, if any: gaps first, then a failing archive_command, then a quiet archive. */
+    private Optional<String> problem(JobConfig job, Status status, Server server) {
         if (status.gaps() > 0) {
             return Optional.of(status.gaps() + " WAL segment(s) missing or damaged; 'lifeboat wal check --repo R'"
                     + " names them, and a new base backup starts a clean chain");
         }
-        if (job.walMaxAge().isEmpty()) {
+        if (server.archiver().isPresent()) {
+            ServerArchiver.Status archiver = server.archiver().get();
+            Long before = failures.put(job.name(), archiver.failedCount());
+            if (archiver.failing() || (before != null && archiver.failedCount() > before)) {
+                return Optional.of("the server's archive_command is failing (pg_stat_archiver: "
+                        + archiver.failedCount() + " failures, the last" + archiver.lastFailedWal().map(w -> " for "
+                        + w).orElse("") + archiver.lastFailedAt().map(t -> " at " + t).orElse("")
+                        + "); the PostgreSQL log shows wal-push's error");
+            }
+        }
+        if (job.walMaxAge().isEmpty() || !server.up()) {
             return Optional.empty();
         }
         Duration bound = job.walMaxAge().get();

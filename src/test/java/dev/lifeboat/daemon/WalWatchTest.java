@@ -40,26 +40,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WalWatchTest {
     private static final String SYSTEM = "1976943448883713";
+    private static final Engines ENGINES = Engines.standard(Duration.ofSeconds(5));
 
     @TempDir
     Path dir;
 
-    @Test
-    void metricsShowTheArchiveAndAGapOrASilentArchiveRaisesTheAlarm() throws Exception {
-        Path repo = dir.resolve("repo");
+    /** Three segments of a made-up cluster, archived by real wal-push runs. */
+    private Path archive(Cli cli) throws Exception {
         Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("global"));
         Files.createDirectories(data.resolve("pg_wal"));
         Files.write(data.resolve("global").resolve("pg_control"), new byte[] {1, 2, 3, 4, 5, 6, 7, 0});
-        Cli cli = new Cli(dir.resolve("scratch"));
-        Instant before = Instant.now();
         for (int n = 1; n <= 3; n++) {
             Path segment = data.resolve("pg_wal").resolve(String.format("0000000100000000000000%02X", n));
             Files.write(segment, ("segment " + n).repeat(1000).getBytes());
             Cli.Result push = cli.run("wal-push", segment.toString(), "--data-dir", data.toString(), "--repo",
-                    repo.toString(), "--no-encrypt");
+                    dir.resolve("repo").toString(), "--no-encrypt");
             assertEquals(0, push.exit(), push.toString());
         }
+        return data;
+    }
+
+    @Test
+    void metricsShowTheArchiveAndAGapOrASilentArchiveRaisesTheAlarm() throws Exception {
+        Path repo = dir.resolve("repo");
+        Cli cli = new Cli(dir.resolve("scratch"));
+        Instant before = Instant.now();
+        Path data = archive(cli);
         Instant after = Instant.now();
         Path config = dir.resolve("lifeboat.yaml");
         Files.writeString(config, "jobs:\n  cluster:\n    source: postgresql://postgres@127.0.0.1:5432/postgres\n"
@@ -67,13 +74,13 @@ class WalWatchTest {
                 + "    encryption: none\n    wal-max-age: 15min\n"
                 + "  logical:\n    source: postgresql://postgres@127.0.0.1:5432/postgres\n"
                 + "    repositories: [ \"" + dir.resolve("other") + "\" ]\n    encryption: none\n");
-        LifeboatConfig loaded = ConfigReader.read(config, Map.of(), Engines.standard(Duration.ofSeconds(5)));
+        LifeboatConfig loaded = ConfigReader.read(config, Map.of(), ENGINES);
 
         MutableClock clock = new MutableClock(after.plusSeconds(60));
         List<Event> alarms = new CopyOnWriteArrayList<>();
         List<String> logged = new CopyOnWriteArrayList<>();
         Log log = (event, fields) -> logged.add(event + " " + fields);
-        WalWatch watch = new WalWatch(clock, spec -> Repositories.open(spec, Map.of()), log);
+        WalWatch watch = new WalWatch(clock, spec -> Repositories.open(spec, Map.of()), ENGINES, log);
         try (Deliveries deliveries = new Deliveries(log, Duration.ofSeconds(5))) {
             Notifier notifier = new Notifier(List.of(new Recorder(alarms)), NotifySettings.NONE, deliveries);
             watch.checkIfDue(loaded, job -> notifier);
@@ -138,6 +145,45 @@ class WalWatchTest {
             waitFor(alarms, 2);
             assertTrue(alarms.get(1).message().contains("no WAL archived since")
                     && alarms.get(1).message().contains("wal-max-age 15min"), alarms.get(1).message());
+        }
+    }
+
+    @Test
+    void aQuietArchiveOfAServerThatIsDownIsNoAlarmAFailingArchiveCommandIs() throws Exception {
+        archive(new Cli(dir.resolve("scratch")));
+        List<Event> alarms = new CopyOnWriteArrayList<>();
+        MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
+        Log log = (event, fields) -> { };
+        try (Deliveries deliveries = new Deliveries(log, Duration.ofSeconds(5));
+             dev.lifeboat.testing.PgCluster cluster = dev.lifeboat.testing.PgCluster.start()) {
+            Notifier notifier = new Notifier(List.of(new Recorder(alarms)), NotifySettings.NONE, deliveries);
+            int closed;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                closed = s.getLocalPort();
+            }
+            Path config = dir.resolve("lifeboat.yaml");
+            Files.writeString(config, "jobs:\n  down:\n    source: postgresql://postgres@127.0.0.1:" + closed
+                    + "/postgres\n    source-options: { physical: true }\n    repositories: [ \"" + dir.resolve("repo")
+                    + "\" ]\n    encryption: none\n    wal-max-age: 15min\n"
+                    + "  failing:\n    source: " + cluster.url() + "\n    source-options: { physical: true }\n"
+                    + "    repositories: [ \"" + dir.resolve("repo") + "\" ]\n    encryption: none\n");
+            LifeboatConfig loaded = ConfigReader.read(config, Map.of(), ENGINES);
+            WalWatch watch = new WalWatch(clock, spec -> Repositories.open(spec, Map.of()), ENGINES, log);
+            watch.check(loaded, job -> notifier);
+            Thread.sleep(300);
+            assertEquals(List.of(), alarms, "an hour quiet, but the server is down; the archiver has not failed yet");
+
+            cluster.execute("ALTER SYSTEM SET archive_command = 'false'", "SELECT pg_reload_conf()",
+                    "CREATE TABLE t AS SELECT 1 AS x", "SELECT pg_switch_wal()");
+            for (int i = 0; i < 200 && Long.parseLong(dev.lifeboat.testing.PgCluster.query(cluster.port(),
+                    "SELECT failed_count FROM pg_stat_archiver")) == 0; i++) {
+                Thread.sleep(50);
+            }
+            watch.check(loaded, job -> notifier);
+            waitFor(alarms, 1);
+            assertEquals("failing", alarms.get(0).job());
+            assertTrue(alarms.get(0).message().contains("archive_command is failing (pg_stat_archiver: "),
+                    alarms.get(0).message());
         }
     }
 
