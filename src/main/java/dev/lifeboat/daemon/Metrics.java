@@ -33,25 +33,25 @@ public final class Metrics {
         if (wal.isEmpty()) {
             return "";
         }
-        header(out, "lifeboat_wal_last_archived_timestamp_seconds", "gauge", "When the physical job's newest WAL"
-                + " file was archived (Unix time; the oldest such time of its repositories).");
-        wal.forEach(w -> w.lastArchived().ifPresent(t -> line(out, "lifeboat_wal_last_archived_timestamp_seconds",
-                label(w.job()), seconds(t))));
-        header(out, "lifeboat_wal_archive_lag_seconds", "gauge", "Seconds since the physical job's newest WAL file"
-                + " was archived, at the daemon's last check.");
-        wal.forEach(w -> w.lag().ifPresent(d -> line(out, "lifeboat_wal_archive_lag_seconds", label(w.job()),
-                d.toMillis() / 1000.0)));
-        header(out, "lifeboat_wal_window_start_timestamp_seconds", "gauge", "The earliest time a point-in-time"
-                + " restore of the job can reach (Unix time).");
-        wal.forEach(w -> w.windowStart().ifPresent(t -> line(out, "lifeboat_wal_window_start_timestamp_seconds",
-                label(w.job()), seconds(t))));
-        header(out, "lifeboat_wal_window_end_timestamp_seconds", "gauge", "The latest time a point-in-time"
-                + " restore of the job can reach (Unix time).");
-        wal.forEach(w -> w.windowEnd().ifPresent(t -> line(out, "lifeboat_wal_window_end_timestamp_seconds",
-                label(w.job()), seconds(t))));
+        gauge(out, wal, "lifeboat_wal_last_archived_timestamp_seconds", "When the physical job's newest WAL"
+                + " file was archived (Unix time; the oldest such time of its repositories).",
+                w -> w.lastArchived().map(Metrics::seconds));
+        gauge(out, wal, "lifeboat_wal_archive_lag_seconds", "Seconds since the physical job's newest WAL file"
+                + " was archived, at the daemon's last check.", w -> w.lag().map(d -> d.toMillis() / 1000.0));
+        gauge(out, wal, "lifeboat_wal_window_start_timestamp_seconds", "The earliest time a point-in-time"
+                + " restore of the job can reach (Unix time).", w -> w.windowStart().map(Metrics::seconds));
+        gauge(out, wal, "lifeboat_wal_window_end_timestamp_seconds", "The latest time a point-in-time"
+                + " restore of the job can reach (Unix time).", w -> w.windowEnd().map(Metrics::seconds));
         header(out, "lifeboat_wal_gaps", "gauge", "WAL segments missing or damaged in the job's archive.");
         wal.forEach(w -> line(out, "lifeboat_wal_gaps", label(w.job()), w.gaps()));
         return out.toString();
+    }
+
+    /** One gauge of the WAL archives: a line per job that has a value. */
+    private static void gauge(StringBuilder out, List<WalWatch.Status> wal, String name, String help,
+                              java.util.function.Function<WalWatch.Status, java.util.Optional<Double>> value) {
+        header(out, name, "gauge", help);
+        wal.forEach(w -> value.apply(w).ifPresent(v -> line(out, name, label(w.job()), v)));
     }
 
     /**
