@@ -10,6 +10,7 @@ import dev.lifeboat.daemon.Lanes;
 import dev.lifeboat.daemon.Scheduler;
 import dev.lifeboat.daemon.Signals;
 import dev.lifeboat.daemon.StatusServer;
+import dev.lifeboat.daemon.WalWatch;
 import dev.lifeboat.job.JobParts;
 import dev.lifeboat.job.JobRunner;
 import dev.lifeboat.log.JsonLinesLog;
@@ -56,13 +57,14 @@ final class DaemonCommand implements Callable<Integer> {
             Lanes lanes = new Lanes(log);
             Scheduler scheduler = new Scheduler(RandomGenerator.getDefault());
             JobStatuses statuses = new JobStatuses(services.clock, parts.records(), scheduler, lanes);
+            WalWatch wal = new WalWatch(services.clock, parts::repository, parts.engines(), log);
             Daemon daemon = new Daemon(services.clock, scheduler, lanes, statuses, parts.records(),
-                    loaded -> new JobRunner(loaded, parts, lanes), log);
+                    loaded -> new JobRunner(loaded, parts, lanes), log, Optional.of(wal));
             daemon.start(current.get());
             Optional<StatusServer> server = Optional.empty();
             if (current.get().server().isPresent()) {
                 server = Optional.of(StatusServer.start(current.get().server().get(), current::get, statuses,
-                        parts.records()));
+                        parts.records(), wal::statuses));
                 log.event("listening", dev.lifeboat.log.Log.fields("address", server.get().address().getHostString() + ":"
                         + server.get().address().getPort()));
             }

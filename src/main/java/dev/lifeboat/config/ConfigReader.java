@@ -31,7 +31,7 @@ import java.util.Set;
 public final class ConfigReader {
     private static final String[] JOB_KEYS = {"kind", "source", "repositories", "encryption", "compression", "level",
         "schedule", "timezone", "verify", "jitter", "catch-up", "max-age", "retention", "hooks", "notify", "guards",
-        "rules", "backup-first", "source-options"};
+        "rules", "backup-first", "source-options", "wal-max-age"};
     private final ConfigContext context;
     private final Sections sections;
     private final SourceOptions sourceOptions;
@@ -161,7 +161,7 @@ public final class ConfigReader {
                 schedule,
                 verify, f.duration("jitter").orElse(Duration.ZERO), f.bool("catch-up", true), f.duration("max-age"),
                 f.get("hooks").map(sections::hooks).orElse(dev.lifeboat.hooks.Hooks.NONE), notify, guards, rules,
-                f.string("backup-first"), zone));
+                f.string("backup-first"), zone, f.duration("wal-max-age")));
     }
 
     /**

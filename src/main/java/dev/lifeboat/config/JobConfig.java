@@ -17,13 +17,16 @@ import java.util.Optional;
  * optionally after running the backup job named in {@code backupFirst}. {@code sourceOptions} are
  * its engine's options ({@code source-options}), as the command line's engine flags give them.
  * {@code zone} is the job's time zone, for its schedules and its retention's calendar periods.
+ * {@code walMaxAge} ({@code wal-max-age}) is how long a physical job's server may go without archiving
+ * WAL before the daemon raises its WAL alarm.
  */
 public record JobConfig(String name, Kind kind, String source, EngineSettings sourceOptions,
                         List<RepositoryConfig> repositories, EncryptionConfig encryption, Compression compression,
                         int level,
                         Optional<CronSchedule> schedule, Optional<CronSchedule> verify, Duration jitter,
                         boolean catchUp, Optional<Duration> maxAge, Hooks hooks, NotifySettings notifications,
-                        GuardsConfig guards, List<PurgeRule> rules, Optional<String> backupFirst, ZoneId zone) {
+                        GuardsConfig guards, List<PurgeRule> rules, Optional<String> backupFirst, ZoneId zone,
+                        Optional<Duration> walMaxAge) {
 
     public enum Kind {
         BACKUP("backup"), PURGE("purge");
@@ -51,5 +54,10 @@ public record JobConfig(String name, Kind kind, String source, EngineSettings so
      */
     public Optional<Duration> allowedAge(java.time.Instant now) {
         return maxAge.or(() -> schedule.map(s -> s.longestGap(now, 32).multipliedBy(2)));
+    }
+
+    /** A physical (base backup and WAL archive) job: {@code source-options: { physical: true }}. */
+    public boolean physical() {
+        return sourceOptions.get("physical").contains("true");
     }
 }

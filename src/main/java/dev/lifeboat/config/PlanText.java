@@ -37,11 +37,14 @@ public final class PlanText {
                 add(lines, "encryption", job.encryption().describe());
                 add(lines, "compression", job.compression().label()
                         + (job.compression().label().equals("none") ? "" : " level " + job.level()));
-                if (job.sourceOptions().get("physical").contains("true")) {
-                List<String> settings = archiveSettings(config, job);
+                if (job.physical()) {
+                    List<String> settings = archiveSettings(config, job);
                     for (int i = 0; i < settings.size(); i++) {
                         add(lines, i == 0 ? "wal archiving" : "", settings.get(i));
                     }
+                    add(lines, "wal alarm", "on a gap or a failing archive_command" + job.walMaxAge().map(d
+                            -> ", or no WAL for " + Durations.format(d) + " while the server is up").orElse(
+                            " (no wal-max-age, so a quiet archive is no alarm)"));
                 }
             } else {
                 job.rules().forEach(rule -> add(lines, job.rules().indexOf(rule) == 0 ? "rules" : "",

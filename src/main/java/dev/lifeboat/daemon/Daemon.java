@@ -31,12 +31,20 @@ public final class Daemon {
     private final Optional<JobRecords> records;
     private final Function<LifeboatConfig, JobRunner> runners;
     private final Log log;
+    private final Optional<WalWatch> wal;
     private final Set<String> reportedStale = new HashSet<>();
     private volatile JobRunner runner;
     private boolean stopping;
 
     public Daemon(Clock clock, Scheduler scheduler, Lanes lanes, JobStatuses statuses, Optional<JobRecords> records,
                   Function<LifeboatConfig, JobRunner> runners, Log log) {
+        this(clock, scheduler, lanes, statuses, records, runners, log, Optional.empty());
+    }
+
+    /** @param wal watches physical jobs' WAL archives each minute, when given */
+    public Daemon(Clock clock, Scheduler scheduler, Lanes lanes, JobStatuses statuses, Optional<JobRecords> records,
+                  Function<LifeboatConfig, JobRunner> runners, Log log, Optional<WalWatch> wal) {
+        this.wal = wal;
         this.clock = clock;
         this.scheduler = scheduler;
         this.lanes = lanes;
@@ -79,6 +87,12 @@ public final class Daemon {
             reportStale(current);
         } catch (RuntimeException e) {
             log.event("warning", dev.lifeboat.log.Log.fields("message", "could not check for stale jobs (" + e.getMessage() + ")"));
+        }
+        try {
+            wal.ifPresent(w -> w.checkIfDue(current.config(), current::notifier));
+        } catch (RuntimeException e) {
+            log.event("warning", dev.lifeboat.log.Log.fields("message", "could not check the WAL archives ("
+                    + e.getMessage() + ")"));
         }
     }
 

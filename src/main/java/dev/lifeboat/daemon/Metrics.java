@@ -17,10 +17,41 @@ public final class Metrics {
 
     /** What the daemon serves on /metrics: {@code lifeboat_up} and the jobs' metrics. */
     public static String served(List<JobStatus> jobs) {
+        return served(jobs, List.of());
+    }
+
+    /** {@link #served(List)} and the WAL archives of physical jobs, as the daemon last checked them. */
+    public static String served(List<JobStatus> jobs, List<WalWatch.Status> wal) {
         StringBuilder out = new StringBuilder();
         header(out, "lifeboat_up", "gauge", "1 while the Lifeboat daemon runs.");
         out.append("lifeboat_up 1\n");
-        return out.append(jobs(jobs)).toString();
+        return out.append(jobs(jobs)).append(wal(wal)).toString();
+    }
+
+    private static String wal(List<WalWatch.Status> wal) {
+        StringBuilder out = new StringBuilder();
+        if (wal.isEmpty()) {
+            return "";
+        }
+        gauge(out, wal, "lifeboat_wal_last_archived_timestamp_seconds", "When the physical job's newest WAL"
+                + " file was archived (Unix time; the oldest such time of its repositories).",
+                w -> w.lastArchived().map(Metrics::seconds));
+        gauge(out, wal, "lifeboat_wal_archive_lag_seconds", "Seconds since the physical job's newest WAL file"
+                + " was archived, at the daemon's last check.", w -> w.lag().map(d -> d.toMillis() / 1000.0));
+        gauge(out, wal, "lifeboat_wal_window_start_timestamp_seconds", "The earliest time a point-in-time"
+                + " restore of the job can reach (Unix time).", w -> w.windowStart().map(Metrics::seconds));
+        gauge(out, wal, "lifeboat_wal_window_end_timestamp_seconds", "The latest time a point-in-time"
+                + " restore of the job can reach (Unix time).", w -> w.windowEnd().map(Metrics::seconds));
+        header(out, "lifeboat_wal_gaps", "gauge", "WAL segments missing or damaged in the job's archive.");
+        wal.forEach(w -> line(out, "lifeboat_wal_gaps", label(w.job()), w.gaps()));
+        return out.toString();
+    }
+
+    /** One gauge of the WAL archives: a line per job that has a value. */
+    private static void gauge(StringBuilder out, List<WalWatch.Status> wal, String name, String help,
+                              java.util.function.Function<WalWatch.Status, java.util.Optional<Double>> value) {
+        header(out, name, "gauge", help);
+        wal.forEach(w -> value.apply(w).ifPresent(v -> line(out, name, label(w.job()), v)));
     }
 
     /**
@@ -68,7 +99,11 @@ public final class Metrics {
     }
 
     private static String labels(JobStatus job) {
-        return "lifeboat_job=\"" + job.job().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+        return label(job.job());
+    }
+
+    private static String label(String job) {
+        return "lifeboat_job=\"" + job.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     private static double seconds(Instant t) {

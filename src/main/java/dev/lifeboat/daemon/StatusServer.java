@@ -38,6 +38,13 @@ public final class StatusServer implements AutoCloseable {
     /** Starts serving; {@code config} supplies the current config, which changes on reload. */
     public static StatusServer start(ServerConfig listen, Supplier<LifeboatConfig> config, JobStatuses statuses,
                                      Optional<JobRecords> records) throws IOException {
+        return start(listen, config, statuses, records, List::of);
+    }
+
+    /** @param wal the physical jobs' WAL archives as last checked, for /metrics */
+    public static StatusServer start(ServerConfig listen, Supplier<LifeboatConfig> config, JobStatuses statuses,
+                                     Optional<JobRecords> records, Supplier<List<WalWatch.Status>> wal)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named("lifeboat-http"));
         server.setExecutor(executor);
@@ -51,7 +58,7 @@ public final class StatusServer implements AutoCloseable {
                 String path = exchange.getRequestURI().getPath();
                 switch (path) {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            current.mask(Metrics.served(statuses.all(current))));
+                            current.mask(Metrics.served(statuses.all(current), wal.get())));
                     case "/health" -> health(exchange, current, statuses.all(current));
                     case "/api/jobs" -> send(exchange, 200, "application/json",
                             current.mask(Json.writeString(Json.document("api-jobs", Map.of("jobs",

@@ -17,7 +17,9 @@ public record Event(Kind kind, String job, String task, String message, Optional
         /** The backup was stored but shrank against the previous good one. */
         SUSPICIOUS("suspicious"),
         /** The job has not succeeded for longer than its allowed age. */
-        STALE("stale");
+        STALE("stale"),
+        /** A physical job's WAL archive has a gap or has gone quiet for longer than its wal-max-age. */
+        WAL("wal");
 
         private final String key;
 
@@ -38,6 +40,7 @@ public record Event(Kind kind, String job, String task, String message, Optional
             case FAILURE -> "FAILED";
             case SUSPICIOUS -> "is SUSPICIOUS";
             case STALE -> "is STALE";
+            case WAL -> "ALARM";
         };
         return "lifeboat on " + host + ": " + task + " of " + job + " " + what
                 + (message.isEmpty() ? "" : ": " + message);

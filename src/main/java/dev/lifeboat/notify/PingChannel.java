@@ -27,7 +27,7 @@ public final class PingChannel implements Channel {
 
     @Override
     public boolean wants(Event event) {
-        return event.kind() != Event.Kind.STALE;
+        return event.kind() != Event.Kind.STALE && event.kind() != Event.Kind.WAL;
     }
 
     @Override

@@ -82,6 +82,14 @@ public interface Engine {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The archiver of a SOURCE argument's server, for a physical job's WAL alarm; empty for engines
+     * without WAL archiving. Parses the argument now; connects only when read.
+     */
+    default java.util.Optional<ServerArchiver> archiver(String spec) {
+        return java.util.Optional.empty();
+    }
+
     /** Re-encrypting snapshots under a new database key; empty for engines without one. */
     default java.util.Optional<KeyChange> keyChange(String location, java.util.Map<String, String> oldKey,
                                                     java.util.Map<String, String> newKey) {

@@ -22,6 +22,18 @@ public final class WalWindow {
     public record Window(Instant from, Instant to, String backup) {
     }
 
+    private final boolean readContent;
+
+    /** A window check that reads every stored WAL object (see {@link WalChain}). */
+    public WalWindow() {
+        this(true);
+    }
+
+    /** @param readContent false to trust listed sizes instead of reading objects (see {@link WalChain}) */
+    public WalWindow(boolean readContent) {
+        this.readContent = readContent;
+    }
+
     public List<ClusterReport> check(Repository repository) throws IOException {
         List<Manifest> bases = repository.manifests().stream()
                 .filter(m -> PointInTimeRestore.KIND.equals(m.source().kind())).sorted(Manifest.OLDEST_FIRST).toList();
@@ -32,7 +44,7 @@ public final class WalWindow {
             long segmentSize = own.stream().map(m -> m.facts().properties().get("wal_segment_size"))
                     .filter(s -> s != null && s.matches("\\d+")).map(Long::parseLong).reduce((a, b) -> b)
                     .orElse(WalNames.DEFAULT_SEGMENT_SIZE);
-            WalChain chain = new WalChain(repository.wal(), segmentSize);
+            WalChain chain = new WalChain(repository.wal(), segmentSize, readContent);
             WalChain.Report whole = chain.check(systemId, Optional.empty());
             Optional<Window> window = Optional.empty();
             for (Manifest base : own) {

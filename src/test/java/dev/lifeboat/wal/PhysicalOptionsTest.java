@@ -20,12 +20,12 @@ class PhysicalOptionsTest {
         Path config = dir.resolve("lifeboat.yaml");
         Files.writeString(config, "jobs:\n  cluster:\n    source: postgresql://postgres@127.0.0.1:5432/postgres\n"
                 + "    source-options: { physical: true }\n    repositories: [ \"" + dir.resolve("repo") + "\" ]\n"
-                + "    encryption: none\n");
+                + "    encryption: none\n    wal-max-age: 15min\n");
         Cli.Result check = new Cli(dir.resolve("scratch")).run("config", "check", "--config", config.toString());
         assertEquals(0, check.exit(), check.toString());
         for (String line : new String[] {"wal_level = replica", "archive_mode = on", "max_wal_senders = 10",
                 "archive_command = 'lifeboat wal-push %p --config " + config.toAbsolutePath() + " --job cluster'",
-                "restart PostgreSQL"}) {
+                "restart PostgreSQL", "wal alarm", "or no WAL for 15min while the server is up"}) {
             assertTrue(check.out().contains(line), check.out());
         }
     }

@@ -124,6 +124,14 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public java.util.Optional<dev.lifeboat.source.ServerArchiver> archiver(String spec) {
+        PgUrl url = PgUrl.parse(spec);
+        PgClient client = new PgClient(url, env, Side.SOURCE);
+        return java.util.Optional.of(() -> PgArchiver.read(url.database().isEmpty()
+                ? client.forDatabase("postgres") : client));
+    }
+
+    @Override
     public java.util.Optional<dev.lifeboat.source.Purgeable> purgeable(String spec) {
         PgUrl url = PgUrl.parse(spec);
         if (url.database().isEmpty()) {

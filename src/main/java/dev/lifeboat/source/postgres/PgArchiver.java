@@ -1,0 +1,32 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.source.ServerArchiver;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Reads {@code pg_stat_archiver}, which any role may read. */
+final class PgArchiver {
+    private PgArchiver() {
+    }
+
+    static ServerArchiver.Status read(PgClient client) {
+        try (Connection conn = client.connect(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT failed_count, last_archived_time, last_failed_time,"
+                     + " last_failed_wal FROM pg_stat_archiver")) {
+            rs.next();
+            return new ServerArchiver.Status(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
+                    Optional.ofNullable(rs.getString(4)));
+        } catch (SQLException e) {
+            throw PgErrors.query(client, "reading pg_stat_archiver", e);
+        }
+    }
+
+    private static Optional<Instant> instant(Timestamp t) {
+        return Optional.ofNullable(t).map(Timestamp::toInstant);
+    }
+}
