@@ -66,8 +66,17 @@ final class RemoteFiles {
                 sftp.setStat(handle, new Attributes().perms(FILE_MODE));
                 return handle;
             } catch (SftpException e) {
-                if (attempt == CREATE_ATTEMPTS || isFolder(sftp, parent(path), root)) {
+                if (attempt == CREATE_ATTEMPTS) {
                     throw e;
+                }
+                if (isFolder(sftp, parent(path), root)) {
+                    // Missing at the open but there now: a racing writer made it (the first locks of a
+                    // new repository); anything else refused with the folder in place is final.
+                    if (!SftpErrors.isStatus(e, SftpConstants.SSH_FX_NO_SUCH_FILE,
+                            SftpConstants.SSH_FX_NO_SUCH_PATH)) {
+                        throw e;
+                    }
+                    continue;
                 }
                 makeFolders(sftp, parent(path), root);
             }
