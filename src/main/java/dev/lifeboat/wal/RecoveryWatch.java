@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,8 +45,8 @@ final class RecoveryWatch {
             throw new LifeboatException(ExitCode.TARGET, "pg_ctl could not start the restored cluster in " + dir + " ("
                     + lastLine(started.output()) + "); see " + log);
         }
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
             sleep();
             // PostgreSQL removes recovery.signal once recovery ended and the cluster was promoted.
             if (!Files.exists(dir.resolve("recovery.signal")) && Files.exists(dir.resolve("postmaster.pid"))
