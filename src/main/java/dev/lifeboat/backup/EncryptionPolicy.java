@@ -81,11 +81,20 @@ public final class EncryptionPolicy {
      * the note to show, if it pinned.
      */
     public static Optional<String> pinAfterBackup(Repository repository, Manifest stored) throws IOException {
-        if ("none".equals(stored.encryption().scheme()) || repository.pinnedEncryption().isPresent()) {
+        return pinIfUnpinned(repository, stored.encryption());
+    }
+
+    /**
+     * Pins a repository that has no pin yet to {@code encryption} (what it now stores, a backup or
+     * archived WAL); nothing for unencrypted data. Returns the note to show, if it pinned.
+     */
+    public static Optional<String> pinIfUnpinned(Repository repository, Manifest.EncryptionInfo encryption)
+            throws IOException {
+        if ("none".equals(encryption.scheme()) || repository.pinnedEncryption().isPresent()) {
             return Optional.empty();
         }
-        repository.pinEncryption(stored.encryption());
-        return Optional.of(repository.location() + " now keeps its backups encrypted (" + describe(stored.encryption())
+        repository.pinEncryption(encryption);
+        return Optional.of(repository.location() + " now keeps its backups encrypted (" + describe(encryption)
                 + "); later backups use it without options");
     }
 

@@ -76,9 +76,9 @@ public final class WalPush {
         Result result = push(request);
         List<String> ahead = pushAhead(request, dataDir, pushAhead);
         for (Repository repository : repositories) {
-            if (!optional.contains(repository.location()) && !"none".equals(sealing.scheme())
-                    && repository.pinnedEncryption().isEmpty()) {
-                repository.pinEncryption(new Manifest.EncryptionInfo(sealing.scheme(), sealing.recipients()));
+            if (!optional.contains(repository.location())) {
+                EncryptionPolicy.pinIfUnpinned(repository,
+                        new Manifest.EncryptionInfo(sealing.scheme(), sealing.recipients()));
             }
         }
         return new Archived(result, ahead);
