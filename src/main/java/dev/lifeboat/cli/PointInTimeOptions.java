@@ -2,6 +2,7 @@ package dev.lifeboat.cli;
 
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.wal.PointInTimeRestore;
 import dev.lifeboat.source.postgres.PostgresOsUser;
@@ -73,10 +74,9 @@ final class PointInTimeOptions {
                 KeyOptions keys, JsonOutput json) throws Exception {
         RecoveryTarget target = RecoveryTarget.parse(Optional.ofNullable(targetTime), Optional.ofNullable(targetLsn),
                 Optional.ofNullable(targetName), Optional.ofNullable(targetXid));
-        // A segment fetched ahead is taken from the spool by the shell alone; otherwise Lifeboat fetches it and the next ones.
-        String spool = dev.lifeboat.wal.WalFetch.SPOOL + "/%f";
-        String restoreCommand = "if [ -f " + spool + " ]; then mv -f " + spool + " %p; else " + lifeboat()
-                + " wal-fetch %f %p --prefetch 8 --repo " + quote(repoSpec) + keyArgument(keys) + "; fi";
+        // PostgreSQL runs restore_command in the data directory: a folder repository must be named absolutely.
+        String restoreCommand = PointInTimeRestore.restoreCommand(lifeboat() + " wal-fetch %f %p --prefetch 8 --repo "
+                + quote(Repositories.absolute(repoSpec)) + keyArgument(keys));
         try (Repository repository = services.repository(repoSpec)) {
             PointInTimeRestore.Report report = new PointInTimeRestore(services.clock).restore(
                     new PointInTimeRestore.Request(repository, backup, Optional.ofNullable(name), dataDir, target,

@@ -25,6 +25,7 @@ final class AgeDecryption implements Decryption {
     private final List<RecipientStanzaReader> readers;
 
     private AgeDecryption(List<String> publicKeys, List<RecipientStanzaReader> readers) {
+        ChaCha20Poly1305.startLoading();
         this.publicKeys = List.copyOf(publicKeys);
         this.readers = List.copyOf(readers);
     }
@@ -65,7 +66,8 @@ final class AgeDecryption implements Decryption {
         ReadableByteChannel in = Channels.newChannel(stored);
         ReadableByteChannel plain;
         try {
-            plain = new StandardDecryptingChannelFactory().newDecryptingChannel(in, readers);
+            plain = ChaCha20Poly1305.nativeProvider().map(StandardDecryptingChannelFactory::new)
+                    .orElseGet(StandardDecryptingChannelFactory::new).newDecryptingChannel(in, readers);
         } catch (ScryptStanza.WrongPassphraseException e) {
             throw new LifeboatException(ExitCode.KEY, "the passphrase does not open this backup; check it"
                     + " (if it is right, the object's header is damaged: run 'lifeboat verify')");

@@ -49,6 +49,15 @@ public final class Repositories {
         return folder(Path.of(spec));
     }
 
+    /** {@code spec} with a folder's path made absolute, for a command that runs elsewhere; other kinds as given. */
+    public static String absolute(String spec) {
+        if (spec.startsWith("file:")) {
+            return "file:" + Path.of(spec.substring(5)).toAbsolutePath().normalize();
+        }
+        boolean store = STORES.stream().anyMatch(t -> t.takes(spec)) || spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+        return store ? spec : Path.of(spec).toAbsolutePath().normalize().toString();
+    }
+
     /** The repository in a local folder. */
     public static Repository folder(Path root) {
         return new StoreRepository(new FileStore(root), Clock.systemUTC());

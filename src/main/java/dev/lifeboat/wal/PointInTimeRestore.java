@@ -65,6 +65,14 @@ public final class PointInTimeRestore {
                          boolean started, Optional<String> reached) {
     }
 
+    /**
+     * The restore_command for a restored cluster: a running restore's {@link WalFeeder} answers first,
+     * otherwise {@code walFetch} (a wal-fetch command line with %f and %p) does.
+     */
+    public static String restoreCommand(String walFetch) {
+        return WalFeeder.restoreCommand(walFetch);
+    }
+
     public Report restore(Request request) throws IOException {
         if (!request.timeline().matches("current|latest|\\d{1,9}")) {
             throw new LifeboatException(ExitCode.USAGE, "--target-timeline '" + request.timeline() + "' is not"
@@ -91,8 +99,12 @@ public final class PointInTimeRestore {
             }
             Optional<String> reached = Optional.empty();
             if (request.start()) {
-                reached = Optional.of(new RecoveryWatch(request.osUser(), dir, request.timeout(),
-                        PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand()).startAndWait());
+                try (WalFeeder feeder = WalFeeder.start(request.repository(), systemId, request.key().given(), dir,
+                        property(backup, "start_wal"), segmentSize, request.osUser())) {
+                    reached = Optional.of(new RecoveryWatch(request.osUser(), dir, request.timeout(),
+                            PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand())
+                            .startAndWait());
+                }
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);
         }
@@ -255,7 +267,7 @@ public final class PointInTimeRestore {
 
     /** The base backup's tar, unsealed with both digests checked, into stock tar. */
     private static void extract(Request request, Manifest backup, Path dir) throws IOException {
-        Process tar = PostgresOsUser.child(List.of("tar", "-x", "-f", "-", "-C", dir.toString()))
+        Process tar = PostgresOsUser.child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (InputStream stored = request.repository().openObject(backup);
              OutputStream into = tar.getOutputStream()) {

@@ -52,7 +52,6 @@ final class RecoveryWatch {
             if (!Files.exists(dir.resolve("recovery.signal")) && Files.exists(dir.resolve("postmaster.pid"))
                     && user.run(List.of(binaries.find("pg_controldata").toString(), dir.toString()), false).output()
                     .contains("in production")) {
-                removeSpool();
                 return reached(read(log));
             }
             if (!Files.exists(dir.resolve("postmaster.pid"))) {
@@ -65,19 +64,6 @@ final class RecoveryWatch {
         }
         throw new LifeboatException(ExitCode.TARGET, "recovery of " + dir + " did not finish within " + timeout
                 .toSeconds() + " s; it still runs (see " + log + "); wait, or stop it with pg_ctl -D " + dir + " stop");
-    }
-
-    /** Segments fetched ahead that recovery did not need. */
-    private void removeSpool() {
-        Path spool = dir.resolve(WalFetch.SPOOL);
-        try (var files = Files.list(spool)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
-            Files.deleteIfExists(spool);
-        } catch (IOException e) {
-            // none were fetched ahead, or they stay for a person to remove; PostgreSQL ignores them
-        }
     }
 
     private static String read(Path log) {

@@ -330,6 +330,52 @@ class PointInTimeRecoveryTest {
         assertNotEquals(second.id(), third.id());
     }
 
+    @Test
+    @Order(9)
+    void theFeederAnswersRestoreCommandAndLeavesWhatItCannotToWalFetch() throws Exception {
+        Path copy = cluster.root().resolve("repo-copy");
+        String systemId = base.facts().properties().get("system_identifier");
+        List<String> stored;
+        try (var files = Files.list(copy.resolve("wal").resolve(systemId))) {
+            stored = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.replace(".json", "")).filter(WalNames::isSegment).sorted().toList();
+        }
+        Cli.Result check = cli.run("wal", "check", "--repo", copy.toString());
+        String damaged = stored.stream().filter(n -> check.out().contains("damaged WAL file " + n)).findFirst()
+                .orElseThrow();
+        Path data = cluster.root().resolve("feeder-data");
+        Files.createDirectories(data.resolve("pg_wal"));
+        Tools.ok("chown", "-R", "postgres:", data.toString());
+        Path runs = cluster.root().resolve("feeder-launches.txt");
+        long segmentSize = Long.parseLong(base.facts().properties().get("wal_segment_size"));
+        String command = WalFeeder.restoreCommand("echo \"$f\" >> " + runs + "; exit 126");
+        try (var repository = dev.lifeboat.repository.Repositories.folder(copy);
+             WalFeeder feeder = WalFeeder.start(repository, systemId, dev.lifeboat.crypto.Decryptions
+                     .ageIdentityFile(cluster.identityFile()), data, base.facts().properties().get("start_wal"),
+                     segmentSize, dev.lifeboat.source.postgres.PostgresOsUser.DEFAULT)) {
+            String good = base.facts().properties().get("start_wal");
+            assertEquals(0, restoreCommand(data, command, good).exit());
+            assertEquals(segmentSize, Files.size(data.resolve("pg_wal").resolve(good)));
+            assertEquals("postgres", Files.getOwner(data.resolve("pg_wal").resolve(good)).getName());
+
+            assertEquals(1, restoreCommand(data, command, "000000010000000100000000").exit(), "never archived");
+            assertEquals(1, restoreCommand(data, command, "00000063.history").exit(), "never archived");
+            assertFalse(Files.exists(runs), "the feeder answered without wal-fetch");
+
+            assertEquals(126, restoreCommand(data, command, damaged).exit(), "damage goes to wal-fetch");
+            assertEquals(damaged, Files.readString(runs).strip());
+            assertFalse(Files.exists(data.resolve("pg_wal").resolve(damaged)));
+        }
+        assertFalse(Files.exists(data.resolve(WalFetch.SPOOL)));
+    }
+
+    /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
+    private static Tools.Output restoreCommand(Path data, String command, String name) {
+        String line = command.replace("%f", name).replace("%p", "pg_wal/" + name);
+        return Tools.run(List.of("runuser", "-u", "postgres", "--", "sh", "-c", "cd " + data + " && " + line),
+                java.util.Map.of(), null);
+    }
+
     private static void waitArchived(int port) throws Exception {
         for (int i = 0; i < 300; i++) {
             String failed = PgCluster.query(port, "SELECT failed_count::text FROM pg_stat_archiver");
@@ -353,17 +399,37 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    /**
+     * Restores with --start and a relative --repo (PostgreSQL runs restore_command in the data
+     * directory), through a launcher that notes each run: the restore that started the cluster
+     * serves its WAL, so recovery never starts Lifeboat itself.
+     */
     private static int restore(Path data, String... target) throws Exception {
         int port = PgCluster.freePort();
-        List<String> args = new ArrayList<>(List.of("restore", "latest", "--repo", cluster.repo().toString(),
+        Path runs = cluster.root().resolve(data.getFileName() + "-launches.txt");
+        Path counting = cluster.root().resolve(data.getFileName() + "-lifeboat");
+        Files.writeString(counting, "#!/bin/sh\necho \"$@\" >> " + runs + "\nexec " + cluster.launcher() + " \"$@\"\n");
+        Tools.ok("chmod", "755", counting.toString());
+        String relativeRepo = Path.of("").toAbsolutePath().relativize(cluster.repo()).toString();
+        List<String> args = new ArrayList<>(List.of("restore", "latest", "--repo", relativeRepo,
                 "--to-data-dir", data.toString(), "--identity-file", cluster.identityFile().toString(), "--start",
-                "--port", Integer.toString(port), "--lifeboat-command", cluster.launcher().toString()));
+                "--port", Integer.toString(port), "--lifeboat-command", counting.toString()));
         args.addAll(List.of(target));
         Cli.Result result = cli.run(args.toArray(String[]::new));
         assertEquals(0, result.exit(), result.toString());
+        assertFalse(Files.exists(runs), () -> "recovery ran Lifeboat: " + readQuietly(runs));
+        assertFalse(Files.exists(data.resolve(WalFetch.SPOOL)), "the spool is removed after promotion");
         assertTrue(result.out().contains("recovered and promoted"), result.out());
         assertEquals("f", PgCluster.query(port, "SELECT pg_is_in_recovery()::text").substring(0, 1));
         assertFalse(Files.exists(data.resolve("recovery.signal")));
         return port;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 }

@@ -74,7 +74,7 @@ final class PhysicalInspector implements Inspector {
 
         @Override
         public OutputStream output() throws IOException {
-            tar = PostgresOsUser.child(List.of("tar", "-x", "-f", "-", "-C", data.toString()))
+            tar = PostgresOsUser.child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", data.toString()))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return new FilterOutputStream(tar.getOutputStream()) {
                 @Override

@@ -47,6 +47,14 @@ public record PostgresOsUser(String name) {
         }
     }
 
+    /** Gives one file to this user, when run as root: a file PostgreSQL must read, without a chown process. */
+    public void give(Path file) throws IOException {
+        if (runningAsRoot()) {
+            java.nio.file.Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(name));
+        }
+    }
+
     /** A process with the minimal environment children get: nothing of Lifeboat's secrets. */
     public static ProcessBuilder child(List<String> command) {
         return dev.lifeboat.ChildEnvironment.from(System.getenv()).applyTo(new ProcessBuilder(command));
