@@ -46,10 +46,13 @@ sql() { as_pg "$BIN/psql" -h "$WORK" -p "$port" -U postgres -d postgres -Atqc "$
 
 age-keygen -o "$WORK/key.txt" 2>/dev/null; chown postgres: "$WORK/key.txt"
 recipient=$(age-keygen -y "$WORK/key.txt")
+# Every Lifeboat command runs through the checkout's launcher, as a user's would (its class-data
+# archive is made here, as root, before anything is timed).
+"$here/lifeboat" --version >/dev/null
 cat > "$WORK/lifeboat" <<EOF
 #!/bin/sh
 export LIFEBOAT_STATE_DIR=$WORK/state LIFEBOAT_SCRATCH_DIR=$WORK/scratch
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $jar "\$@"
+exec $here/lifeboat "\$@"
 EOF
 chmod 755 "$WORK/lifeboat"
 lifeboat_push="test -f lifeboat-archived/%f && rm lifeboat-archived/%f || $WORK/lifeboat wal-push %p --push-ahead 8 --repo $WORK/lb-repo --recipient $recipient"
@@ -107,7 +110,7 @@ restore_timed() {  # $1 = tool
   rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   start=$(now)
   if [[ $1 == lifeboat ]]; then
-    java -jar "$jar" restore latest --repo "$WORK/lb-repo" --to-data-dir "$dir" --identity-file "$WORK/key.txt" \
+    "$WORK/lifeboat" restore latest --repo "$WORK/lb-repo" --to-data-dir "$dir" --identity-file "$WORK/key.txt" \
       --start --port "$rport" --lifeboat-command "$WORK/lifeboat" >/dev/null
   else
     mkdir -m 700 "$dir"; chown postgres: "$dir"

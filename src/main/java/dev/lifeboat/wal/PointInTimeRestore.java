@@ -270,7 +270,7 @@ public final class PointInTimeRestore {
         Process tar = PostgresOsUser.child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (InputStream stored = request.repository().openObject(backup);
-             OutputStream into = tar.getOutputStream()) {
+             OutputStream into = new FlushBehind(tar.getOutputStream(), dir)) {
             Pipeline.unseal(stored, into, Compression.parse(backup.compression().algorithm()),
                     request.key().decryption(backup), backup.seal(), n -> { });
         } catch (IOException | RuntimeException e) {
