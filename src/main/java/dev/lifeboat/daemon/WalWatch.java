@@ -86,7 +86,10 @@ public final class WalWatch {
         check(config, notifiers);
     }
 
-    /** Checks every physical job now. */
+    /**
+     * Checks every physical job now. A check interrupted (the daemon stopping while a store is slow)
+     * ends without an alarm and keeps the last figures: its failure says nothing about the archive.
+     */
     public void check(LifeboatConfig config, Function<JobConfig, Notifier> notifiers) {
         List<Status> found = new ArrayList<>();
         for (JobConfig job : config.jobs().values()) {
@@ -96,8 +99,16 @@ public final class WalWatch {
             try {
                 Status status = status(job);
                 found.add(status);
-                alarm(job, problem(job, status, server(job)), notifiers);
+                Optional<String> problem = problem(job, status, server(job));
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                alarm(job, problem, notifiers);
             } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException
+                        || e instanceof java.io.InterruptedIOException) {
+                    return;
+                }
                 alarm(job, Optional.of("could not read the WAL archive: " + e.getMessage()), notifiers);
             }
         }
