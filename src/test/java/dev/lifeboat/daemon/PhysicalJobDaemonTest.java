@@ -209,6 +209,30 @@ class PhysicalJobDaemonTest {
         assertTrue(alarm.contains("the server's archive_command is failing (pg_stat_archiver: "), alarm);
     }
 
+    /**
+     * With archive_command failing, the next scheduled base backup would wait forever for its WAL
+     * (PostgreSQL waits for the archiver without end) and hold the job's lane; it fails instead,
+     * within seconds, saying why, and stores nothing.
+     */
+    @Test
+    @Order(4)
+    void aScheduledBaseBackupWhoseWalCannotBeArchivedFailsInsteadOfHanging() throws Exception {
+        assertTrue(Long.parseLong(PgCluster.query(cluster.port(), "SELECT failed_count FROM pg_stat_archiver")) > 0);
+        long started = System.nanoTime();
+        tickAt(runtime.scheduler().nextRun("cluster", Task.BACKUP).orElseThrow());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(45).toNanos());
+        Run backup = lastRun("backup");
+        assertEquals(RunStatus.FAILED, backup.status(), backup + "\n" + harness.logText());
+        assertTrue(backup.error().contains("archive_command failed") && backup.error().contains("was stopped")
+                && backup.error().contains("no backup was stored"), backup.error());
+        try (Repository repository = Repositories.folder(cluster.repo())) {
+            assertEquals(1, repository.manifests().size(), "only the first base backup");
+            assertEquals(List.of(), repository.incompleteBackups());
+        }
+        assertEquals("0", PgCluster.query(cluster.port(), "SELECT count(*)::text FROM pg_stat_activity"
+                + " WHERE backend_type = 'walsender'"), "pg_basebackup's connection is gone");
+    }
+
     /** Sets the clock, ticks once and waits for the runs the tick started. */
     private static void tickAt(Instant at) throws InterruptedException {
         clock.set(at);
