@@ -127,7 +127,11 @@ public final class WalWatch {
             Optional<Instant> repoFrom = Optional.empty();
             Optional<Instant> repoTo = Optional.empty();
             try (Repository repository = repositories.apply(config.spec())) {
-                for (WalWindow.ClusterReport report : new WalWindow(false).check(repository)) {
+                // Not there yet: the first wal-push or base backup makes it. Until then the archive is
+                // empty, which is no alarm by itself; a server archiving nothing is wal-max-age's business.
+                List<WalWindow.ClusterReport> reports = repository.exists() ? new WalWindow(false).check(repository)
+                        : List.of();
+                for (WalWindow.ClusterReport report : reports) {
                     for (WalChain.Timeline t : report.chain().timelines()) {
                         gaps += t.missing().size() + t.damaged().size();
                         newest = later(newest, t.lastArchivedAt());
