@@ -233,6 +233,17 @@ class PhysicalJobDaemonTest {
                 + " WHERE backend_type = 'walsender'"), "pg_basebackup's connection is gone");
     }
 
+    /** The command line's base backup is the same service: one line, the source's exit status (3). */
+    @Test
+    @Order(5)
+    void theCommandLinesBaseBackupFailsTheSameWayWithExitStatus3() {
+        dev.lifeboat.testing.Cli.Result backup = new dev.lifeboat.testing.Cli(dir.resolve("cli-scratch")).run(
+                "backup", cluster.url(), "--physical", "--repo", cluster.repo().toString(), "--recipient",
+                cluster.recipient());
+        dev.lifeboat.testing.Cli.assertOneLineFailure(backup, dev.lifeboat.ExitCode.SOURCE,
+                "archive_command failed", "pg_stat_archiver: the last for 0000000", "no backup was stored");
+    }
+
     /** Sets the clock, ticks once and waits for the runs the tick started. */
     private static void tickAt(Instant at) throws InterruptedException {
         clock.set(at);
