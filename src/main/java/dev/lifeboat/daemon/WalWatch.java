@@ -57,6 +57,7 @@ public final class WalWatch {
     private final Map<String, String> reported = new HashMap<>();
     private final Map<String, Long> failures = new HashMap<>();
     private volatile List<Status> statuses = List.of();
+    private volatile boolean stopped;
     private Instant lastCheck;
 
     /** What the job's server said: whether it answered, and its archiver's counters when it did. */
@@ -87,8 +88,16 @@ public final class WalWatch {
     }
 
     /**
-     * Checks every physical job now. A check interrupted (the daemon stopping while a store is slow)
-     * ends without an alarm and keeps the last figures: its failure says nothing about the archive.
+     * Ends the checks: one still waiting on a slow store (not every store's client heeds an interrupt)
+     * ends without an alarm when its wait does, since its failure then says nothing about the archive.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Checks every physical job now. A check interrupted or stopped (the daemon stopping while a store
+     * is slow) ends without an alarm and keeps the last figures.
      */
     public void check(LifeboatConfig config, Function<JobConfig, Notifier> notifiers) {
         List<Status> found = new ArrayList<>();
@@ -100,19 +109,22 @@ public final class WalWatch {
                 Status status = status(job);
                 found.add(status);
                 Optional<String> problem = problem(job, status, server(job));
-                if (Thread.currentThread().isInterrupted()) {
+                if (ending()) {
                     return;
                 }
                 alarm(job, problem, notifiers);
             } catch (Exception e) {
-                if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException
-                        || e instanceof java.io.InterruptedIOException) {
+                if (ending() || e instanceof InterruptedException || e instanceof java.io.InterruptedIOException) {
                     return;
                 }
                 alarm(job, Optional.of("could not read the WAL archive: " + e.getMessage()), notifiers);
             }
         }
         statuses = List.copyOf(found);
+    }
+
+    private boolean ending() {
+        return stopped || Thread.currentThread().isInterrupted();
     }
 
     private Status status(JobConfig job) throws Exception {

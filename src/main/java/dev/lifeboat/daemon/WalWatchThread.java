@@ -27,7 +27,7 @@ import java.util.function.Function;
  */
 public final class WalWatchThread implements AutoCloseable {
     static final Duration STUCK = Duration.ofMinutes(5);
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     private final WalWatch watch;
     private final Clock clock;
     private final Log log;
@@ -81,9 +81,14 @@ public final class WalWatchThread implements AutoCloseable {
                 + " unreachable, and the lifeboat_wal_* metrics are from the check before it"));
     }
 
-    /** Stops the thread: a check in flight is interrupted and given a few seconds; it raises no alarm then. */
+    /**
+     * Stops the thread: a check in flight is interrupted and given a moment (it only reads, so one
+     * stuck in a store's client that ignores interrupts is left to end with the process); it raises
+     * no alarm then.
+     */
     @Override
     public void close() {
+        watch.stop();
         thread.shutdownNow();
         try {
             if (!thread.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
