@@ -244,6 +244,43 @@ class PhysicalJobDaemonTest {
                 "archive_command failed", "pg_stat_archiver: the last for 0000000", "no backup was stored");
     }
 
+    /**
+     * The daemon stopped past its shutdown timeout while a scheduled verification has the throwaway
+     * server up: the verification is cancelled, and neither that server nor its copy of the cluster
+     * is left behind. (Last: it stops the daemon.)
+     */
+    @Test
+    @Order(6)
+    void aVerificationCancelledByTheStopLeavesNoServerAndNoCopy() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = verifyFolders(tmp);
+        clock.set(runtime.scheduler().nextRun("cluster", Task.VERIFY).orElseThrow());
+        runtime.daemon().tick();
+        Path[] copy = new Path[1];
+        await(() -> {
+            List<Path> now = verifyFolders(tmp);
+            now.removeAll(before);
+            copy[0] = now.stream().filter(p -> java.nio.file.Files.exists(p.resolve("data").resolve("postmaster.pid")))
+                    .findFirst().orElse(null);
+            return copy[0] != null;
+        }, "the verification's server to start", Duration.ofSeconds(60));
+
+        assertEquals(List.of(new Scheduler.Key("cluster", Task.VERIFY)), runtime.shutdown(Duration.ZERO));
+        await(() -> !java.nio.file.Files.exists(copy[0]), "the copy " + copy[0] + " to be removed",
+                Duration.ofSeconds(15));
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
+                .contains(copy[0].toString())), "no server of the copy runs");
+    }
+
+    private static List<Path> verifyFolders(Path tmp) {
+        try (var files = java.nio.file.Files.list(tmp)) {
+            return new java.util.ArrayList<>(files.filter(p -> p.getFileName().toString()
+                    .startsWith("lifeboat-verify-")).toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Sets the clock, ticks once and waits for the runs the tick started. */
     private static void tickAt(Instant at) throws InterruptedException {
         clock.set(at);
