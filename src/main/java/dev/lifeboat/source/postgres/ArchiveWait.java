@@ -9,9 +9,10 @@ import java.util.Optional;
  * Watches {@code pg_stat_archiver} while a base backup runs. pg_basebackup ({@code -X none}) ends
  * only once the server archived the last WAL segment the backup needs, and PostgreSQL waits for
  * that forever: with archive_command failing (a wrong repository, one wal-push may not write to)
- * a backup would hang, and a scheduled one would hold its job's lane. Once the archiver failed
- * {@link #FAILURES} times since the backup began and its last attempt failed too, the backup is
- * stopped and says why. (PostgreSQL tries a segment three times a second apart, then waits a minute.)
+ * a backup would hang, and a scheduled one would hold its job's lane. Once the server's side of the
+ * backup waits for the archiver, the archiver failed {@link #FAILURES} times since the backup began
+ * and its last attempt failed too, the backup is stopped and says why. (PostgreSQL tries a segment
+ * three times a second apart, then waits a minute.)
  */
 final class ArchiveWait implements AutoCloseable {
     static final int FAILURES = 3;
@@ -51,7 +52,8 @@ final class ArchiveWait implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(EVERY.toMillis());
                 Optional<ServerArchiver.Status> now = read(conn);
-                if (now.isPresent() && now.get().failing() && now.get().failedCount() - before >= FAILURES) {
+                if (now.isPresent() && now.get().failing() && now.get().failedCount() - before >= FAILURES
+                        && waitingForArchive(conn)) {
                     ServerArchiver.Status s = now.get();
                     problem = "the server's archive_command failed " + (s.failedCount() - before) + " times"
                             + " while the base backup waited for its WAL to be archived (pg_stat_archiver: the last"
@@ -84,6 +86,23 @@ final class ArchiveWait implements AutoCloseable {
             st.executeQuery().close();
         } catch (java.sql.SQLException | RuntimeException e) {
             // left to the server
+        }
+    }
+
+    /**
+     * Whether the server's side of this backup has reached the wait for the archiver: a failure while
+     * files still stream may pass (the archiver retries each minute) before the backup needs that WAL.
+     */
+    private boolean waitingForArchive(java.sql.Connection conn) {
+        try (java.sql.PreparedStatement st = conn.prepareStatement("SELECT p.phase FROM pg_stat_progress_basebackup p"
+                + " JOIN pg_stat_activity a ON a.pid = p.pid WHERE a.application_name = ?")) {
+            st.setString(1, application);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                // "waiting for wal archiving to finish" on PostgreSQL 15, "… archiving" before
+                return rs.next() && rs.getString(1) != null && rs.getString(1).startsWith("waiting for wal archiving");
+            }
+        } catch (java.sql.SQLException e) {
+            return false;
         }
     }
 
