@@ -263,7 +263,7 @@ final class PhysicalInspector implements Inspector {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // scratch space that cannot be removed now is found by the next run's clean-up
+                // the copy is in the temporary folder, not the scratch space: nothing else removes it later
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
