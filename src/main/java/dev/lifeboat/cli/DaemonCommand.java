@@ -5,14 +5,11 @@ import dev.lifeboat.Progress;
 import dev.lifeboat.config.ConfigException;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.daemon.Daemon;
-import dev.lifeboat.daemon.JobStatuses;
-import dev.lifeboat.daemon.Lanes;
+import dev.lifeboat.daemon.DaemonRuntime;
 import dev.lifeboat.daemon.Scheduler;
 import dev.lifeboat.daemon.Signals;
 import dev.lifeboat.daemon.StatusServer;
-import dev.lifeboat.daemon.WalWatch;
 import dev.lifeboat.job.JobParts;
-import dev.lifeboat.job.JobRunner;
 import dev.lifeboat.log.JsonLinesLog;
 import dev.lifeboat.log.Log;
 import dev.lifeboat.notify.Deliveries;
@@ -54,17 +51,12 @@ final class DaemonCommand implements Callable<Integer> {
         Log log = new JsonLinesLog(json.enabled() ? json.lines() : spec.commandLine().getOut(), services.clock, text -> current.get().mask(text));
         try (Deliveries deliveries = new Deliveries(log, Duration.ofSeconds(30))) {
             JobParts parts = services.jobParts(log, deliveries, spec.commandLine().getErr(), Progress.NONE);
-            Lanes lanes = new Lanes(log);
-            Scheduler scheduler = new Scheduler(RandomGenerator.getDefault());
-            JobStatuses statuses = new JobStatuses(services.clock, parts.records(), scheduler, lanes);
-            WalWatch wal = new WalWatch(services.clock, parts::repository, parts.engines(), log);
-            Daemon daemon = new Daemon(services.clock, scheduler, lanes, statuses, parts.records(),
-                    loaded -> new JobRunner(loaded, parts, lanes), log, Optional.of(wal));
+            DaemonRuntime runtime = new DaemonRuntime(services.clock, parts, log, RandomGenerator.getDefault());
+            Daemon daemon = runtime.daemon();
             daemon.start(current.get());
             Optional<StatusServer> server = Optional.empty();
             if (current.get().server().isPresent()) {
-                server = Optional.of(StatusServer.start(current.get().server().get(), current::get, statuses,
-                        parts.records(), wal::statuses));
+                server = Optional.of(runtime.serve(current.get().server().get(), current::get));
                 log.event("listening", dev.lifeboat.log.Log.fields("address", server.get().address().getHostString() + ":"
                         + server.get().address().getPort()));
             }
@@ -79,7 +71,7 @@ final class DaemonCommand implements Callable<Integer> {
                 }
             });
             log.event("stopping", dev.lifeboat.log.Log.fields("timeout", current.get().shutdownTimeout().toString()));
-            List<Scheduler.Key> unfinished = lanes.shutdown(current.get().shutdownTimeout());
+            List<Scheduler.Key> unfinished = runtime.shutdown(current.get().shutdownTimeout());
             if (!unfinished.isEmpty()) {
                 int removed = services.scratch.removeOwn();
                 log.event("cancelled", dev.lifeboat.log.Log.fields("tasks", unfinished.stream().map(k -> k.job() + " " + k.task().key())

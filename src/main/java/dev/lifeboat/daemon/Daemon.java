@@ -31,7 +31,7 @@ public final class Daemon {
     private final Optional<JobRecords> records;
     private final Function<LifeboatConfig, JobRunner> runners;
     private final Log log;
-    private final Optional<WalWatch> wal;
+    private final Optional<WalWatchThread> wal;
     private final Set<String> reportedStale = new HashSet<>();
     private volatile JobRunner runner;
     private boolean stopping;
@@ -41,9 +41,9 @@ public final class Daemon {
         this(clock, scheduler, lanes, statuses, records, runners, log, Optional.empty());
     }
 
-    /** @param wal watches physical jobs' WAL archives each minute, when given */
+    /** @param wal watches physical jobs' WAL archives each minute, on its own thread, when given */
     public Daemon(Clock clock, Scheduler scheduler, Lanes lanes, JobStatuses statuses, Optional<JobRecords> records,
-                  Function<LifeboatConfig, JobRunner> runners, Log log, Optional<WalWatch> wal) {
+                  Function<LifeboatConfig, JobRunner> runners, Log log, Optional<WalWatchThread> wal) {
         this.wal = wal;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -88,12 +88,8 @@ public final class Daemon {
         } catch (RuntimeException e) {
             log.event("warning", dev.lifeboat.log.Log.fields("message", "could not check for stale jobs (" + e.getMessage() + ")"));
         }
-        try {
-            wal.ifPresent(w -> w.checkIfDue(current.config(), current::notifier));
-        } catch (RuntimeException e) {
-            log.event("warning", dev.lifeboat.log.Log.fields("message", "could not check the WAL archives ("
-                    + e.getMessage() + ")"));
-        }
+        // only hands the check to the WAL watch's thread: a slow store must not hold back the next tick
+        wal.ifPresent(w -> w.checkIfDue(current.config(), current::notifier));
     }
 
     /** A run never throws for a failed job; anything else escaping it is logged, and the lane lives on. */

@@ -57,6 +57,7 @@ public final class WalWatch {
     private final Map<String, String> reported = new HashMap<>();
     private final Map<String, Long> failures = new HashMap<>();
     private volatile List<Status> statuses = List.of();
+    private volatile boolean stopped;
     private Instant lastCheck;
 
     /** What the job's server said: whether it answered, and its archiver's counters when it did. */
@@ -86,7 +87,18 @@ public final class WalWatch {
         check(config, notifiers);
     }
 
-    /** Checks every physical job now. */
+    /**
+     * Ends the checks: one still waiting on a slow store (not every store's client heeds an interrupt)
+     * ends without an alarm when its wait does, since its failure then says nothing about the archive.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Checks every physical job now. A check interrupted or stopped (the daemon stopping while a store
+     * is slow) ends without an alarm and keeps the last figures.
+     */
     public void check(LifeboatConfig config, Function<JobConfig, Notifier> notifiers) {
         List<Status> found = new ArrayList<>();
         for (JobConfig job : config.jobs().values()) {
@@ -96,12 +108,23 @@ public final class WalWatch {
             try {
                 Status status = status(job);
                 found.add(status);
-                alarm(job, problem(job, status, server(job)), notifiers);
+                Optional<String> problem = problem(job, status, server(job));
+                if (ending()) {
+                    return;
+                }
+                alarm(job, problem, notifiers);
             } catch (Exception e) {
+                if (ending() || e instanceof InterruptedException || e instanceof java.io.InterruptedIOException) {
+                    return;
+                }
                 alarm(job, Optional.of("could not read the WAL archive: " + e.getMessage()), notifiers);
             }
         }
         statuses = List.copyOf(found);
+    }
+
+    private boolean ending() {
+        return stopped || Thread.currentThread().isInterrupted();
     }
 
     private Status status(JobConfig job) throws Exception {
@@ -116,7 +139,11 @@ public final class WalWatch {
             Optional<Instant> repoFrom = Optional.empty();
             Optional<Instant> repoTo = Optional.empty();
             try (Repository repository = repositories.apply(config.spec())) {
-                for (WalWindow.ClusterReport report : new WalWindow(false).check(repository)) {
+                // Not there yet: the first wal-push or base backup makes it. Until then the archive is
+                // empty, which is no alarm by itself; a server archiving nothing is wal-max-age's business.
+                List<WalWindow.ClusterReport> reports = repository.exists() ? new WalWindow(false).check(repository)
+                        : List.of();
+                for (WalWindow.ClusterReport report : reports) {
                     for (WalChain.Timeline t : report.chain().timelines()) {
                         gaps += t.missing().size() + t.damaged().size();
                         newest = later(newest, t.lastArchivedAt());

@@ -187,6 +187,39 @@ class WalWatchTest {
         }
     }
 
+    /**
+     * A daemon set up before the first WAL push and the first base backup finds no repository yet:
+     * an empty archive, no alarm, until the server has archived nothing for longer than wal-max-age.
+     */
+    @Test
+    void aRepositoryNotMadeYetIsAnEmptyArchiveUntilWalMaxAge() throws Exception {
+        Path config = dir.resolve("lifeboat.yaml");
+        Files.writeString(config, "jobs:\n  cluster:\n    source: postgresql://postgres@127.0.0.1:5432/postgres\n"
+                + "    source-options: { physical: true }\n    repositories: [ \"" + dir.resolve("not-yet") + "\" ]\n"
+                + "    encryption: none\n    wal-max-age: 15min\n");
+        LifeboatConfig loaded = ConfigReader.read(config, Map.of(), ENGINES);
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-07T02:00:00Z"));
+        List<Event> alarms = new CopyOnWriteArrayList<>();
+        Log log = (event, fields) -> { };
+        WalWatch watch = new WalWatch(clock, spec -> Repositories.open(spec, Map.of()), ENGINES, log);
+        try (Deliveries deliveries = new Deliveries(log, Duration.ofSeconds(5))) {
+            Notifier notifier = new Notifier(List.of(new Recorder(alarms)), NotifySettings.NONE, deliveries);
+            watch.check(loaded, job -> notifier);
+            assertEquals(1, watch.statuses().size());
+            assertEquals(Optional.empty(), watch.statuses().get(0).lastArchived());
+            assertEquals(0, watch.statuses().get(0).gaps());
+            Thread.sleep(200);
+            assertEquals(List.of(), alarms, "nothing is wrong yet");
+
+            clock.advance(Duration.ofMinutes(16));
+            watch.check(loaded, job -> notifier);
+            waitFor(alarms, 1);
+            assertTrue(alarms.get(0).message().contains("no WAL archived since the daemon started, longer than"
+                    + " wal-max-age 15min"), alarms.get(0).message());
+            assertTrue(!Files.exists(dir.resolve("not-yet")), "watching makes no repository");
+        }
+    }
+
     private static String served(LifeboatConfig config, WalWatch watch) throws Exception {
         try (StatusServer server = StatusServer.start(new ServerConfig("127.0.0.1", 0), () -> config,
                 JobStatuses.recorded(java.time.Clock.systemUTC(), Optional.empty()), Optional.empty(),

@@ -39,6 +39,11 @@ public final class JobHarness implements AutoCloseable {
     private final Log log;
 
     public JobHarness(Path dir, Clock clock) {
+        this(dir, clock, Map.of());
+    }
+
+    /** @param env what repositories are opened with, e.g. an S3 server's credentials */
+    public JobHarness(Path dir, Clock clock, Map<String, String> env) {
         this.clock = clock;
         this.catalog = Catalog.open(dir.resolve("state").resolve("catalog.db"), clock);
         this.records = new JobRecords(catalog);
@@ -49,7 +54,7 @@ public final class JobHarness implements AutoCloseable {
         RunTracker tracker = new RunTracker(Optional.of(catalog),
                 warning -> log.event("warning", Map.of("message", warning)));
         java.util.function.Function<String, dev.lifeboat.repository.Repository> repositories =
-                spec -> dev.lifeboat.repository.Repositories.open(spec, Map.of());
+                spec -> dev.lifeboat.repository.Repositories.open(spec, env);
         this.parts = new JobParts(clock, engines, new BackupRunner(clock, scratch, Progress.NONE,
                 dev.lifeboat.backup.Retries.NONE),
                 new Verifier(engines, scratch, Progress.NONE, clock),

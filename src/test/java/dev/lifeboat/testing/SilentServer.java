@@ -31,6 +31,11 @@ public final class SilentServer implements AutoCloseable {
         return "http://127.0.0.1:" + socket.getLocalPort();
     }
 
+    /** How many connections it accepted (and left unanswered). */
+    public int accepted() {
+        return accepted.size();
+    }
+
     /** A loopback port nobody listens on. */
     public static String closedEndpoint() throws IOException {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

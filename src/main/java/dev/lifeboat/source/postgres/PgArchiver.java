@@ -15,14 +15,21 @@ final class PgArchiver {
     }
 
     static ServerArchiver.Status read(PgClient client) {
-        try (Connection conn = client.connect(); Statement st = conn.createStatement();
+        try (Connection conn = client.connect()) {
+            return read(conn);
+        } catch (SQLException e) {
+            throw PgErrors.query(client, "reading pg_stat_archiver", e);
+        }
+    }
+
+    /** On an open connection; each call sees the counters as they are now (outside a transaction). */
+    static ServerArchiver.Status read(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery("SELECT failed_count, last_archived_time, last_failed_time,"
                      + " last_failed_wal FROM pg_stat_archiver")) {
             rs.next();
             return new ServerArchiver.Status(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
                     Optional.ofNullable(rs.getString(4)));
-        } catch (SQLException e) {
-            throw PgErrors.query(client, "reading pg_stat_archiver", e);
         }
     }
 

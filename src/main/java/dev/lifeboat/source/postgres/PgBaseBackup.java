@@ -31,13 +31,16 @@ final class PgBaseBackup implements Snapshot {
     private final ChildProcess child;
     private final Map<String, String> cluster;
     private final PgVersion version;
+    private final ArchiveWait archiving;
     private TarFileCapture capture;
 
-    private PgBaseBackup(PgClient client, ChildProcess child, Map<String, String> cluster, PgVersion version) {
+    private PgBaseBackup(PgClient client, ChildProcess child, Map<String, String> cluster, PgVersion version,
+                         String application) {
         this.client = client;
         this.child = child;
         this.cluster = cluster;
         this.version = version;
+        this.archiving = ArchiveWait.start(client, application, () -> child.process().destroyForcibly());
     }
 
     static PgBaseBackup start(PgClient client, Path tool, PgVersion version) {
@@ -54,9 +57,11 @@ final class PgBaseBackup implements Snapshot {
         }
         List<String> command = List.of(tool.toString(), "--pgdata=-", "--format=tar", "--wal-method=none",
                 "--checkpoint=fast", "--verbose", "--no-password", "--label=lifeboat");
+        // a name of its own, so that the server's side of this very backup can be found and ended
+        String application = "lifeboat-basebackup-" + java.util.UUID.randomUUID();
         try {
-            return new PgBaseBackup(client, ChildProcess.start(command,
-                    client.childEnvironment(client.url().database()), null), cluster, version);
+            return new PgBaseBackup(client, ChildProcess.start(command, client.childEnvironment(client.url()
+                    .database()).with(Map.of("PGAPPNAME", application)), null), cluster, version, application);
         } catch (IOException e) {
             throw client.side().failure("cannot start pg_basebackup (" + e.getMessage() + ");"
                     + " check --pg-bin and the PostgreSQL client tools", e);
@@ -80,6 +85,9 @@ final class PgBaseBackup implements Snapshot {
     }
 
     private LifeboatException failure(int exit) {
+        if (archiving.problem().isPresent()) {
+            return client.side().failure(archiving.problem().get() + "; no backup was stored");
+        }
         String stderr = child.stderr();
         String fix = stderr.contains("no pg_hba.conf entry for replication")
                 ? "add a 'host replication " + client.url().user() + " …' line to pg_hba.conf and reload"
@@ -132,6 +140,7 @@ final class PgBaseBackup implements Snapshot {
 
     @Override
     public void close() {
+        archiving.close();
         child.close();
     }
 }

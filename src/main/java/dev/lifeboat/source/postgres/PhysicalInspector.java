@@ -236,13 +236,24 @@ final class PhysicalInspector implements Inspector {
                     .map(String::strip).orElse("");
         }
 
+        /**
+         * Stops the server whenever its pid file is there (a run interrupted while pg_ctl started it
+         * never learnt that it runs), then removes the copy. A cancelled run (the daemon stopping) is
+         * interrupted: the interrupt is set aside meanwhile, or the first wait for pg_ctl would end
+         * the clean-up and leave the server and the copy of the cluster behind.
+         */
         @Override
         public void close() {
+            boolean interrupted = Thread.interrupted();
             try {
-                if (running) {
+                if (running || Files.exists(data.resolve("postmaster.pid"))) {
                     user.run(List.of(binaries.find("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
-                            "stop"), true);
+                            "-w", "stop"), true);
                 }
+            } catch (IOException | RuntimeException e) {
+                // the copy goes all the same
+            }
+            try {
                 if (tar != null && tar.isAlive()) {
                     tar.destroyForcibly();
                 }
@@ -252,7 +263,11 @@ final class PhysicalInspector implements Inspector {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // scratch space that cannot be removed now is found by the next run's clean-up
+                // the copy is in the temporary folder, not the scratch space: nothing else removes it later
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
