@@ -1,14 +1,11 @@
 package dev.lifeboat.crypto;
 
 import com.exceptionfactory.jagged.RecipientStanzaReader;
-import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import dev.lifeboat.pipeline.Decryption;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
 import java.security.GeneralSecurityException;
 import java.security.SignatureException;
 import java.util.List;
@@ -63,11 +60,9 @@ final class AgeDecryption implements Decryption {
 
     @Override
     public InputStream decrypt(InputStream stored) throws IOException {
-        ReadableByteChannel in = Channels.newChannel(stored);
-        ReadableByteChannel plain;
+        AgeReader plain;
         try {
-            plain = ChaCha20Poly1305.nativeProvider().map(StandardDecryptingChannelFactory::new)
-                    .orElseGet(StandardDecryptingChannelFactory::new).newDecryptingChannel(in, readers);
+            plain = AgeReader.open(stored, readers);
         } catch (ScryptStanza.WrongPassphraseException e) {
             throw new LifeboatException(ExitCode.KEY, "the passphrase does not open this backup; check it"
                     + " (if it is right, the object's header is damaged: run 'lifeboat verify')");
@@ -82,7 +77,7 @@ final class AgeDecryption implements Decryption {
         } catch (RuntimeException e) {
             throw new IOException("the age header is unreadable (" + e.getClass().getSimpleName() + ")", e);
         }
-        return new DecodeFailures(Channels.newInputStream(plain));
+        return new DecodeFailures(plain);
     }
 
     @Override

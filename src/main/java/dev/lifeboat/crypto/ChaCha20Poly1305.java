@@ -40,11 +40,6 @@ final class ChaCha20Poly1305 {
         return Cipher.getInstance("ChaCha20-Poly1305");
     }
 
-    /** Conscrypt's provider, or empty where its native library does not load. */
-    static Optional<Provider> nativeProvider() {
-        return NATIVE.join();
-    }
-
     /** Conscrypt's cipher, or empty where its native library does not load. */
     static Optional<Cipher> nativeCipher() throws GeneralSecurityException {
         Optional<Provider> provider = NATIVE.join();
