@@ -78,24 +78,29 @@ public final class Pipeline {
                               Decryption decryption, Seal expected, LongConsumer progress) throws IOException {
         DigestingInputStream stored = new DigestingInputStream(storedIn);
         byte[] buffer = new byte[BUFFER];
-        DigestingInputStream plain = null;
+        InputStream plain = null;
+        // The plain side (its digest, and the target) is written by a second thread while this one decodes.
+        DigestingOutputStream plainSide = new DigestingOutputStream(plainOut);
+        HandOff handOff = new HandOff(plainSide);
         try {
-            plain = new DigestingInputStream(openDecoded(stored, compression, decryption));
+            plain = openDecoded(stored, compression, decryption);
             for (int n; (n = readDecoded(plain, buffer)) >= 0; ) {
-                plainOut.write(buffer, 0, n);
+                handOff.write(buffer, 0, n);
                 progress.accept(n);
             }
+            handOff.finish();
             while (stored.read(buffer) >= 0) {
                 // trailing bytes after the end of the compressed stream still count for the digest
             }
         } catch (DecodeFailure e) {
             throw diagnose(stored, buffer, expected, e.getCause());
         } finally {
+            handOff.close();
             if (plain != null) {
                 plain.close();
             }
         }
-        Seal actual = new Seal(plain.count(), plain.hex(), stored.count(), stored.hex());
+        Seal actual = new Seal(plainSide.count(), plainSide.hex(), stored.count(), stored.hex());
         check(actual, expected);
         return actual;
     }

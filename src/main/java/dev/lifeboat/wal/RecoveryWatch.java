@@ -104,7 +104,7 @@ final class RecoveryWatch {
 
     private static void sleep() throws IOException {
         try {
-            Thread.sleep(250);
+            Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for recovery");

@@ -82,6 +82,8 @@ final class WalFeeder implements AutoCloseable {
         WalFeeder feeder = new WalFeeder(repository, systemId, given, spool, segmentSize, user);
         feeder.refreshListing();
         feeder.request(startWal);
+        // Recovery reads the timeline history files at its start and at promotion: they are tiny.
+        feeder.archived.stream().filter(WalNames::isHistory).forEach(feeder::request);
         feeder.watcher.start();
         Files.writeString(spool.resolve(PID), Long.toString(ProcessHandle.current().pid()));
         return feeder;
