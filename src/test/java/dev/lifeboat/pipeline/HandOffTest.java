@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The second thread of a restore's write side: bytes in order, its failure reported, no thread left behind. */
 class HandOffTest {
     @Test
-    void everyByteArrivesInOrderAndFlushedWhenFinished() throws IOException {
+    void everyByteArrivesInOrderAndFlushedWhenFinished() throws Exception {
         byte[] data = new byte[3 << 20];
         new java.util.Random(7).nextBytes(data);
         ByteArrayOutputStream target = new ByteArrayOutputStream();
