@@ -47,11 +47,12 @@ sql() { as_pg "$BIN/psql" -h "$WORK" -p "$port" -U postgres -d postgres -Atqc "$
 age-keygen -o "$WORK/key.txt" 2>/dev/null; chown postgres: "$WORK/key.txt"
 recipient=$(age-keygen -y "$WORK/key.txt")
 # Every Lifeboat command runs through the checkout's launcher, as a user's would (its class-data
-# archive is made here, as root, before anything is timed).
+# archive is made here, as root, before anything is timed), root and postgres each with their own
+# state folder, as on a real server.
 "$here/lifeboat" --version >/dev/null
 cat > "$WORK/lifeboat" <<EOF
 #!/bin/sh
-export LIFEBOAT_STATE_DIR=$WORK/state LIFEBOAT_SCRATCH_DIR=$WORK/scratch
+export LIFEBOAT_STATE_DIR=$WORK/state-\$(id -u) LIFEBOAT_SCRATCH_DIR=$WORK/scratch-\$(id -u)
 exec $here/lifeboat "\$@"
 EOF
 chmod 755 "$WORK/lifeboat"
@@ -127,6 +128,7 @@ restore_timed() {  # $1 = tool
 # Lifeboat
 echo "lifeboat: archiving, full backup, restore..." >&2
 read -r lb_rate lb_lag < <(archiving)
+drain  # the backup is timed alone, not the end of the load's archiving
 start=$(now)
 as_pg "$WORK/lifeboat" backup "postgresql://postgres@127.0.0.1:$port/postgres" --physical --repo "$WORK/lb-repo" \
   --recipient "$recipient" >/dev/null
@@ -140,6 +142,7 @@ echo "pgbackrest: archiving, full backup, restore..." >&2
 set_archive "pgbackrest --config=$WORK/pgbackrest.conf --stanza=bench archive-push %p"
 pgbr stanza-create >/dev/null
 read -r br_rate br_lag < <(archiving)
+drain
 start=$(now)
 pgbr backup --type=full >/dev/null
 br_backup=$(echo "$(now) - $start" | bc -l)
