@@ -7,7 +7,6 @@ import dev.lifeboat.repository.Repository;
 import dev.lifeboat.source.postgres.PostgresOsUser;
 import dev.lifeboat.source.postgres.WalNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -67,7 +66,8 @@ final class WalFeeder implements AutoCloseable {
     static String restoreCommand(String fetchCommand) {
         String s = WalFetch.SPOOL;
         return "s=" + s + "; f=%f; if [ -f $s/" + PID + " ] && [ ! -f $s/$f ]; then : > $s/$f.want; p=$(cat $s/" + PID
-                + "); while [ ! -f $s/$f ] && [ ! -f $s/$f.absent ] && [ ! -f $s/$f.fallback ] && [ -d /proc/$p ];"
+                + "); while [ ! -f $s/$f ] && [ ! -f $s/$f.absent ] && [ ! -f $s/$f.fallback ] && [ -d /proc/$p ]"
+                + " && [ -f $s/" + PID + " ];"
                 + " do sleep 0.01 2>/dev/null || sleep 1; done; rm -f $s/$f.fallback $s/$f.want;"
                 + " if [ -f $s/$f.absent ]; then rm -f $s/$f.absent; exit 1; fi; fi;"
                 + " if [ -f $s/$f ]; then mv -f $s/$f %p; else " + fetchCommand + "; fi";
@@ -89,6 +89,7 @@ final class WalFeeder implements AutoCloseable {
         return feeder;
     }
 
+    /** Watches for requests until closed; if watching fails, the shell is sent to wal-fetch instead. */
     private void watch() {
         while (!closed) {
             try (var files = Files.list(spool)) {
@@ -104,7 +105,8 @@ final class WalFeeder implements AutoCloseable {
                 }
                 keepAhead(waiting);
                 Thread.sleep(5);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                giveUp();
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -201,7 +203,16 @@ final class WalFeeder implements AutoCloseable {
         try {
             Files.write(spool.resolve(marker), new byte[0]);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            giveUp();
+        }
+    }
+
+    /** Without the pid file, waiting shells stop waiting and every later one runs wal-fetch. */
+    private void giveUp() {
+        try {
+            Files.deleteIfExists(spool.resolve(PID));
+        } catch (IOException e) {
+            // the shell also stops waiting once this process has ended
         }
     }
 

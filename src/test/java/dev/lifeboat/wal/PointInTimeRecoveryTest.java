@@ -367,6 +367,11 @@ class PointInTimeRecoveryTest {
             assertFalse(Files.exists(data.resolve("pg_wal").resolve(damaged)));
         }
         assertFalse(Files.exists(data.resolve(WalFetch.SPOOL)));
+        Files.createDirectories(data.resolve(WalFetch.SPOOL));
+        Tools.ok("chown", "-R", "postgres:", data.toString());
+        String good = base.facts().properties().get("start_wal");
+        assertEquals(126, restoreCommand(data, command, good).exit(), "with no feeder, wal-fetch runs");
+        assertTrue(Files.readString(runs).strip().endsWith(good), Files.readString(runs));
     }
 
     /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
