@@ -3,6 +3,7 @@ package dev.lifeboat.repository;
 import dev.lifeboat.DaemonThreads;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +11,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Writes a large file (an upload, a restore's staged copy) and, every {@code every} bytes, starts an
- * fsync of what is there on a background thread. The disk then works while the pipeline compresses
+ * fsync of what is there on a background thread (or another {@link Sync}, such as a sync of the file
+ * system a tar process extracts into). The disk then works while the pipeline compresses
  * or decompresses, and the final fsync waits only for the last few megabytes instead of the whole
  * file (0.25 s for 230 MB here). Writing never waits for the disk; a background fsync that fails is
  * left for the final one to report.
@@ -19,15 +21,24 @@ public final class EarlyWriteback extends FilterOutputStream {
     public static final long EVERY = 32L << 20;
     private static final Executor BACKGROUND = DaemonThreads.eachOnItsOwn("lifeboat-writeback");
 
-    private final FileChannel channel;
+    /** What a background writeback does; a failure is left for the caller's own final sync to report. */
+    public interface Sync {
+        void run() throws IOException;
+    }
+
+    private final Sync sync;
     private final long every;
     private long sinceLast;
     private int started;
     private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
     public EarlyWriteback(FileChannel channel, long every) {
-        super(Channels.newOutputStream(channel));
-        this.channel = channel;
+        this(Channels.newOutputStream(channel), every, () -> channel.force(false));
+    }
+
+    public EarlyWriteback(OutputStream out, long every, Sync sync) {
+        super(out);
+        this.sync = sync;
         this.every = every;
     }
 
@@ -43,11 +54,11 @@ public final class EarlyWriteback extends FilterOutputStream {
         if (sinceLast >= every && inFlight.isDone()) {
             sinceLast = 0;
             started++;
-            inFlight = CompletableFuture.runAsync(this::forceQuietly, BACKGROUND);
+            inFlight = CompletableFuture.runAsync(this::syncQuietly, BACKGROUND);
         }
     }
 
-    /** Waits for a background fsync still running, before the caller's own fsync or close. */
+    /** Waits for a background sync still running, before the caller's own fsync or close. */
     public void settle() {
         inFlight.handle((done, failed) -> null).join();
     }
@@ -57,9 +68,9 @@ public final class EarlyWriteback extends FilterOutputStream {
         return started;
     }
 
-    private void forceQuietly() {
+    private void syncQuietly() {
         try {
-            channel.force(false);
+            sync.run();
         } catch (IOException e) {
             // The commit's fsync runs anyway and reports the disk's failure.
         }

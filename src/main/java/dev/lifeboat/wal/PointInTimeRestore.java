@@ -10,6 +10,7 @@ import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
 import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.repository.Repository;
+import dev.lifeboat.repository.EarlyWriteback;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.repository.WalArchive;
 import java.io.IOException;
@@ -43,6 +44,8 @@ public final class PointInTimeRestore {
     static final String KIND = "postgresql-physical";
     private static final DateTimeFormatter ASIDE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
             .withZone(java.time.ZoneOffset.UTC);
+    /** How often extraction starts a sync of the file system: a process each time, so less often than a file's fsync. */
+    private static final long SYNC_EVERY = 64L << 20;
     private final Clock clock;
 
     public PointInTimeRestore(Clock clock) {
@@ -267,10 +270,9 @@ public final class PointInTimeRestore {
 
     /** The base backup's tar, unsealed with both digests checked, into stock tar. */
     private static void extract(Request request, Manifest backup, Path dir) throws IOException {
-        Process tar = PostgresOsUser.child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", dir.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process tar = PostgresOsUser.untar(dir);
         try (InputStream stored = request.repository().openObject(backup);
-             OutputStream into = new FlushBehind(tar.getOutputStream(), dir)) {
+             OutputStream into = new EarlyWriteback(tar.getOutputStream(), SYNC_EVERY, () -> syncFileSystem(dir))) {
             Pipeline.unseal(stored, into, Compression.parse(backup.compression().algorithm()),
                     request.key().decryption(backup), backup.seal(), n -> { });
         } catch (IOException | RuntimeException e) {
@@ -285,6 +287,22 @@ public final class PointInTimeRestore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while extracting");
+        }
+    }
+
+    /**
+     * PostgreSQL syncs the whole data directory when a restored cluster starts; without syncs while
+     * tar extracts, the page cache would hold all of it until then (about a second per GiB here).
+     * {@code sync -f} (syncfs) covers every file tar wrote so far.
+     */
+    private static void syncFileSystem(Path dir) throws IOException {
+        Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            sync.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while syncing " + dir);
         }
     }
 

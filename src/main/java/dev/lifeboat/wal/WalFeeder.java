@@ -116,10 +116,17 @@ final class WalFeeder implements AutoCloseable {
     }
 
     private void request(String name) {
-        if (WalNames.isArchivable(name) && busy.add(name)) {
+        if (WalNames.isArchivable(name)) {
+            once(name, () -> serve(name));
+        }
+    }
+
+    /** Runs {@code work} for {@code name} on a worker, unless one already works on that name. */
+    private void once(String name, Runnable work) {
+        if (busy.add(name)) {
             workers.execute(() -> {
                 try {
-                    serve(name);
+                    work.run();
                 } finally {
                     busy.remove(name);
                 }
@@ -179,18 +186,16 @@ final class WalFeeder implements AutoCloseable {
             }
         }
         frontier = next;
-        if (busy.add(next)) {
-            workers.execute(() -> {
-                try {
-                    if (!Files.exists(spool.resolve(next))) {
-                        place(next);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // PostgreSQL asks for it, and then it is fetched (or reported) on its own
-                } finally {
-                    busy.remove(next);
-                }
-            });
+        once(next, () -> sendAhead(next));
+    }
+
+    private void sendAhead(String segment) {
+        try {
+            if (!Files.exists(spool.resolve(segment))) {
+                place(segment);
+            }
+        } catch (IOException | RuntimeException e) {
+            // PostgreSQL asks for it, and then it is fetched (or reported) on its own
         }
     }
 

@@ -74,8 +74,7 @@ final class PhysicalInspector implements Inspector {
 
         @Override
         public OutputStream output() throws IOException {
-            tar = PostgresOsUser.child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", data.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            tar = PostgresOsUser.untar(data);
             return new FilterOutputStream(tar.getOutputStream()) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
