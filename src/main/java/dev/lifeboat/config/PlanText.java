@@ -84,7 +84,7 @@ public final class PlanText {
     /** The postgresql.conf lines a physical job's cluster needs, with a restart, for continuous archiving. */
     private static List<String> archiveSettings(LifeboatConfig config, JobConfig job) {
         return List.of("postgresql.conf: wal_level = replica", "postgresql.conf: max_wal_senders = 10",
-                "postgresql.conf: archive_mode = on",
+                "postgresql.conf: max_replication_slots = 10", "postgresql.conf: archive_mode = on",
                 "postgresql.conf: archive_command = 'lifeboat wal-push %p --config "
                         + java.nio.file.Path.of(config.file()).toAbsolutePath() + " --job " + job.name() + "'",
                 "then restart PostgreSQL; the role needs REPLICATION and a 'replication' line in pg_hba.conf");

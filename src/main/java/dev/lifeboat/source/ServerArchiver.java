@@ -12,8 +12,8 @@ public interface ServerArchiver {
     Status read();
 
     /** The server's archiver counters; times are empty before the first success or failure. */
-    record Status(long failedCount, Optional<Instant> lastArchivedAt, Optional<Instant> lastFailedAt,
-                  Optional<String> lastFailedWal) {
+    record Status(long failedCount, Optional<Instant> lastArchivedAt, Optional<String> lastArchivedWal,
+                  Optional<Instant> lastFailedAt, Optional<String> lastFailedWal) {
         /** The last attempt failed: a failure newer than the last success. */
         public boolean failing() {
             return lastFailedAt.isPresent() && (lastArchivedAt.isEmpty()

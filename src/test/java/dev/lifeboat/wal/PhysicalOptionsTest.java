@@ -24,7 +24,7 @@ class PhysicalOptionsTest {
         Cli.Result check = new Cli(dir.resolve("scratch")).run("config", "check", "--config", config.toString());
         assertEquals(0, check.exit(), check.toString());
         for (String line : new String[] {"wal_level = replica", "archive_mode = on", "max_wal_senders = 10",
-                "archive_command = 'lifeboat wal-push %p --config " + config.toAbsolutePath() + " --job cluster'",
+                "max_replication_slots = 10", "archive_command = 'lifeboat wal-push %p --config " + config.toAbsolutePath() + " --job cluster'",
                 "restart PostgreSQL", "wal alarm", "or no WAL for 15min while the server is up"}) {
             assertTrue(check.out().contains(line), check.out());
         }

@@ -65,6 +65,14 @@ class PointInTimeRecoveryTest {
         assertEquals(WalNames.segmentOf(1, WalNames.parseLsn(facts.get("start_lsn")).orElseThrow(), 1 << 20),
                 facts.get("start_wal"));
         assertEquals("age", base.encryption().scheme());
+        assertEquals("0", PgCluster.query(cluster.port(), "SELECT count(*)::text FROM pg_replication_slots"),
+                "the backup's temporary slot went with it");
+        // The base backup holds the WAL from its start to its stop: it becomes consistent without the archive.
+        Path stored = cluster.repo().resolve("backups").resolve(base.id()).resolve(base.object());
+        String listing = Tools.ok("sh", "-c", "age -d -i " + cluster.identityFile() + " " + stored
+                + " | zstd -dq | tar -t");
+        assertTrue(listing.contains("pg_wal/" + facts.get("start_wal") + "\n")
+                && listing.contains("pg_wal/" + facts.get("stop_wal") + "\n"), listing);
         // The archiving side holds the public key only.
         String conf = Files.readString(cluster.data().resolve("postgresql.conf"));
         assertTrue(conf.contains(cluster.recipient()) && !conf.contains("AGE-SECRET-KEY"));
@@ -262,6 +270,18 @@ class PointInTimeRecoveryTest {
                     "ALTER ROLE \"nobackup\" REPLICATION");
         } finally {
             cluster.execute("DROP TABLESPACE IF EXISTS elsewhere", "DROP ROLE nobackup");
+        }
+        cluster.execute("ALTER SYSTEM SET max_replication_slots = 0");
+        cluster.stopServer(cluster.data());
+        cluster.startServer(cluster.data());
+        try {
+            Cli.assertOneLineFailure(cli.run("backup", cluster.url(), "--physical", "--repo", repo.toString(),
+                    "--recipient", cluster.recipient()), ExitCode.SOURCE, "max_replication_slots is 0",
+                    "max_replication_slots = 10");
+        } finally {
+            cluster.execute("ALTER SYSTEM RESET max_replication_slots");
+            cluster.stopServer(cluster.data());
+            cluster.startServer(cluster.data());
         }
         assertFalse(Files.exists(repo.resolve("backups")), "nothing stored");
     }

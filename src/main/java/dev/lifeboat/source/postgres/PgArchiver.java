@@ -25,11 +25,11 @@ final class PgArchiver {
     /** On an open connection; each call sees the counters as they are now (outside a transaction). */
     static ServerArchiver.Status read(Connection conn) throws SQLException {
         try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT failed_count, last_archived_time, last_failed_time,"
-                     + " last_failed_wal FROM pg_stat_archiver")) {
+             ResultSet rs = st.executeQuery("SELECT failed_count, last_archived_time, last_archived_wal,"
+                     + " last_failed_time, last_failed_wal FROM pg_stat_archiver")) {
             rs.next();
-            return new ServerArchiver.Status(rs.getLong(1), instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
-                    Optional.ofNullable(rs.getString(4)));
+            return new ServerArchiver.Status(rs.getLong(1), instant(rs.getTimestamp(2)),
+                    Optional.ofNullable(rs.getString(3)), instant(rs.getTimestamp(4)), Optional.ofNullable(rs.getString(5)));
         }
     }
 

@@ -16,10 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * pg_basebackup's tar stream of the data directory ({@code -Ft -D - -X none}), streamed from its
- * stdout. The WAL it needs is archived by wal-push; pg_basebackup waits until the last segment it
- * needs was archived before it ends. Its facts name the cluster (system identifier), the timeline
- * and the WAL range, from pg_basebackup's own report and the backup_label inside the stream.
+ * pg_basebackup's tar stream of the data directory ({@code -Ft -D - -X fetch}), streamed from its
+ * stdout, with the WAL from its start to its stop inside it. The backup ends once the archive holds
+ * its last segment too ({@link ArchiveWait}). Its facts name the cluster (system identifier), the
+ * timeline and the WAL range, from the backup manifest and the backup_label inside the stream.
  */
 final class PgBaseBackup implements Snapshot {
     static final String LABEL = "backup_label";
@@ -35,12 +35,12 @@ final class PgBaseBackup implements Snapshot {
     private TarFileCapture capture;
 
     private PgBaseBackup(PgClient client, ChildProcess child, Map<String, String> cluster, PgVersion version,
-                         String application) {
+                         ArchiveWait archiving) {
         this.client = client;
         this.child = child;
         this.cluster = cluster;
         this.version = version;
-        this.archiving = ArchiveWait.start(client, application, () -> child.process().destroyForcibly());
+        this.archiving = archiving;
     }
 
     static PgBaseBackup start(PgClient client, Path tool, PgVersion version) {
@@ -55,14 +55,14 @@ final class PgBaseBackup implements Snapshot {
         } catch (SQLException e) {
             throw PgErrors.query(client, "read the cluster's identity", e);
         }
-        List<String> command = List.of(tool.toString(), "--pgdata=-", "--format=tar", "--wal-method=none",
+        List<String> command = List.of(tool.toString(), "--pgdata=-", "--format=tar", "--wal-method=fetch",
                 "--checkpoint=fast", "--verbose", "--no-password", "--label=lifeboat");
-        // a name of its own, so that the server's side of this very backup can be found and ended
-        String application = "lifeboat-basebackup-" + java.util.UUID.randomUUID();
+        ArchiveWait archiving = ArchiveWait.open(client);
         try {
             return new PgBaseBackup(client, ChildProcess.start(command, client.childEnvironment(client.url()
-                    .database()).with(Map.of("PGAPPNAME", application)), null), cluster, version, application);
+                    .database()), null), cluster, version, archiving);
         } catch (IOException e) {
+            archiving.close();
             throw client.side().failure("cannot start pg_basebackup (" + e.getMessage() + ");"
                     + " check --pg-bin and the PostgreSQL client tools", e);
         }
@@ -85,9 +85,6 @@ final class PgBaseBackup implements Snapshot {
     }
 
     private LifeboatException failure(int exit) {
-        if (archiving.problem().isPresent()) {
-            return client.side().failure(archiving.problem().get() + "; no backup was stored");
-        }
         String stderr = child.stderr();
         String fix = stderr.contains("no pg_hba.conf entry for replication")
                 ? "add a 'host replication " + client.url().user() + " …' line to pg_hba.conf and reload"
@@ -119,6 +116,7 @@ final class PgBaseBackup implements Snapshot {
         properties.put("stop_lsn", WalNames.formatLsn(stopLsn));
         properties.put("start_wal", WalNames.segmentOf(timeline, startLsn, segmentSize));
         properties.put("stop_wal", WalNames.segmentOf(timeline, stopLsn - 1, segmentSize));
+        archiving.await(properties.get("stop_wal"));
         properties.put("wal_segment_size", Long.toString(segmentSize));
         properties.put("tablespaces", "pg_default,pg_global");
         properties.put("backup_manifest", "in the tar");

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * A whole PostgreSQL cluster, copied with pg_basebackup for point-in-time recovery: the data
- * directory as a tar stream, with the WAL it needs coming from continuous archiving
- * ({@code lifeboat wal-push}), not from the backup itself.
+ * directory as a tar stream holding the WAL from its start to its stop, and the WAL after it from
+ * continuous archiving ({@code lifeboat wal-push}).
  */
 final class PgBaseBackupSource implements Source {
     static final String KIND = "postgresql-physical";
@@ -62,7 +62,7 @@ final class PgBaseBackupSource implements Source {
 
     /**
      * pg_basebackup's version, and the server settings a restorable base backup needs, each
-     * failure with the exact fix: WAL level, replication senders and privilege, archiving, and a
+     * failure with the exact fix: WAL level, replication senders, slots and privilege, archiving, and a
      * single tablespace (the tar stream on stdout holds the data directory only).
      */
     @Override
@@ -82,6 +82,10 @@ final class PgBaseBackupSource implements Source {
             if (Integer.parseInt(PgCatalog.string(conn, "SHOW max_wal_senders")) < 1) {
                 throw refused("max_wal_senders is 0; set max_wal_senders = 10 in postgresql.conf and restart"
                         + " PostgreSQL");
+            }
+            if (Integer.parseInt(PgCatalog.string(conn, "SHOW max_replication_slots")) < 1) {
+                throw refused("max_replication_slots is 0, and the backup keeps its WAL with a temporary slot; set"
+                        + " max_replication_slots = 10 in postgresql.conf and restart PostgreSQL");
             }
             if (!PgCatalog.exists(conn, "SELECT 1 FROM pg_roles WHERE rolname = current_user"
                     + " AND (rolreplication OR rolsuper)")) {
