@@ -29,6 +29,9 @@ public final class Main implements Runnable {
     /** Commands that read only a repository: no database, no catalog, so no native library to warm up. */
     private static final java.util.Set<Class<?>> REPOSITORY_ONLY = java.util.Set.of(ListCommand.class,
             UnlockCommand.class);
+    /** PostgreSQL's archive and restore commands: the pipeline without SQLite, started once per WAL file. */
+    private static final java.util.Set<Class<?>> WAL_ONLY = java.util.Set.of(WalPushCommand.class,
+            WalFetchCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,9 +43,9 @@ public final class Main implements Runnable {
         Optional<Class<?>> named = versionOnly(args) ? Optional.empty() : namedCommand(args);
         if (named.isPresent()) {
             // help, version and mistakes need no native library
-            NativeLibraries natives = new NativeLibraries(Services.stateDir(System.getenv()).resolve("native"));
-            natives.pointSqliteAtCopy(); // before any thread can open a connection
-            NativeWarmUp.start(natives, !REPOSITORY_ONLY.contains(named.get()));
+            NativeWarmUp.start(new NativeLibraries(Services.stateDir(System.getenv()).resolve("native")),
+                    REPOSITORY_ONLY.contains(named.get()) ? NativeWarmUp.Needs.REPOSITORY
+                            : WAL_ONLY.contains(named.get()) ? NativeWarmUp.Needs.PIPELINE : NativeWarmUp.Needs.DATABASES);
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);

@@ -23,22 +23,34 @@ final class NativeWarmUp {
     private NativeWarmUp() {
     }
 
-    /**
-     * @param libraries where the native libraries are unpacked once per version, and loaded from
-     * @param databases false for a command that reads only a repository: the JSON mapper is all it needs
-     */
-    static void start(NativeLibraries libraries, boolean databases) {
-        DaemonThreads.start("lifeboat-native-warm-up", () -> load(libraries, databases));
+    /** What a command will use, so that nothing else is set up for it. */
+    enum Needs {
+        /** Reads only a repository: the JSON mapper. */
+        REPOSITORY,
+        /** Archives or fetches WAL: no database and no catalog, so no SQLite. */
+        PIPELINE,
+        /** Everything: databases, the catalog and the pipeline. */
+        DATABASES
     }
 
-    private static void load(NativeLibraries libraries, boolean databases) {
+    /** @param libraries where the native libraries are unpacked once per version, and loaded from */
+    static void start(NativeLibraries libraries, Needs needs) {
+        if (needs == Needs.DATABASES) {
+            libraries.pointSqliteAtCopy(); // before any thread can open a connection
+        }
+        DaemonThreads.start("lifeboat-native-warm-up", () -> load(libraries, needs));
+    }
+
+    private static void load(NativeLibraries libraries, Needs needs) {
         try {
             Json.write(Map.of());
             Json.read("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Manifest.class);
-            if (!databases) {
+            if (needs == Needs.REPOSITORY) {
                 return;
             }
-            NativeLibraries.loadSqlite();
+            if (needs == Needs.DATABASES) {
+                NativeLibraries.loadSqlite();
+            }
             libraries.loadZstd();
             MessageDigest.getInstance("SHA-256");
             new SecureRandom().nextBytes(new byte[1]);
