@@ -33,6 +33,17 @@ final class EncryptionOptions {
     @Option(names = "--no-encrypt", description = "Store the backup unencrypted.")
     boolean noEncrypt;
 
+    /** Whether encrypting needs a secret of this process (a passphrase), which another process could not share. */
+    boolean needsSecret() {
+        return passphraseEnv != null || askPassphrase;
+    }
+
+    /** Makes the key files' paths absolute against {@code base}, for a command line parsed in another folder. */
+    void resolveAgainst(Path base) {
+        recipientFile = recipientFile == null ? null : base.resolve(recipientFile);
+        pgpPublicKey = pgpPublicKey == null ? null : base.resolve(pgpPublicKey);
+    }
+
     EncryptionRequest request(Services services) throws IOException {
         int modes = (recipients != null || recipientFile != null ? 1 : 0) + (passphraseEnv != null ? 1 : 0)
                 + (askPassphrase ? 1 : 0) + (pgpPublicKey != null ? 1 : 0) + (noEncrypt ? 1 : 0);

@@ -5,11 +5,13 @@ import dev.lifeboat.LifeboatException;
 import dev.lifeboat.backup.EncryptionRequest;
 import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.repository.Repositories;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.wal.WalPush;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,6 +68,22 @@ final class WalPushCommand implements Callable<Integer> {
 
     WalPushCommand(Services services) {
         this.services = services;
+    }
+
+    /**
+     * This command line as if run in {@code base}, PostgreSQL's data directory: its files, config and
+     * folder repositories made absolute there. Empty when it needs a secret of its own process.
+     */
+    Optional<WalPushCommand> resolvedAgainst(Path base) {
+        if (encryption.needsSecret()) {
+            return Optional.empty();
+        }
+        file = base.resolve(file);
+        dataDir = base.resolve(dataDir);
+        config = base.resolve(config);
+        repos = repos == null ? null : repos.stream().map(r -> Repositories.absolute(r, base)).toList();
+        encryption.resolveAgainst(base);
+        return Optional.of(this);
     }
 
     @Override

@@ -51,11 +51,16 @@ public final class Repositories {
 
     /** {@code spec} with a folder's path made absolute, for a command that runs elsewhere; other kinds as given. */
     public static String absolute(String spec) {
+        return absolute(spec, Path.of("").toAbsolutePath());
+    }
+
+    /** As {@link #absolute(String)}, with a relative folder taken from {@code base}. */
+    public static String absolute(String spec, Path base) {
         if (spec.startsWith("file:")) {
-            return "file:" + Path.of(spec.substring(5)).toAbsolutePath().normalize();
+            return "file:" + base.resolve(spec.substring(5)).normalize();
         }
         boolean store = STORES.stream().anyMatch(t -> t.takes(spec)) || spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
-        return store ? spec : Path.of(spec).toAbsolutePath().normalize().toString();
+        return store ? spec : base.resolve(spec).normalize().toString();
     }
 
     /** The repository in a local folder. */

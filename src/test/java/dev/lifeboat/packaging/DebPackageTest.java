@@ -81,6 +81,7 @@ class DebPackageTest {
         assertEquals("/etc/lifeboat/lifeboat.yaml\n", ok("dpkg-deb", "--info", deb.toString(), "conffiles"));
         String contents = ok("dpkg-deb", "--contents", deb.toString());
         for (String path : List.of("./usr/bin/lifeboat", "./usr/share/lifeboat/lifeboat.jar",
+                "./usr/share/lifeboat/wal-push-hand-off.sh",
                 "./usr/share/man/man1/lifeboat-backup.1", "./usr/share/bash-completion/completions/lifeboat",
                 "./usr/share/zsh/vendor-completions/_lifeboat", "./usr/share/fish/vendor_completions.d/lifeboat.fish",
                 "./usr/lib/systemd/system/lifeboat.service", "./usr/lib/systemd/system/lifeboat-run@.service",

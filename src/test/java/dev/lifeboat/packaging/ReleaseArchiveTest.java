@@ -32,6 +32,7 @@ class ReleaseArchiveTest {
         Path launcher = root.resolve("bin/lifeboat");
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(launcher)));
         assertTrue(Files.isRegularFile(root.resolve("share/lifeboat/lifeboat.jar")));
+        assertTrue(Files.readString(root.resolve("share/lifeboat/wal-push-hand-off.sh")).contains("lifeboat_hand_off()"));
         assertTrue(Files.readString(root.resolve("share/lifeboat/schema/backup.json")).contains("lifeboat/backup/v1"));
         assertTrue(Files.readString(root.resolve("LICENSE")).contains("Apache License"));
         assertTrue(Files.isRegularFile(root.resolve("README.md")) && Files.isRegularFile(root.resolve("CHANGELOG.md")));

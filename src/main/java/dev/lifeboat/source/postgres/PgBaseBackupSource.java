@@ -56,6 +56,11 @@ final class PgBaseBackupSource implements Source {
     }
 
     @Override
+    public boolean waitsForWalArchiving() {
+        return true;
+    }
+
+    @Override
     public List<String> warnings() {
         return List.copyOf(warnings);
     }

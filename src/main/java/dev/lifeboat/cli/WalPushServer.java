@@ -1,0 +1,263 @@
+package dev.lifeboat.cli;
+
+import dev.lifeboat.DaemonThreads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+
+/**
+ * Runs PostgreSQL's archive_command in a Lifeboat that is already running, so that archiving a WAL
+ * file starts no JVM. A base backup serves while it runs: the server must archive the backup's last
+ * segment before the backup can end, and a JVM started for it would cost a second of the backup.
+ *
+ * <p>The launcher of a {@code wal-push} by the same OS user hands its command line over through a
+ * private folder, {@code ${LIFEBOAT_RUNTIME_DIR:-/dev/shm}/lifeboat-wal-push-UID} (0700), in which
+ * {@code server.pid} names the serving process. It writes {@code ID.want}: a version line, the
+ * SHA-256 of its environment's variables that Lifeboat reads ({@link #digest}), its working
+ * directory, then its arguments, one per line. The server takes it ({@code ID.taken}) and answers
+ * {@code ID.ok}, holding what wal-push printed, only once the file is durable in every repository.
+ * For anything else it answers {@code ID.no} and the launcher starts Java as it always did, which
+ * reports any failure in its usual way: a server never answers with a failure of its own.
+ *
+ * <p>Only the same user can write requests, so the server does nothing that user could not do.
+ * A request whose environment differs from the server's, or that needs a secret of its own
+ * process (a passphrase), is declined, so a served request behaves exactly as in its own JVM.
+ */
+final class WalPushServer implements AutoCloseable {
+    static final String VERSION = "lifeboat-wal-push 1";
+    private static final long EVERY_MILLIS = 5;
+    private static final java.time.Duration FINISH = java.time.Duration.ofSeconds(10);
+    private static final Set<String> VARIABLES = Set.of("HOME", "TMPDIR", "USER", "XDG_STATE_HOME");
+    private final Path dir;
+    private final Path pidFile;
+    private final Map<String, String> env;
+    private final String digest;
+    private final AtomicInteger served = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    private WalPushServer(Path dir, Map<String, String> env) {
+        this.dir = dir;
+        this.pidFile = dir.resolve("server.pid");
+        this.env = Map.copyOf(env);
+        this.digest = digest(env);
+        this.thread = DaemonThreads.named("lifeboat-wal-push-server").newThread(this::serve);
+    }
+
+    /** The private folder of this user's hand-offs. */
+    static Path folder(Map<String, String> env) {
+        return Path.of(env.getOrDefault("LIFEBOAT_RUNTIME_DIR", "/dev/shm"))
+                .resolve("lifeboat-wal-push-" + new com.sun.security.auth.module.UnixSystem().getUid());
+    }
+
+    /**
+     * Serves from now until {@link #close}; empty when another live process of this user serves, or
+     * when no private folder can be had (one that another user made, or others may write to).
+     */
+    static Optional<WalPushServer> start(Map<String, String> env) {
+        Path dir = folder(env);
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
+            }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue()
+                    != new com.sun.security.auth.module.UnixSystem().getUid()
+                    || !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(Set.of(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
+                return Optional.empty();
+            }
+            WalPushServer server = new WalPushServer(dir, env);
+            if (!server.claim()) {
+                return Optional.empty();
+            }
+            server.thread.start();
+            return Optional.of(server);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // archive_command starts Java, as without a server
+        }
+    }
+
+    /** How many requests were served (answered ok). */
+    int served() {
+        return served.get();
+    }
+
+    /** Writes server.pid whole and only when no live process holds it; leftovers of an earlier server go. */
+    private boolean claim() throws IOException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Path temp = dir.resolve("server.pid." + ProcessHandle.current().pid());
+            Files.writeString(temp, ProcessHandle.current().pid() + "\n");
+            try {
+                Files.createLink(pidFile, temp);
+                removeAnswers();
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                Optional<Long> holder = holder();
+                if (holder.isPresent() && ProcessHandle.of(holder.get()).map(ProcessHandle::isAlive).orElse(false)) {
+                    return false;
+                }
+                Files.deleteIfExists(pidFile);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+        return false;
+    }
+
+    private Optional<Long> holder() {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void serve() {
+        while (open) {
+            try (var files = Files.list(dir)) {
+                for (Path want : files.filter(p -> p.getFileName().toString().endsWith(".want")).toList()) {
+                    take(want);
+                }
+                Thread.sleep(EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                close(); // launchers see server.pid gone and start Java
+            }
+        }
+    }
+
+    private void take(Path want) throws IOException {
+        String name = want.getFileName().toString();
+        String id = name.substring(0, name.length() - ".want".length());
+        Path taken = dir.resolve(id + ".taken");
+        try {
+            Files.move(want, taken, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return; // its launcher gave up waiting and runs it itself
+        }
+        Optional<String> printed = run(Files.readAllLines(taken, StandardCharsets.UTF_8));
+        answer(id, printed.isPresent() ? ".ok" : ".no", printed.orElse(""));
+        Files.deleteIfExists(taken);
+        printed.ifPresent(p -> served.incrementAndGet());
+    }
+
+    /** What wal-push printed when it archived the file, or empty for anything the launcher must run itself. */
+    private Optional<String> run(List<String> request) {
+        if (request.size() < 5 || !request.get(0).equals(VERSION) || !request.get(1).equals(digest)
+                || !request.get(3).equals("wal-push") || !Path.of(request.get(2)).isAbsolute()) {
+            return Optional.empty();
+        }
+        String[] args = request.subList(3, request.size()).toArray(String[]::new);
+        StringWriter printed = new StringWriter();
+        try (Services services = new Services(env, InputStream.nullInputStream(), OutputStream.nullOutputStream());
+             PrintWriter err = new PrintWriter(printed)) {
+            CommandLine cli = Main.commandLine(new CommandFactory(services), args);
+            PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+            ((Main) cli.getCommand()).output.install(cli, services, nowhere);
+            cli.setOut(nowhere);
+            cli.setErr(err);
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (!parsed.hasSubcommand() || !(parsed.subcommand().commandSpec().userObject() instanceof WalPushCommand
+                    push)) {
+                return Optional.empty();
+            }
+            Optional<WalPushCommand> resolved = push.resolvedAgainst(Path.of(request.get(2)));
+            if (resolved.isEmpty() || resolved.get().call() != 0) {
+                return Optional.empty();
+            }
+            err.flush();
+            return Optional.of(printed.toString());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private void answer(String id, String kind, String text) throws IOException {
+        Path temp = dir.resolve(id + kind + ".tmp");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(temp, dir.resolve(id + kind), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, dir.resolve(id + kind), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Answers no launcher waits for any more: those of an earlier server, or left at close. */
+    private void removeAnswers() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches(".*\\.(ok|no|taken|tmp)")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * SHA-256 (hex) of the lines {@code NAME=VALUE}, sorted, each ending in a newline, of the
+     * variables Lifeboat reads: what the launcher computes with {@code env | grep | LC_ALL=C sort | sha256sum}.
+     */
+    static String digest(Map<String, String> env) {
+        String lines = env.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("LIFEBOAT_") || e.getKey().startsWith("AWS_")
+                        || VARIABLES.contains(e.getKey()))
+                .map(e -> e.getKey() + "=" + e.getValue() + "\n").sorted().collect(Collectors.joining());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    lines.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * Stops taking requests; one being archived is finished first (for at most {@link #FINISH}), as a
+     * push cut short would only be done again by its launcher's own JVM.
+     */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(FINISH.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (holder().filter(pid -> pid == ProcessHandle.current().pid()).isPresent()) {
+                Files.deleteIfExists(pidFile);
+            }
+            removeAnswers();
+        } catch (IOException | RuntimeException e) {
+            // launchers see this process gone and start Java
+        }
+    }
+}
