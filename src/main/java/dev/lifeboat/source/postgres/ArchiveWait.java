@@ -94,6 +94,11 @@ final class ArchiveWait implements AutoCloseable {
         }
     }
 
+    /** The connection holding the slot, for the backup's own queries meanwhile. */
+    Connection connection() {
+        return conn;
+    }
+
     @Override
     public void close() {
         close(conn);

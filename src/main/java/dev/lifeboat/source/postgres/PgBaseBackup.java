@@ -45,7 +45,9 @@ final class PgBaseBackup implements Snapshot {
 
     static PgBaseBackup start(PgClient client, Path tool, PgVersion version) {
         Map<String, String> cluster = new LinkedHashMap<>();
-        try (Connection conn = client.connect()) {
+        ArchiveWait archiving = ArchiveWait.open(client);
+        try {
+            Connection conn = archiving.connection();
             cluster.put("system_identifier", PgCatalog.string(conn,
                     "SELECT system_identifier::text FROM pg_control_system()"));
             cluster.put("data_checksums", PgCatalog.string(conn, "SHOW data_checksums"));
@@ -53,11 +55,11 @@ final class PgBaseBackup implements Snapshot {
                     "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
             cluster.put("server_version", PgCatalog.string(conn, "SHOW server_version"));
         } catch (SQLException e) {
+            archiving.close();
             throw PgErrors.query(client, "read the cluster's identity", e);
         }
         List<String> command = List.of(tool.toString(), "--pgdata=-", "--format=tar", "--wal-method=fetch",
                 "--checkpoint=fast", "--verbose", "--no-password", "--label=lifeboat");
-        ArchiveWait archiving = ArchiveWait.open(client);
         try {
             return new PgBaseBackup(client, ChildProcess.start(command, client.childEnvironment(client.url()
                     .database()), null), cluster, version, archiving);

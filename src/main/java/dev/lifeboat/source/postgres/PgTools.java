@@ -72,7 +72,7 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
                         + " PostgreSQL " + server + "; install the PostgreSQL " + server + " client tools (or newer)"
                         + " and point --pg-bin at their bin folder");
             }
-            return path;
+            return withoutWrapper(path, server);
         }
 
         private PgVersion version() {
@@ -94,6 +94,26 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
                 throw side.failure("interrupted while checking " + path, e);
             }
         }
+    }
+
+    /**
+     * On Debian, {@code /usr/bin/pg_dump} and its kin are {@code pg_wrapper}, a Perl script that picks
+     * an installed version on every start (a twentieth of a second each time). Where the server's own
+     * major version is installed, its binary is the tool without that detour.
+     */
+    static Path withoutWrapper(Path tool, PgVersion server) {
+        try {
+            if (tool.toRealPath().endsWith(Path.of("postgresql-common", "pg_wrapper"))) {
+                Path own = Path.of("/usr/lib/postgresql", Integer.toString(server.major()), "bin",
+                        tool.getFileName().toString());
+                if (Files.isExecutable(own)) {
+                    return own;
+                }
+            }
+        } catch (IOException e) {
+            // the tool as found
+        }
+        return tool;
     }
 
     private LifeboatException cannotRun(Path tool, IOException e) {
