@@ -17,9 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +32,10 @@ import picocli.CommandLine;
  *
  * <p>The launcher of a {@code wal-push} by the same OS user hands its command line over through a
  * private folder, {@code ${LIFEBOAT_RUNTIME_DIR:-/dev/shm}/lifeboat-wal-push-UID} (0700), in which
- * {@code server.pid} names the serving process. It writes {@code ID.want}: a version line, the
- * SHA-256 of its environment's variables that Lifeboat reads ({@link #digest}), its working
- * directory, then its arguments, one per line. The server takes it ({@code ID.taken}) and answers
+ * {@code server.pid} names the serving process. It writes {@code PID.want}, PID being its own
+ * process: a version line, its working directory, then its arguments, one per line. The server
+ * takes it ({@code PID.taken}), compares the variables Lifeboat reads in that process's environment
+ * ({@code /proc/PID/environ}: no secret is ever written down) with its own, and answers
  * {@code ID.ok}, holding what wal-push printed, only once the file is durable in every repository.
  * For anything else it answers {@code ID.no} and the launcher starts Java as it always did, which
  * reports any failure in its usual way: a server never answers with a failure of its own.
@@ -54,7 +52,6 @@ final class WalPushServer implements AutoCloseable {
     private final Path dir;
     private final Path pidFile;
     private final Map<String, String> env;
-    private final String digest;
     private final AtomicInteger served = new AtomicInteger();
     private final Thread thread;
     private volatile boolean open = true;
@@ -63,7 +60,6 @@ final class WalPushServer implements AutoCloseable {
         this.dir = dir;
         this.pidFile = dir.resolve("server.pid");
         this.env = Map.copyOf(env);
-        this.digest = digest(env);
         this.thread = DaemonThreads.named("lifeboat-wal-push-server").newThread(this::serve);
     }
 
@@ -156,24 +152,28 @@ final class WalPushServer implements AutoCloseable {
         String name = want.getFileName().toString();
         String id = name.substring(0, name.length() - ".want".length());
         Path taken = dir.resolve(id + ".taken");
+        if (!id.matches("[0-9]+")) {
+            Files.deleteIfExists(want);
+            return;
+        }
         try {
             Files.move(want, taken, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             return; // its launcher gave up waiting and runs it itself
         }
-        Optional<String> printed = run(Files.readAllLines(taken, StandardCharsets.UTF_8));
+        Optional<String> printed = run(id, Files.readAllLines(taken, StandardCharsets.UTF_8));
         answer(id, printed.isPresent() ? ".ok" : ".no", printed.orElse(""));
         Files.deleteIfExists(taken);
         printed.ifPresent(p -> served.incrementAndGet());
     }
 
     /** What wal-push printed when it archived the file, or empty for anything the launcher must run itself. */
-    private Optional<String> run(List<String> request) {
-        if (request.size() < 5 || !request.get(0).equals(VERSION) || !request.get(1).equals(digest)
-                || !request.get(3).equals("wal-push") || !Path.of(request.get(2)).isAbsolute()) {
+    private Optional<String> run(String id, List<String> request) {
+        if (request.size() < 4 || !request.get(0).equals(VERSION) || !request.get(2).equals("wal-push")
+                || !Path.of(request.get(1)).isAbsolute() || !sameEnvironment(id)) {
             return Optional.empty();
         }
-        String[] args = request.subList(3, request.size()).toArray(String[]::new);
+        String[] args = request.subList(2, request.size()).toArray(String[]::new);
         StringWriter printed = new StringWriter();
         try (Services services = new Services(env, InputStream.nullInputStream(), OutputStream.nullOutputStream());
              PrintWriter err = new PrintWriter(printed)) {
@@ -187,7 +187,7 @@ final class WalPushServer implements AutoCloseable {
                     push)) {
                 return Optional.empty();
             }
-            Optional<WalPushCommand> resolved = push.resolvedAgainst(Path.of(request.get(2)));
+            Optional<WalPushCommand> resolved = push.resolvedAgainst(Path.of(request.get(1)));
             if (resolved.isEmpty() || resolved.get().call() != 0) {
                 return Optional.empty();
             }
@@ -217,21 +217,26 @@ final class WalPushServer implements AutoCloseable {
         }
     }
 
-    /**
-     * SHA-256 (hex) of the lines {@code NAME=VALUE}, sorted, each ending in a newline, of the
-     * variables Lifeboat reads: what the launcher computes with {@code env | grep | LC_ALL=C sort | sha256sum}.
-     */
-    static String digest(Map<String, String> env) {
-        String lines = env.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("LIFEBOAT_") || e.getKey().startsWith("AWS_")
-                        || VARIABLES.contains(e.getKey()))
-                .map(e -> e.getKey() + "=" + e.getValue() + "\n").sorted().collect(Collectors.joining());
+    /** Whether the launcher {@code id} (its pid) sees the variables Lifeboat reads exactly as this process does. */
+    private boolean sameEnvironment(String id) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    lines.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            Map<String, String> theirs = new java.util.HashMap<>();
+            for (String entry : new String(Files.readAllBytes(Path.of("/proc", id, "environ")), StandardCharsets.UTF_8)
+                    .split("\0")) {
+                int equals = entry.indexOf('=');
+                if (equals > 0) {
+                    theirs.put(entry.substring(0, equals), entry.substring(equals + 1));
+                }
+            }
+            return lifeboatVariables(theirs).equals(lifeboatVariables(env));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
         }
+    }
+
+    private static Map<String, String> lifeboatVariables(Map<String, String> env) {
+        return env.entrySet().stream().filter(e -> e.getKey().startsWith("LIFEBOAT_") || e.getKey().startsWith("AWS_")
+                || VARIABLES.contains(e.getKey())).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**

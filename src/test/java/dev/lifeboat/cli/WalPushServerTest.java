@@ -110,6 +110,22 @@ class WalPushServerTest {
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(runtime.resolve("server.pid")));
         }
 
+        // a server killed while a launcher waits: the launcher notices at once and runs Java itself
+        Process server = new ProcessBuilder("sleep", "30").start();
+        Files.writeString(runtime.resolve("server.pid"), server.pid() + "\n");
+        java.util.concurrent.CompletableFuture<Tools.Output> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> handOff(Map.of(), "wal-push", "pg_wal/000000010000000000000001", "--repo", "repo",
+                        "--recipient", key.publicKey()));
+        Thread.sleep(300);
+        started = System.nanoTime();
+        server.destroyForcibly().waitFor();
+        assertEquals("declined\n", waiting.get().out());
+        assertTrue(System.nanoTime() - started < 1_000_000_000L, "not waited for once it died");
+        try (var left = Files.list(runtime)) {
+            assertEquals(List.of("server.pid"), left.map(p -> p.getFileName().toString()).toList(),
+                    "the launcher took its request back");
+        }
+
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertEquals(Optional.empty(), WalPushServer.start(env), "others could write requests there");
     }
