@@ -3,6 +3,7 @@ package dev.lifeboat.cli;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.Progress;
 import dev.lifeboat.config.ConfigException;
+import dev.lifeboat.config.JobConfig;
 import dev.lifeboat.config.LifeboatConfig;
 import dev.lifeboat.daemon.Daemon;
 import dev.lifeboat.daemon.DaemonRuntime;
@@ -54,6 +55,10 @@ final class DaemonCommand implements Callable<Integer> {
             DaemonRuntime runtime = new DaemonRuntime(services.clock, parts, log, RandomGenerator.getDefault());
             Daemon daemon = runtime.daemon();
             daemon.start(current.get());
+            // A daemon with physical jobs archives their servers' WAL itself when it runs as the same OS user
+            // as PostgreSQL: no JVM starts per segment (WalPushServer).
+            Optional<WalPushServer> walPush = current.get().jobs().values().stream().anyMatch(JobConfig::physical)
+                    ? WalPushServer.start(services.env) : Optional.empty();
             Optional<StatusServer> server = Optional.empty();
             if (current.get().server().isPresent()) {
                 server = Optional.of(runtime.serve(current.get().server().get(), current::get));
@@ -78,6 +83,7 @@ final class DaemonCommand implements Callable<Integer> {
                         .toList(), "scratch_files_removed", removed));
             }
             server.ifPresent(StatusServer::close);
+            walPush.ifPresent(WalPushServer::close);
             log.event("stopped", dev.lifeboat.log.Log.fields("clean", unfinished.isEmpty()));
             return unfinished.isEmpty() ? ExitCode.OK.code() : ExitCode.FAILURE.code();
         }

@@ -93,6 +93,38 @@ class WalPushServerTest {
                 "--recipient", key.publicKey()).out(), "no server any more");
     }
 
+    /** The daemon of a config with a physical job serves as long as it runs (as the OS user PostgreSQL runs as). */
+    @Test
+    void theDaemonOfAPhysicalJobServesUntilItStops() throws Exception {
+        Path config = Files.writeString(dir.resolve("lifeboat.yaml"), """
+                jobs:
+                  cluster:
+                    source: postgresql://postgres@127.0.0.1:5432/postgres
+                    source-options: { physical: true }
+                    repositories: [ "%s" ]
+                    encryption: none
+                    schedule: "0 3 * * *"
+                """.formatted(dir.resolve("repo")));
+        Path log = dir.resolve("daemon.log");
+        Map<String, String> daemonEnv = Map.of("LIFEBOAT_RUNTIME_DIR", env.get("LIFEBOAT_RUNTIME_DIR"),
+                "LIFEBOAT_STATE_DIR", env.get("LIFEBOAT_STATE_DIR"));
+        Process daemon = dev.lifeboat.testing.ChildJvm.start(daemonEnv, log, "daemon", "--config", config.toString());
+        try {
+            Path pid = WalPushServer.folder(env).resolve("server.pid");
+            for (int i = 0; i < 300 && !Files.exists(pid); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(daemon.pid() + "\n", Files.readString(pid), Files.readString(log));
+            Tools.Output pushed = handOff(Map.of(), "wal-push", "pg_wal/000000010000000000000001", "--repo", "repo",
+                    "--recipient", key.publicKey());
+            assertEquals("handed\n", pushed.out(), pushed + Files.readString(log));
+        } finally {
+            new ProcessBuilder("kill", "-TERM", Long.toString(daemon.pid())).start().waitFor();
+            daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertFalse(Files.exists(WalPushServer.folder(env).resolve("server.pid")), "the daemon stopped serving");
+    }
+
     @Test
     void aServerThatDiedIsNotWaitedForAndAFolderOthersCanWriteIsNotServed() throws Exception {
         Path runtime = WalPushServer.folder(env);
