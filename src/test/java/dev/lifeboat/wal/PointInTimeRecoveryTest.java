@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.manifest.Json;
 import dev.lifeboat.manifest.Manifest;
+import dev.lifeboat.repository.Repositories;
+import dev.lifeboat.repository.Repository;
 import dev.lifeboat.testing.Cli;
 import dev.lifeboat.testing.PgCluster;
 import dev.lifeboat.testing.Tools;
@@ -313,6 +315,46 @@ class PointInTimeRecoveryTest {
         assertFalse(Files.exists(data.resolve("recovery.signal")), "recovery ended and the cluster was promoted");
         assertEquals(expected, PgCluster.tableChecksum(port, "by_hand"));
         cluster.stopServer(data);
+    }
+
+    /**
+     * A base backup killed while it runs (here: while PostgreSQL archives slowly, so while the backup
+     * waits for its last segment) leaves no replication slot holding WAL and no backup stored.
+     */
+    @Test
+    @Order(8)
+    void aKilledBaseBackupLeavesNoSlotHoldingWalAndNothingStored() throws Exception {
+        String archiving = PgCluster.query(cluster.port(), "SHOW archive_command");
+        cluster.execute("ALTER SYSTEM SET archive_command = 'sleep 3 && " + archiving.replace("'", "''") + "'",
+                "SELECT pg_reload_conf()");
+        long before;
+        try (Repository repository = Repositories.folder(cluster.repo())) {
+            before = repository.manifests().size();
+        }
+        Process backup = new ProcessBuilder("runuser", "-u", "postgres", "--", cluster.launcher().toString(), "backup",
+                cluster.url(), "--physical", "--repo", cluster.repo().toString(), "--recipient", cluster.recipient())
+                .redirectErrorStream(true).redirectOutput(cluster.root().resolve("killed-backup.log").toFile()).start();
+        try {
+            String slots = "SELECT count(*)::text FROM pg_replication_slots";
+            for (int i = 0; i < 1500 && PgCluster.query(cluster.port(), slots).equals("0"); i++) {
+                Thread.sleep(20);
+            }
+            assertEquals("1", PgCluster.query(cluster.port(), slots), "the backup holds its temporary slot");
+            Thread.sleep(1000);
+            assertTrue(backup.isAlive(), "still waiting for the slowed archiver");
+            backup.descendants().forEach(ProcessHandle::destroyForcibly);
+            backup.destroyForcibly().waitFor();
+            for (int i = 0; i < 200 && !PgCluster.query(cluster.port(), slots).equals("0"); i++) {
+                Thread.sleep(50);
+            }
+            assertEquals("0", PgCluster.query(cluster.port(), slots), "the slot went with the killed backup");
+            try (Repository repository = Repositories.folder(cluster.repo())) {
+                assertEquals(before, repository.manifests().size(), "nothing stored");
+            }
+        } finally {
+            cluster.execute("ALTER SYSTEM RESET archive_command", "SELECT pg_reload_conf()");
+        }
+        cluster.archiveNow();
     }
 
     @Test
