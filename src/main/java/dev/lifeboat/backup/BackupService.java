@@ -242,7 +242,9 @@ public final class BackupService {
         }
         BackupResult result = done.result().orElseThrow();
         if (!result.succeeded()) {
-            return new RunTracker.Ending(RunStatus.FAILED, result.manifest());
+            // the run's record says why, as it does for a run that threw
+            return new RunTracker.Ending(RunStatus.FAILED, result.manifest(), result.repositories().stream()
+                    .filter(r -> !r.stored()).findFirst().map(RepositoryOutcome::error).orElse(null));
         }
         return new RunTracker.Ending(result.manifest().isSuspicious() ? RunStatus.SUSPICIOUS : RunStatus.COMPLETED,
                 result.manifest());

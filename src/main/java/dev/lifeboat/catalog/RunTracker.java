@@ -22,7 +22,11 @@ public final class RunTracker {
     }
 
     /** How a finished run is recorded: its status and, for backups, the manifest. */
-    public record Ending(RunStatus status, Manifest backup) {
+    /** How a run that returned ended; {@code error} says why a run that returned FAILED failed. */
+    public record Ending(RunStatus status, Manifest backup, String error) {
+        public Ending(RunStatus status, Manifest backup) {
+            this(status, backup, null);
+        }
     }
 
     public <T> T track(String kind, String trigger, String name, String repository, Callable<T> work,
@@ -32,7 +36,7 @@ public final class RunTracker {
             T result = work.call();
             Ending end = ending.apply(result);
             quietly(() -> {
-                catalog.ifPresent(c -> c.finish(run, end.status(), end.backup(), null));
+                catalog.ifPresent(c -> c.finish(run, end.status(), end.backup(), end.error()));
                 return null;
             }, null);
             return result;

@@ -100,6 +100,20 @@ class FullDiskTest {
         }
     }
 
+    /** A backup that reached no repository is in the catalog as FAILED with the repository's own reason. */
+    @Test
+    void aBackupIntoAFullRepositoryIsRecordedWithItsCause() throws Exception {
+        Path db = blobs("big.db", 600);
+        try (Tmpfs disk = new Tmpfs(dir.resolve("full-repo"), "1m")) {
+            Cli.Result backup = cli.run("backup", "--no-encrypt", db.toString(), "--repo", disk.path().toString());
+            assertEquals(ExitCode.REPOSITORY.code(), backup.exit(), backup.toString());
+            Cli.Result history = cli.run("history", "--json");
+            assertEquals(0, history.exit(), history.toString());
+            assertTrue(history.out().contains("\"status\" : \"FAILED\"") && history.out().contains("\"error\" :"
+                    + " \"repository " + disk.path() + " is full (no space left on device)"), history.out());
+        }
+    }
+
     /** Passes the check for a small copy, then writes more than the disk holds. */
     private static LifeboatException fillPastTheDisk(Inspector.Staged staged) throws IOException {
         try (staged) {
