@@ -142,7 +142,9 @@ final class Leftovers {
         } catch (ForeignObject e) {
             token = Optional.of(new byte[0]);
         }
-        return token.isPresent() && !liveness.isGone(token.get(), marked.get());
+        // Listed, and gone since: a dead process leaves its marker, so a live one just finished (wrote its
+        // manifest, or removed the backup) and the listing is out of date; the next run judges afresh.
+        return token.isEmpty() || !liveness.isGone(token.get(), marked.get());
     }
 
     private boolean writerGone(Store.Unfinished put) {
