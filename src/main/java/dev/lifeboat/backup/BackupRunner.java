@@ -38,19 +38,24 @@ public final class BackupRunner {
     private final ScratchSpace scratch;
     private final Progress progress;
     private final Retries retries;
+    private final ArchiveHelper archiveHelper;
 
     public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress, Retries retries) {
-        this(clock, scratch, progress, retries, dev.lifeboat.repository.LockWait.NONE);
+        this(clock, scratch, progress, retries, dev.lifeboat.repository.LockWait.NONE, ArchiveHelper.NONE);
     }
 
-    /** @param lockWait how long a backup waits for another backup or restore of the same database */
+    /**
+     * @param lockWait how long a backup waits for another backup or restore of the same database
+     * @param archiveHelper started while a snapshot that waits for the server's WAL archiving runs
+     */
     public BackupRunner(Clock clock, ScratchSpace scratch, Progress progress, Retries retries,
-                        dev.lifeboat.repository.LockWait lockWait) {
+                        dev.lifeboat.repository.LockWait lockWait, ArchiveHelper archiveHelper) {
         this.lockWait = lockWait;
         this.clock = clock;
         this.scratch = scratch;
         this.progress = progress;
         this.retries = retries;
+        this.archiveHelper = archiveHelper;
     }
 
     /** Checks around a backup; {@link #NONE} runs every backup and raises no alarm. */
@@ -123,7 +128,8 @@ public final class BackupRunner {
         for (int attempt = 1; ; attempt++) {
             Instant started = clock.instant();
             BackupResult result;
-            try (Snapshot snapshot = source.snapshot(scratch)) {
+            try (ArchiveHelper.Helping helping = (source.waitsForWalArchiving() ? archiveHelper : ArchiveHelper.NONE)
+                    .start(); Snapshot snapshot = source.snapshot(scratch)) {
                 result = store(snapshot, started, new Manifest.SourceInfo(source.kind(), source.location(),
                                 source.identity()), name,
                         Manifest.PURPOSE_BACKUP, form, destinations, alarms);

@@ -117,16 +117,7 @@ final class BackupCommand implements Callable<Integer>, EngineFlags.Taker {
                 compression.checkedLevel(level), encryption.request(services), targets, guards(),
                 "fail".equals(onShrink), "manual");
         PrintWriter err = spec.commandLine().getErr();
-        // The server archives a base backup's last segment through wal-push before the backup ends: this
-        // process, already running, archives it far sooner than a JVM started for it (WalPushServer).
-        Optional<WalPushServer> walPush = sources.stream().anyMatch(Source::waitsForWalArchiving)
-                ? WalPushServer.start(services.env) : Optional.empty();
-        BackupReport report;
-        try {
-            report = services.backupService(services.tracker(err)).backUp(request);
-        } finally {
-            walPush.ifPresent(WalPushServer::close);
-        }
+        BackupReport report = services.backupService(services.tracker(err)).backUp(request);
         JsonOutput json = JsonOutput.of(spec);
         if (json.enabled()) {
             json.document("backup", java.util.Map.of("backups", report.items().stream().map(BackupCommand::entry)

@@ -144,7 +144,13 @@ final class Services implements AutoCloseable {
     }
 
     BackupRunner backups() {
-        return new BackupRunner(clock, scratch, progress, retries, repositoryLockWait());
+        return new BackupRunner(clock, scratch, progress, retries, repositoryLockWait(), walPushHandOff());
+    }
+
+    /** A base backup serves wal-push hand-offs of its own OS user while it runs ({@link WalPushServer}). */
+    private dev.lifeboat.backup.ArchiveHelper walPushHandOff() {
+        return () -> WalPushServer.start(env).<dev.lifeboat.backup.ArchiveHelper.Helping>map(server -> server::close)
+                .orElse(() -> { });
     }
 
     /** LIFEBOAT_BACKUP_LOCK_WAIT applies to the repository's database lock as it does to SQLCipher's own. */
@@ -177,7 +183,8 @@ final class Services implements AutoCloseable {
 
     /** Everything a job run needs, logging to {@code log}; the caller closes {@code deliveries}. */
     JobParts jobParts(Log log, Deliveries deliveries, PrintWriter err, Progress jobProgress) {
-        BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries, repositoryLockWait());
+        BackupRunner backups = new BackupRunner(clock, scratch, jobProgress, retries, repositoryLockWait(),
+                walPushHandOff());
         Optional<Catalog> opened = catalog(err);
         RunTracker tracker = new RunTracker(opened, warning -> log.event("warning", Map.of("message", warning)));
         Optional<JobRecords> records = opened.map(JobRecords::new);

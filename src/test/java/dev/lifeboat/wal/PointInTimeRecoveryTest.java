@@ -436,6 +436,50 @@ class PointInTimeRecoveryTest {
         assertTrue(Files.readString(runs).strip().endsWith(good), Files.readString(runs));
     }
 
+    /**
+     * A job's base backup (`backup --job`, the path `run` and the daemon take too) serves the wal-push
+     * hand-offs of PostgreSQL's archive_command while it runs: its last segment is archived without a JVM.
+     * (Last: it changes archive_command for its length.)
+     */
+    @Test
+    @Order(11)
+    void aJobsBaseBackupArchivesItsWalThroughTheHandOff() throws Exception {
+        Path root = cluster.root();
+        Path runtime = Files.createDirectories(root.resolve("runtime"));
+        Path handed = Files.writeString(root.resolve("handed.txt"), "");
+        Tools.ok("chown", "postgres:", runtime.toString(), handed.toString());
+        Path handing = root.resolve("handing-lifeboat");
+        // as the launchers do: the hand-off first, in a process whose environment the server can compare
+        Files.writeString(handing, "#!/bin/sh\nexport LIFEBOAT_STATE_DIR=" + root.resolve("state")
+                + " LIFEBOAT_SCRATCH_DIR=" + root.resolve("scratch") + " LIFEBOAT_RUNTIME_DIR=" + runtime
+                + "\nexec sh -c '. " + Path.of("packaging/share/wal-push-hand-off.sh").toAbsolutePath()
+                + "; if lifeboat_hand_off \"$@\"; then echo \"$2\" >> " + handed + "; exit 0; fi; exec "
+                + cluster.launcher() + " \"$@\"' sh \"$@\"\n");
+        Tools.ok("chmod", "755", handing.toString());
+        String archiving = PgCluster.query(cluster.port(), "SHOW archive_command");
+        cluster.execute("ALTER SYSTEM SET archive_command = '" + archiving.replace(cluster.launcher().toString(),
+                handing.toString()).replace("'", "''") + "'", "SELECT pg_reload_conf()");
+        Path config = Files.writeString(root.resolve("job.yaml"), """
+                jobs:
+                  cluster:
+                    source: %s
+                    source-options: { physical: true }
+                    repositories: [ "%s" ]
+                    encryption: { recipients: [ "%s" ] }
+                """.formatted(cluster.url(), cluster.repo(), cluster.recipient()));
+        Tools.ok("chown", "postgres:", config.toString());
+        try {
+            Tools.Output backup = Tools.run(List.of("runuser", "-u", "postgres", "--", handing.toString(), "backup",
+                    "--job", "cluster", "--config", config.toString()), Map.of(), null);
+            assertEquals(0, backup.exit(), backup.toString());
+            assertFalse(Files.readString(handed).isBlank(), "the backup's WAL went through the hand-off");
+            assertFalse(Files.exists(runtime.resolve("lifeboat-wal-push-" + Tools.ok("id", "-u", "postgres").strip())
+                    .resolve("server.pid")), "the backup stopped serving when it ended");
+        } finally {
+            cluster.execute("ALTER SYSTEM RESET archive_command", "SELECT pg_reload_conf()");
+        }
+    }
+
     /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
     private static Tools.Output restoreCommand(Path data, String command, String name) {
         String line = command.replace("%f", name).replace("%p", "pg_wal/" + name);
