@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -102,12 +101,8 @@ final class AgeReader extends InputStream {
         if (n < 16) {
             throw new IOException("the age payload is truncated at chunk " + counter);
         }
-        for (int i = 0; i < 8; i++) {
-            chunkNonce[10 - i] = (byte) (counter >>> (8 * i));
-        }
-        chunkNonce[11] = (byte) (last ? 1 : 0);
         try {
-            cipher.init(Cipher.DECRYPT_MODE, payloadKey, new IvParameterSpec(chunkNonce));
+            AgeWriter.startChunk(cipher, Cipher.DECRYPT_MODE, payloadKey, chunkNonce, counter, last);
             plainEnd = cipher.doFinal(sealed, 0, n, plain, 0);
         } catch (GeneralSecurityException e) {
             throw new IOException("age payload chunk " + counter + " does not authenticate (the object is damaged,"

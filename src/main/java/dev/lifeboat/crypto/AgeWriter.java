@@ -152,13 +152,22 @@ final class AgeWriter extends OutputStream {
         }
     }
 
-    private void seal(boolean last) throws IOException {
+    /**
+     * Starts {@code cipher} on chunk {@code counter} of age's STREAM: the nonce is the counter as 11
+     * big-endian bytes and a last-chunk flag. {@code nonce} (12 bytes) is reused, to spare an allocation a chunk.
+     */
+    static void startChunk(Cipher cipher, int mode, SecretKeySpec key, byte[] nonce, long counter, boolean last)
+            throws java.security.GeneralSecurityException {
         for (int i = 0; i < 8; i++) {
-            chunkNonce[10 - i] = (byte) (counter >>> (8 * i));
+            nonce[10 - i] = (byte) (counter >>> (8 * i));
         }
-        chunkNonce[11] = (byte) (last ? 1 : 0);
+        nonce[11] = (byte) (last ? 1 : 0);
+        cipher.init(mode, key, new IvParameterSpec(nonce));
+    }
+
+    private void seal(boolean last) throws IOException {
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, payloadKey, new IvParameterSpec(chunkNonce));
+            startChunk(cipher, Cipher.ENCRYPT_MODE, payloadKey, chunkNonce, counter, last);
             int n = cipher.doFinal(chunk, 0, filled, sealed, 0);
             out.write(sealed, 0, n);
         } catch (GeneralSecurityException e) {
