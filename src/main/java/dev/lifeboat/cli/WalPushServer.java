@@ -1,6 +1,7 @@
 package dev.lifeboat.cli;
 
 import dev.lifeboat.DaemonThreads;
+import dev.lifeboat.repository.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,15 +9,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +46,7 @@ final class WalPushServer implements AutoCloseable {
     static final String VERSION = "lifeboat-wal-push 1";
     private static final long EVERY_MILLIS = 5;
     private static final java.time.Duration FINISH = java.time.Duration.ofSeconds(10);
+    private static final long UID = new com.sun.security.auth.module.UnixSystem().getUid();
     private static final Set<String> VARIABLES = Set.of("HOME", "TMPDIR", "USER", "XDG_STATE_HOME");
     private final Path dir;
     private final Path pidFile;
@@ -65,26 +64,22 @@ final class WalPushServer implements AutoCloseable {
 
     /** The private folder of this user's hand-offs. */
     static Path folder(Map<String, String> env) {
-        return Path.of(env.getOrDefault("LIFEBOAT_RUNTIME_DIR", "/dev/shm"))
-                .resolve("lifeboat-wal-push-" + new com.sun.security.auth.module.UnixSystem().getUid());
+        return Path.of(env.getOrDefault("LIFEBOAT_RUNTIME_DIR", "/dev/shm")).resolve("lifeboat-wal-push-" + UID);
     }
 
     /**
      * Serves from now until {@link #close}; empty when another live process of this user serves, or
-     * when no private folder can be had (one that another user made, or others may write to).
+     * when no private folder can be had (one that another user made, or others may read or write).
      */
     static Optional<WalPushServer> start(Map<String, String> env) {
         Path dir = folder(env);
         try {
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)));
+                Files.createDirectory(dir, DurableFiles.privateFolder());
             }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                    || ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue()
-                    != new com.sun.security.auth.module.UnixSystem().getUid()
-                    || !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(Set.of(
-                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
+            Map<String, Object> folder = Files.readAttributes(dir, "unix:uid,mode,isDirectory", LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(folder.get("isDirectory")) || (Integer) folder.get("uid") != UID
+                    || ((Integer) folder.get("mode") & 077) != 0) {
                 return Optional.empty();
             }
             WalPushServer server = new WalPushServer(dir, env);
@@ -201,11 +196,7 @@ final class WalPushServer implements AutoCloseable {
     private void answer(String id, String kind, String text) throws IOException {
         Path temp = dir.resolve(id + kind + ".tmp");
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(temp, dir.resolve(id + kind), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, dir.resolve(id + kind), StandardCopyOption.REPLACE_EXISTING);
-        }
+        Files.move(temp, dir.resolve(id + kind), StandardCopyOption.ATOMIC_MOVE); // one folder: always atomic
     }
 
     /** Answers no launcher waits for any more: those of an earlier server, or left at close. */
