@@ -15,11 +15,9 @@ lifeboat_hand_off() {
   [ -n "$lb_pid" ] && [ -d "/proc/$lb_pid" ] || return 1
   lb_request="$lb_dir/$$"  # the server compares this process's environment with its own
   rm -f "$lb_request.ok" "$lb_request.no"
-  {
-    echo "lifeboat-wal-push 1"
-    pwd -P
-    printf '%s\n' "$@"
-  } > "$lb_request.tmp" && mv -f "$lb_request.tmp" "$lb_request.want" || { rm -f "$lb_request.tmp"; return 1; }
+  # private from the moment it exists (the umask in a subshell, so the launcher's own stays)
+  (umask 077 && { echo "lifeboat-wal-push 1"; pwd -P; printf '%s\n' "$@"; } > "$lb_request.tmp") \
+    && mv -f "$lb_request.tmp" "$lb_request.want" || { rm -f "$lb_request.tmp"; return 1; }
   lb_waited=0
   while [ -d "/proc/$lb_pid" ] && [ -f "$lb_dir/server.pid" ]; do
     if [ -f "$lb_request.ok" ]; then

@@ -102,7 +102,7 @@ final class WalPushServer implements AutoCloseable {
     private boolean claim() throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             Path temp = dir.resolve("server.pid." + ProcessHandle.current().pid());
-            Files.writeString(temp, ProcessHandle.current().pid() + "\n");
+            writePrivate(temp, ProcessHandle.current().pid() + "\n");
             try {
                 Files.createLink(pidFile, temp);
                 removeAnswers();
@@ -195,8 +195,14 @@ final class WalPushServer implements AutoCloseable {
 
     private void answer(String id, String kind, String text) throws IOException {
         Path temp = dir.resolve(id + kind + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        writePrivate(temp, text);
         Files.move(temp, dir.resolve(id + kind), StandardCopyOption.ATOMIC_MOVE); // one folder: always atomic
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, DurableFiles.privateFile());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /** Answers no launcher waits for any more: those of an earlier server, or left at close. */

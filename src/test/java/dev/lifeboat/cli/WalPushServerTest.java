@@ -65,6 +65,8 @@ class WalPushServerTest {
             assertEquals("handed\n", pushed.out(), pushed.toString());
             assertTrue(pushed.err().contains("archived 000000010000000000000001"), pushed.err());
             assertEquals(1, server.served());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    WalPushServer.folder(env).resolve("server.pid"))));
             // --repo was relative: it is the data directory's, as for PostgreSQL's own wal-push
             try (var stored = Files.walk(data.resolve("repo").resolve("wal"))) {
                 assertTrue(stored.anyMatch(p -> p.getFileName().toString().equals(
@@ -149,6 +151,10 @@ class WalPushServerTest {
                 .supplyAsync(() -> handOff(Map.of(), "wal-push", "pg_wal/000000010000000000000001", "--repo", "repo",
                         "--recipient", key.publicKey()));
         Thread.sleep(300);
+        try (var requests = Files.list(runtime)) {
+            Path request = requests.filter(p -> p.toString().endsWith(".want")).findFirst().orElseThrow();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(request)));
+        }
         started = System.nanoTime();
         server.destroyForcibly().waitFor();
         assertEquals("declined\n", waiting.get().out());
