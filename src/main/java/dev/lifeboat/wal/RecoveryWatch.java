@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,8 +40,7 @@ final class RecoveryWatch {
         Path log = dir.resolve(LOG);
         PostgresOsUser.Result started = startCommand.isPresent()
                 ? user.run(List.of("sh", "-c", startCommand.get()), false)
-                : user.run(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-l", log.toString(), "-W",
-                "start"), true);
+                : user.run(pgCtlStart(log), true);
         if (started.exit() != 0) {
             throw new LifeboatException(ExitCode.TARGET, "pg_ctl could not start the restored cluster in " + dir + " ("
                     + lastLine(started.output()) + "); see " + log);
@@ -64,6 +64,21 @@ final class RecoveryWatch {
         }
         throw new LifeboatException(ExitCode.TARGET, "recovery of " + dir + " did not finish within " + timeout
                 .toSeconds() + " s; it still runs (see " + log + "); wait, or stop it with pg_ctl -D " + dir + " stop");
+    }
+
+    /**
+     * A cluster that was not shut down starts by fsyncing every file of its data directory, a quarter
+     * of a second for a fresh 1 GB restore. From PostgreSQL 14 on, one syncfs() of each file system
+     * involved (data directory, pg_wal, tablespaces) makes the same files durable; for this start only.
+     */
+    private List<String> pgCtlStart(Path log) {
+        List<String> command = new ArrayList<>(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-l",
+                log.toString(), "-W"));
+        if (binaries.atLeast(14)) {
+            command.addAll(List.of("-o", "-c recovery_init_sync_method=syncfs"));
+        }
+        command.add("start");
+        return command;
     }
 
     private static String read(Path log) {

@@ -32,6 +32,11 @@ public record PgBinaries(Optional<String> major) {
                 + " package (e.g. apt-get install postgresql-" + major.orElse("15") + ")");
     }
 
+    /** Whether these are the binaries of PostgreSQL {@code version} or later (false when the version is unknown). */
+    public boolean atLeast(int version) {
+        return major.map(m -> Integer.parseInt(m) >= version).orElse(false);
+    }
+
     /** The major version of a server version such as {@code 15} or {@code 15.20 (Debian …)}. */
     public static PgBinaries forVersion(String version) {
         String major = version.strip().split("[ .]")[0];

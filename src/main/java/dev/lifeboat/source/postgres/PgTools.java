@@ -32,20 +32,26 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
 
     /**
      * Locates {@code tool} and starts its {@code --version} now, so that it runs while the caller
-     * connects to the server; {@link Probe#require} then checks it. A tool that cannot be found or
-     * started is reported by {@code require}, after any connection error.
+     * connects to the server; {@link Probe#require} then checks it. Debian's wrapper is not started:
+     * once the server's version is known, the binary of that version is run instead, where it is
+     * installed. A tool that cannot be found or started is reported by {@code require}, after any
+     * connection error.
      */
     Probe probe(String tool) {
         try {
             Path path = locate(tool);
-            try {
-                return new Probe(path, ChildEnvironment.from(env).applyTo(new ProcessBuilder(List.of(
-                        path.toString(), "--version"))).redirectErrorStream(true).start(), null);
-            } catch (IOException e) {
-                return new Probe(path, null, cannotRun(path, e));
-            }
+            return isWrapper(path) ? new Probe(path, null, null) : started(path);
         } catch (LifeboatException e) {
             return new Probe(null, null, e);
+        }
+    }
+
+    private Probe started(Path path) {
+        try {
+            return new Probe(path, ChildEnvironment.from(env).applyTo(new ProcessBuilder(List.of(
+                    path.toString(), "--version"))).redirectErrorStream(true).start(), null);
+        } catch (IOException e) {
+            return new Probe(path, null, cannotRun(path, e));
         }
     }
 
@@ -66,13 +72,16 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
             if (failed != null) {
                 throw failed;
             }
+            if (process == null) {
+                return started(withoutWrapper(path, server)).require(server);
+            }
             PgVersion version = version();
             if (version.compareTo(server) < 0) {
                 throw side.failure(path + " is version " + version + " but the server runs"
                         + " PostgreSQL " + server + "; install the PostgreSQL " + server + " client tools (or newer)"
                         + " and point --pg-bin at their bin folder");
             }
-            return withoutWrapper(path, server);
+            return path;
         }
 
         private PgVersion version() {
@@ -98,22 +107,26 @@ record PgTools(Optional<Path> pgBin, Map<String, String> env, Side side) {
 
     /**
      * On Debian, {@code /usr/bin/pg_dump} and its kin are {@code pg_wrapper}, a Perl script that picks
-     * an installed version on every start (a twentieth of a second each time). Where the server's own
-     * major version is installed, its binary is the tool without that detour.
+     * an installed version on every start (a tenth of a second of CPU each time). Where the server's
+     * own major version is installed, its binary is the tool without that detour.
      */
     static Path withoutWrapper(Path tool, PgVersion server) {
-        try {
-            if (tool.toRealPath().endsWith(Path.of("postgresql-common", "pg_wrapper"))) {
-                Path own = Path.of("/usr/lib/postgresql", Integer.toString(server.major()), "bin",
-                        tool.getFileName().toString());
-                if (Files.isExecutable(own)) {
-                    return own;
-                }
+        if (isWrapper(tool)) {
+            Path own = Path.of("/usr/lib/postgresql", Integer.toString(server.major()), "bin",
+                    tool.getFileName().toString());
+            if (Files.isExecutable(own)) {
+                return own;
             }
-        } catch (IOException e) {
-            // the tool as found
         }
         return tool;
+    }
+
+    private static boolean isWrapper(Path tool) {
+        try {
+            return tool.toRealPath().endsWith(Path.of("postgresql-common", "pg_wrapper"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private LifeboatException cannotRun(Path tool, IOException e) {
