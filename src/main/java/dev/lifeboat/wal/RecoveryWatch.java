@@ -117,9 +117,10 @@ final class RecoveryWatch {
         return lines.isEmpty() ? "no message" : lines.get(lines.size() - 1).strip();
     }
 
+    /** Two file checks a round; pg_controldata runs only once recovery.signal is gone. */
     private static void sleep() throws IOException {
         try {
-            Thread.sleep(100);
+            Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for recovery");
