@@ -3,10 +3,13 @@
 #
 #   full backup : ./lifeboat backup URL --physical (zstd 3, age)   vs  pgbackrest backup --type=full (zst 3, process-max 2)
 #   restore     : ./lifeboat restore latest --to-data-dir D --start  vs  pgbackrest restore + pg_ctl start
-#                 (both to the end of the archived WAL, timed until the cluster is promoted)
+#                 (both to the end of the archived WAL on the backup's timeline, timed until the cluster is promoted)
 #   archiving   : pgbench -c 4 -j 2 -T DURATION with archive_command = lifeboat wal-push, then pgbackrest
 #                 archive-push: segments archived per second, the archive lag (.ready files) at the end, and how
 #                 much it grew from the first to the last quarter of the load (sampled every 5 s)
+# Backup and restore run in ROUNDS rounds after both archiving runs, the tools taking turns to go first; each
+# tool's turn archives with its own command, backs up and restores that backup. The medians are compared:
+# on a shared machine one run of either tool can be a third slower than the next.
 #
 # The cluster (initdb as the postgres OS user under WORK, pgbench scale SCALE, ~1 GB at 60) is built
 # each run on a free port with its unix socket in WORK; the shared server on 5432 is never touched.
@@ -16,6 +19,7 @@
 # Environment:
 #   SCALE=60          pgbench scale (about 16 MB each)
 #   DURATION=60       seconds of pgbench load for the archiving test
+#   ROUNDS=3          backup and restore rounds
 #   WORK=bench/work/pitr   where the cluster and both repositories live (removed afterwards unless KEEP_RUN=1)
 #   STRICT=1          exit 1 when a target is missed
 # Targets: backup and restore time lifeboat / pgbackrest <= 1.0; archiving keeps up (no growing lag).
@@ -26,6 +30,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/args.sh" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCALE=${SCALE:-60}
 DURATION=${DURATION:-60}
+ROUNDS=${ROUNDS:-3}
 WORK=${WORK:-$here/bench/work/pitr}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 jar="$here/target/lifeboat.jar"
@@ -116,14 +121,17 @@ archiving() {  # segments/s, the lag (.ready files) at the end, and its growth: 
 restore_timed() {  # $1 = tool
   local dir="$WORK/restore-$1" rport start
   rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  rm -rf "$dir" "$dir".pre-restore-*
+  # The current timeline: a cluster restored in an earlier round may have archived the history file of
+  # the timeline it was promoted to, which the next round's backup is not a child of.
   start=$(now)
   if [[ $1 == lifeboat ]]; then
     "$WORK/lifeboat" restore latest --repo "$WORK/lb-repo" --to-data-dir "$dir" --identity-file "$WORK/key.txt" \
-      --start --port "$rport" --lifeboat-command "$WORK/lifeboat" >/dev/null
+      --target-timeline current --start --port "$rport" --lifeboat-command "$WORK/lifeboat" >/dev/null
   else
     mkdir -m 700 "$dir"; chown postgres: "$dir"
     as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench --pg1-path="$dir" restore \
-      --recovery-option="port=$rport" --type=default >/dev/null
+      --recovery-option="port=$rport" --type=default --target-timeline=current >/dev/null
     as_pg "$BIN/pg_ctl" -D "$dir" -l "$WORK/restore-$1.log" -W start >/dev/null
     until [[ ! -f "$dir/recovery.signal" ]] && as_pg "$BIN/pg_isready" -q -h "$WORK" -p "$rport"; do sleep 0.2; done
     until [[ "$(as_pg "$BIN/psql" -h "$WORK" -p "$rport" -U postgres -Atqc 'select pg_is_in_recovery()')" == f ]]; do sleep 0.2; done
@@ -132,32 +140,49 @@ restore_timed() {  # $1 = tool
   as_pg "$BIN/pg_ctl" -D "$dir" -m immediate stop >/dev/null
 }
 
-# Lifeboat
-echo "lifeboat: archiving, full backup, restore..." >&2
-read -r lb_rate lb_lag lb_growth < <(archiving)
-drain  # the backup is timed alone, not the end of the load's archiving
-start=$(now)
-as_pg "$WORK/lifeboat" backup "postgresql://postgres@127.0.0.1:$port/postgres" --physical --repo "$WORK/lb-repo" \
-  --recipient "$recipient" >/dev/null
-lb_backup=$(echo "$(now) - $start" | bc -l)
-lb_size=$(du -sb "$WORK/lb-repo/backups" | cut -f1)
-sql "SELECT pg_switch_wal()" >/dev/null; drain
-lb_restore=$(restore_timed lifeboat)
+backup_timed() {  # $1 = tool
+  local start
+  start=$(now)
+  if [[ $1 == lifeboat ]]; then
+    as_pg "$WORK/lifeboat" backup "postgresql://postgres@127.0.0.1:$port/postgres" --physical --repo "$WORK/lb-repo" \
+      --recipient "$recipient" >/dev/null
+  else
+    pgbr backup --type=full >/dev/null
+  fi
+  echo "$(now) - $start" | bc -l
+}
+turn() {  # $1 = tool: archive with its command, back up, restore; prints both times
+  local b r
+  set_archive "${push[$1]}"; drain  # the backup is timed alone, not the end of the other's archiving
+  b=$(backup_timed "$1")
+  sql "SELECT pg_switch_wal()" >/dev/null; drain
+  r=$(restore_timed "$1")
+  echo "$b $r"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-# pgBackRest
-echo "pgbackrest: archiving, full backup, restore..." >&2
-set_archive "pgbackrest --config=$WORK/pgbackrest.conf --stanza=bench archive-push %p"
+declare -A push=([lifeboat]="$lifeboat_push" [pgbackrest]="pgbackrest --config=$WORK/pgbackrest.conf --stanza=bench archive-push %p")
+echo "lifeboat: archiving..." >&2
+read -r lb_rate lb_lag lb_growth < <(archiving)
+echo "pgbackrest: archiving..." >&2
+set_archive "${push[pgbackrest]}"
 pgbr stanza-create >/dev/null
 read -r br_rate br_lag br_growth < <(archiving)
-drain
-start=$(now)
-pgbr backup --type=full >/dev/null
-br_backup=$(echo "$(now) - $start" | bc -l)
-br_size=$(du -sb "$WORK/pgbr-repo/backup" | cut -f1)
-sql "SELECT pg_switch_wal()" >/dev/null; drain
-br_restore=$(restore_timed pgbackrest)
+declare -A backups restores
+for round in $(seq "$ROUNDS"); do
+  order=(lifeboat pgbackrest); (( round % 2 )) || order=(pgbackrest lifeboat)
+  for tool in "${order[@]}"; do
+    read -r b r < <(turn "$tool")
+    backups[$tool]+="$b "; restores[$tool]+="$r "
+    printf 'round %d %-10s  backup %5.1f s  restore %5.1f s\n' "$round" "$tool" "$b" "$r" >&2
+  done
+done
+lb_backup=$(printf '%s\n' ${backups[lifeboat]} | median); br_backup=$(printf '%s\n' ${backups[pgbackrest]} | median)
+lb_restore=$(printf '%s\n' ${restores[lifeboat]} | median); br_restore=$(printf '%s\n' ${restores[pgbackrest]} | median)
+lb_size=$(du -sb "$WORK/lb-repo/backups" | cut -f1); lb_size=$(( lb_size / ROUNDS ))
+br_size=$(du -sb "$WORK/pgbr-repo/backup" | cut -f1); br_size=$(( br_size / ROUNDS ))
 
-printf '\n%-28s %12s %12s %8s\n' "" lifeboat pgbackrest ratio
+printf '\n%-28s %12s %12s %8s\n' "(times: medians of $ROUNDS)" lifeboat pgbackrest ratio
 printf '%-28s %12.1f %12.1f %8.2f\n' "full backup (s)" "$lb_backup" "$br_backup" "$(echo "$lb_backup / $br_backup" | bc -l)"
 printf '%-28s %12d %12d %8.2f\n' "stored backup (bytes)" "$lb_size" "$br_size" "$(echo "$lb_size / $br_size" | bc -l)"
 printf '%-28s %12.1f %12.1f %8.2f\n' "restore to end of WAL (s)" "$lb_restore" "$br_restore" "$(echo "$lb_restore / $br_restore" | bc -l)"
