@@ -95,7 +95,8 @@ final class PhysicalInspector implements Inspector {
             fetchWal(checks);
             run(List.of(binaries.find("pg_verifybackup").toString(), "--wal-directory",
                     data.resolve("pg_wal").toString(), data.toString()), false, "pg_verifybackup");
-            checks.add("pg_verifybackup: every file matches the backup manifest, the WAL range parses");
+            checks.add("pg_verifybackup: every file of the backup manifest is there with its size, the WAL range"
+                    + " parses");
             configure();
             user.own(root);
             run(List.of(binaries.find("pg_ctl").toString(), "-D", data.toString(), "-l", root.resolve("server.log")
