@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 final class RecoveryWatch {
     static final String LOG = "lifeboat-recovery.log";
+    /** Two file checks a round; pg_controldata runs only once recovery.signal is gone. */
+    private static final long ROUND_MS = 20;
+    private static final long PID_GRACE_MS = 200;
     private final PostgresOsUser user;
     private final Path dir;
     private final Duration timeout;
@@ -47,7 +50,7 @@ final class RecoveryWatch {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            sleep();
+            sleep(ROUND_MS);
             // PostgreSQL removes recovery.signal once recovery ended and the cluster was promoted.
             if (!Files.exists(dir.resolve("recovery.signal")) && Files.exists(dir.resolve("postmaster.pid"))
                     && user.run(List.of(binaries.find("pg_controldata").toString(), dir.toString()), false).output()
@@ -55,7 +58,8 @@ final class RecoveryWatch {
                 return reached(read(log));
             }
             if (!Files.exists(dir.resolve("postmaster.pid"))) {
-                sleep();
+                // pg_ctl -W returns before the postmaster may have written its pid file
+                sleep(PID_GRACE_MS);
                 if (!Files.exists(dir.resolve("postmaster.pid"))) {
                     throw new LifeboatException(ExitCode.TARGET, "the restored cluster in " + dir + " stopped during"
                             + " recovery: " + fatal(read(log)) + "; see " + log);
@@ -117,10 +121,9 @@ final class RecoveryWatch {
         return lines.isEmpty() ? "no message" : lines.get(lines.size() - 1).strip();
     }
 
-    /** Two file checks a round; pg_controldata runs only once recovery.signal is gone. */
-    private static void sleep() throws IOException {
+    private static void sleep(long millis) throws IOException {
         try {
-            Thread.sleep(20);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for recovery");
