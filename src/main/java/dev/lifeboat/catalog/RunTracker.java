@@ -21,8 +21,10 @@ public final class RunTracker {
         this.warnings = warnings;
     }
 
-    /** How a finished run is recorded: its status and, for backups, the manifest. */
-    /** How a run that returned ended; {@code error} says why a run that returned FAILED failed. */
+    /**
+     * How a finished run is recorded: its status, for backups the manifest, and for a run that
+     * returned FAILED (rather than threw) why it failed.
+     */
     public record Ending(RunStatus status, Manifest backup, String error) {
         public Ending(RunStatus status, Manifest backup) {
             this(status, backup, null);

@@ -42,7 +42,6 @@ public interface Source {
 
     Snapshot snapshot(ScratchSpace scratch) throws IOException;
 
-    /** What the preflight found that does not stop a backup but must be shown (e.g. WAL archived elsewhere). */
     /**
      * Whether the snapshot ends only once the server archived WAL through {@code wal-push} (a
      * PostgreSQL base backup), so that a running Lifeboat serving wal-push shortens it.
@@ -51,6 +50,7 @@ public interface Source {
         return false;
     }
 
+    /** What the preflight found that does not stop a backup but must be shown (e.g. WAL archived elsewhere). */
     default java.util.List<String> warnings() {
         return java.util.List.of();
     }
