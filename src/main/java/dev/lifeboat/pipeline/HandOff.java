@@ -14,7 +14,7 @@ import java.util.concurrent.BlockingQueue;
  * {@link #DEPTH} writes wait, so memory stays a few buffers. A failure of the writing side comes
  * out of the next write or of {@link #finish}.
  */
-final class HandOff extends OutputStream {
+public final class HandOff extends OutputStream {
     private static final int DEPTH = 4;
     private static final Chunk END = new Chunk(new byte[0], 0);
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(DEPTH + 1);
@@ -28,7 +28,7 @@ final class HandOff extends OutputStream {
     private record Chunk(byte[] data, int length) {
     }
 
-    HandOff(OutputStream out) {
+    public HandOff(OutputStream out) {
         this.out = out;
         for (int i = 0; i < DEPTH; i++) {
             free.add(new byte[0]);
@@ -78,7 +78,7 @@ final class HandOff extends OutputStream {
     }
 
     /** Waits until everything written was written on and flushed, and reports the writing side's failure. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         end();
         rethrow();
     }

@@ -3,19 +3,20 @@ package dev.lifeboat.wal;
 import dev.lifeboat.source.postgres.WalNames;
 import dev.lifeboat.source.postgres.PgBinaries;
 import dev.lifeboat.source.postgres.PostgresOsUser;
+import dev.lifeboat.source.postgres.TarExtractor;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import dev.lifeboat.NoSpace;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
+import dev.lifeboat.pipeline.HandOff;
 import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.repository.Repository;
-import dev.lifeboat.repository.EarlyWriteback;
 import dev.lifeboat.repository.RepositoryLock;
 import dev.lifeboat.repository.WalArchive;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Restores a cluster to a point: the newest base backup before the target, the WAL chain it
@@ -44,8 +44,6 @@ public final class PointInTimeRestore {
     static final String KIND = "postgresql-physical";
     private static final DateTimeFormatter ASIDE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
             .withZone(java.time.ZoneOffset.UTC);
-    /** How often extraction starts a sync of the file system: a process each time, so less often than a file's fsync. */
-    private static final long SYNC_EVERY = 64L << 20;
     private final Clock clock;
 
     public PointInTimeRestore(Clock clock) {
@@ -268,32 +266,31 @@ public final class PointInTimeRestore {
         }
     }
 
-    /** The base backup's tar, unsealed with both digests checked, into stock tar. */
+    /**
+     * The base backup's tar, unsealed with both digests checked, extracted on a thread of its own and made
+     * durable. Whatever fails to be written (a full disk) is the target's failure, in one line.
+     */
     private static void extract(Request request, Manifest backup, Path dir) throws IOException {
-        Process tar = PostgresOsUser.untar(dir);
-        try (InputStream stored = request.repository().openObject(backup);
-             OutputStream into = new EarlyWriteback(tar.getOutputStream(), SYNC_EVERY, () -> syncFileSystem(dir))) {
-            Pipeline.unseal(stored, into, Compression.parse(backup.compression().algorithm()),
-                    request.key().decryption(backup), backup.seal(), n -> { });
-        } catch (IOException | RuntimeException e) {
-            tar.destroyForcibly();
-            throw e;
-        }
-        try {
-            if (!tar.waitFor(10, TimeUnit.MINUTES) || tar.exitValue() != 0) {
-                throw new LifeboatException(ExitCode.TARGET, "tar could not extract base backup " + backup.id()
-                        + " into " + dir + "; check the free space there; the previous contents were put back");
+        try (InputStream stored = request.repository().openObject(backup)) {
+            try (TarExtractor extractor = new TarExtractor(dir);
+                 HandOff into = new HandOff(extractor)) {
+                Pipeline.unseal(stored, into, Compression.parse(backup.compression().algorithm()),
+                        request.key().decryption(backup), backup.seal(), n -> { });
+                into.finish();
+                extractor.finish();
+                syncFileSystem(dir);
+            } catch (IOException e) {
+                throw new LifeboatException(ExitCode.TARGET, "cannot write base backup " + backup.id() + " into " + dir
+                        + " (" + (NoSpace.isCause(e) ? "no space left on device" : e.getMessage()) + "); free space"
+                        + " there or give another --to-data-dir; the previous contents were put back", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while extracting");
         }
     }
 
     /**
-     * PostgreSQL syncs the whole data directory when a restored cluster starts; without syncs while
-     * tar extracts, the page cache would hold all of it until then (about a second per GiB here).
-     * {@code sync -f} (syncfs) covers every file tar wrote so far.
+     * {@code sync -f} (syncfs): one call makes every file of the extraction durable, where a file's own
+     * fsync would commit the file system's journal once a file. PostgreSQL syncs the directory again
+     * when it starts.
      */
     private static void syncFileSystem(Path dir) throws IOException {
         Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))

@@ -480,6 +480,28 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    /** Extraction writes past the page cache into the target's disk; a full one is one line, and the old contents return. */
+    @Test
+    @Order(12)
+    void aDiskFillingUpWhileTheBackupIsExtractedIsNamedAndTheOldContentsComeBack() throws Exception {
+        try (dev.lifeboat.testing.Tmpfs disk = new dev.lifeboat.testing.Tmpfs(cluster.root().resolve("small-disk"),
+                "8m")) {
+            Path target = Files.createDirectories(disk.path().resolve("data"));
+            Files.writeString(target.resolve("keep.txt"), "the old contents");
+            Cli.assertOneLineFailure(cli.run("restore", "latest", "--repo", cluster.repo().toString(), "--to-data-dir",
+                    target.toString(), "--identity-file", cluster.identityFile().toString(), "--lifeboat-command",
+                    cluster.launcher().toString()), ExitCode.TARGET, "cannot write base backup", "into " + target,
+                    "(no space left on device); free space there", "the previous contents were put back");
+            try (var files = Files.list(disk.path())) {
+                assertEquals(List.of("data"), files.map(p -> p.getFileName().toString()).toList());
+            }
+            try (var files = Files.list(target)) {
+                assertEquals(List.of("keep.txt"), files.map(p -> p.getFileName().toString()).toList());
+            }
+            assertEquals("the old contents", Files.readString(target.resolve("keep.txt")));
+        }
+    }
+
     /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
     private static Tools.Output restoreCommand(Path data, String command, String name) {
         String line = command.replace("%f", name).replace("%p", "pg_wal/" + name);

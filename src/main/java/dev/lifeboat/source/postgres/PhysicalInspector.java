@@ -6,7 +6,6 @@ import dev.lifeboat.manifest.Facts;
 import dev.lifeboat.scratch.ScratchSpace;
 import dev.lifeboat.source.ArchivedWal;
 import dev.lifeboat.source.Inspector;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,7 +55,7 @@ final class PhysicalInspector implements Inspector {
     private final class Started implements Staged {
         private final Path root;
         private final Path data;
-        private Process tar;
+        private TarExtractor extractor;
         private ArchivedWal wal;
         private PgBinaries binaries = new PgBinaries(Optional.empty());
         private boolean running;
@@ -74,22 +72,13 @@ final class PhysicalInspector implements Inspector {
 
         @Override
         public OutputStream output() throws IOException {
-            tar = PostgresOsUser.untar(data);
-            return new FilterOutputStream(tar.getOutputStream()) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-            };
+            extractor = new TarExtractor(data);
+            return extractor;
         }
 
         @Override
         public Inspection check() throws IOException {
-            waitFor(tar, "tar");
-            if (tar.exitValue() != 0) {
-                throw EngineFailure.content("the base backup is not a readable tar archive; restore an older"
-                        + " backup and run 'lifeboat verify all'");
-            }
+            extractor.finish();
             binaries = PgBinaries.forVersion(Files.readString(data.resolve("PG_VERSION")).strip());
             List<String> checks = new ArrayList<>();
             fetchWal(checks);
@@ -254,9 +243,6 @@ final class PhysicalInspector implements Inspector {
                 // the copy goes all the same
             }
             try {
-                if (tar != null && tar.isAlive()) {
-                    tar.destroyForcibly();
-                }
                 try (var paths = Files.walk(root)) {
                     for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);
@@ -284,18 +270,6 @@ final class PhysicalInspector implements Inspector {
                 // read the tail
             }
             return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void waitFor(Process process, String what) throws IOException {
-        try {
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IOException(what + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for " + what);
         }
     }
 }

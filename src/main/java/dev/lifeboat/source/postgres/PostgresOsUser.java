@@ -60,15 +60,6 @@ public record PostgresOsUser(String name) {
         return dev.lifeboat.ChildEnvironment.from(System.getenv()).applyTo(new ProcessBuilder(command));
     }
 
-    /**
-     * Stock tar extracting its standard input into {@code dir} (a base backup's stream), reading 1 MiB
-     * records: with its default of 10 KiB, tar was the slowest stage of a restore.
-     */
-    public static Process untar(Path dir) throws IOException {
-        return child(List.of("tar", "-x", "-b", "2048", "-f", "-", "-C", dir.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
     public record Result(int exit, String output) {
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Passes a tar stream through unchanged while keeping the content of a few members (such as
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  * backup come from the very bytes stored, without a second read.
  */
 final class TarFileCapture extends FilterInputStream {
-    private static final int BLOCK = 512;
+    private static final int BLOCK = TarHeader.BLOCK;
     private static final int LIMIT = 64 * 1024;
     private final Set<String> kept;
     private final Map<String, ByteArrayOutputStream> captured = new TreeMap<>();
@@ -26,7 +27,7 @@ final class TarFileCapture extends FilterInputStream {
     private long dataLeft;
     private ByteArrayOutputStream current;
     private boolean ended;
-    private final java.util.Set<String> seen = new java.util.TreeSet<>();
+    private final Set<String> seen = new TreeSet<>();
 
     TarFileCapture(InputStream in, Set<String> kept) {
         super(in);
@@ -92,42 +93,18 @@ final class TarFileCapture extends FilterInputStream {
     }
 
     private void startMember() {
-        if (isZero(header)) {
+        Optional<TarHeader> member = TarHeader.isEnd(header) ? Optional.empty() : TarHeader.parse(header);
+        if (member.isEmpty()) {
             ended = true;
             return;
         }
-        String name = text(0, 100);
-        String prefix = new String(header, 257, 5, StandardCharsets.US_ASCII).equals("ustar") ? text(345, 155) : "";
-        String full = prefix.isEmpty() ? name : prefix + "/" + name;
-        long size = octal(124, 12);
-        seen.add(full);
-        remaining = (size + BLOCK - 1) / BLOCK * BLOCK;
-        dataLeft = size;
-        current = kept.contains(full) ? new ByteArrayOutputStream() : null;
+        String name = member.get().name();
+        seen.add(name);
+        remaining = member.get().paddedSize();
+        dataLeft = member.get().size();
+        current = kept.contains(name) ? new ByteArrayOutputStream() : null;
         if (current != null) {
-            captured.put(full, current);
+            captured.put(name, current);
         }
-    }
-
-    private String text(int offset, int length) {
-        int n = 0;
-        while (n < length && header[offset + n] != 0) {
-            n++;
-        }
-        return new String(header, offset, n, StandardCharsets.UTF_8);
-    }
-
-    private long octal(int offset, int length) {
-        String digits = text(offset, length).trim();
-        return digits.isEmpty() ? 0 : Long.parseLong(digits, 8);
-    }
-
-    private static boolean isZero(byte[] block) {
-        for (byte b : block) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

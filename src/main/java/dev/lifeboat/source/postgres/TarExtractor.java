@@ -1,0 +1,131 @@
+package dev.lifeboat.source.postgres;
+
+import dev.lifeboat.repository.DurableFiles;
+import dev.lifeboat.source.EngineFailure;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Extracts a base backup's tar stream into a data directory as the stream is written to it, the file
+ * data past the page cache ({@link DirectWriter}); stock tar, which wrote through the cache, took twice
+ * as long. A base backup of a cluster without extra tablespaces holds regular files and folders only,
+ * all inside the data directory: anything else (a link, a device, a name climbing out of the
+ * directory, a damaged header) is refused as a corrupted or tampered backup before it is written.
+ * Files are made 0600 and folders 0700, as every file Lifeboat makes.
+ */
+public final class TarExtractor extends OutputStream {
+    private final Path dir;
+    private final DirectWriter files;
+    private final byte[] header = new byte[TarHeader.BLOCK];
+    private int headerFill;
+    /** Content of the current file still to come, then the padding to the next header. */
+    private long contentLeft;
+    private long paddingLeft;
+    private boolean ended;
+
+    public TarExtractor(Path dir) throws IOException {
+        this(dir, true);
+    }
+
+    /** @param pastCache false to write through the page cache, as on a file system without O_DIRECT */
+    TarExtractor(Path dir, boolean pastCache) throws IOException {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.files = new DirectWriter(this.dir, pastCache);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        int end = offset + length;
+        while (offset < end && !ended) {
+            if (contentLeft > 0) {
+                int k = (int) Math.min(contentLeft, end - offset);
+                files.write(bytes, offset, k);
+                contentLeft -= k;
+                offset += k;
+                if (contentLeft == 0) {
+                    files.finish();
+                }
+            } else if (paddingLeft > 0) {
+                int k = (int) Math.min(paddingLeft, end - offset);
+                paddingLeft -= k;
+                offset += k;
+            } else {
+                int k = Math.min(TarHeader.BLOCK - headerFill, end - offset);
+                System.arraycopy(bytes, offset, header, headerFill, k);
+                headerFill += k;
+                offset += k;
+                if (headerFill == TarHeader.BLOCK) {
+                    headerFill = 0;
+                    member();
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks that the stream reached the archive's end: a stream cut short inside a member, or before the
+     * end blocks, is not a whole data directory.
+     */
+    public void finish() {
+        if (!ended) {
+            throw tampered("its tar stream ends before the archive does");
+        }
+    }
+
+    private void member() throws IOException {
+        if (TarHeader.isEnd(header)) {
+            ended = true;
+            return;
+        }
+        TarHeader member = TarHeader.parse(header).orElseThrow(() -> tampered("it holds a damaged tar header"));
+        Path target = inside(member.name());
+        if (member.isDirectory()) {
+            folder(target);
+            paddingLeft = member.paddedSize();
+        } else if (member.isFile() && member.size() >= 0) {
+            folder(target.getParent());
+            files.open(target, member.modifiedSeconds());
+            contentLeft = member.size();
+            paddingLeft = member.paddedSize() - member.size();
+            if (contentLeft == 0) {
+                files.finish();
+            }
+        } else {
+            throw tampered("it holds " + member.name() + " of tar type '" + member.type() + "', which a data"
+                    + " directory without extra tablespaces never has");
+        }
+    }
+
+    private Path inside(String name) {
+        Path target = dir.resolve(name).normalize();
+        if (name.startsWith("/") || name.indexOf('\0') >= 0 || !target.startsWith(dir)) {
+            throw tampered("it names " + name + ", outside the data directory");
+        }
+        return target;
+    }
+
+    private void folder(Path path) throws IOException {
+        if (!path.equals(dir) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(path, DurableFiles.privateFolder());
+        }
+    }
+
+    private static EngineFailure tampered(String what) {
+        return EngineFailure.content("the base backup cannot be extracted: " + what + "; the backup is corrupted"
+                + " or tampered; restore an older backup and run 'lifeboat verify all'");
+    }
+
+    /** Closes a file left open by a failure; what was extracted stays for the caller to remove. */
+    @Override
+    public void close() throws IOException {
+        files.close();
+    }
+}
