@@ -424,6 +424,17 @@ class PointInTimeRecoveryTest {
             assertEquals(1, restoreCommand(data, command, "00000063.history").exit(), "never archived");
             assertFalse(Files.exists(runs), "the feeder answered without wal-fetch");
 
+            // The last archived segment is asked for again at the end of recovery: it comes from the feeder's copy.
+            String last = stored.stream().filter(n -> n.startsWith(good.substring(0, 8))).reduce((a, b) -> b)
+                    .orElseThrow();
+            assertEquals(0, restoreCommand(data, command, last).exit());
+            for (String suffix : List.of(".json", ".wal.zst.age")) {
+                Files.delete(copy.resolve("wal").resolve(systemId).resolve(last + suffix));
+            }
+            assertEquals(0, restoreCommand(data, command, last).exit(), "served again without the repository");
+            assertEquals(segmentSize, Files.size(data.resolve("pg_wal").resolve(last)));
+            assertFalse(Files.exists(runs), "the feeder answered without wal-fetch");
+
             assertEquals(126, restoreCommand(data, command, damaged).exit(), "damage goes to wal-fetch");
             assertEquals(damaged, Files.readString(runs).strip());
             assertFalse(Files.exists(data.resolve("pg_wal").resolve(damaged)));
