@@ -9,8 +9,9 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Hands what is written to a second thread, which writes it on: the reading side of a restore
- * (decryption, decompression) and its writing side (the plain digest, a pipe into tar or a file)
- * then run at once instead of in turns, which took half the time of a large restore. At most
+ * (decryption, decompression) and its writing side (the plain digest, a file, a base backup's
+ * extraction, which takes a hand-off of its own) then run at once instead of in turns, which took
+ * half the time of a large restore. At most
  * {@link #DEPTH} writes wait, so memory stays a few buffers. A failure of the writing side comes
  * out of the next write or of {@link #finish}.
  */

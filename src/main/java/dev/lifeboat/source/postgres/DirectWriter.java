@@ -24,7 +24,12 @@ import java.util.concurrent.TimeUnit;
  * files are made private and new: an existing name is an error, never overwritten.
  */
 final class DirectWriter implements Closeable {
-    private static final int CHUNK = 1 << 20;
+    /**
+     * Each write waits for the disk, so it is large: the kernel splits it into several requests in flight
+     * at once. Against a disk busy with other writes, 8 MiB writes restored 1 GB in 3.1–4.5 s where
+     * 1 MiB writes took 4.2–7.7 s (and writes through the cache 4.4 s).
+     */
+    private static final int CHUNK = 8 << 20;
     private static final int MAX_ALIGNMENT = 64 << 10;
     private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final Set<OpenOption> NEW_UNCACHED_FILE = Set.of(StandardOpenOption.CREATE_NEW,

@@ -4,7 +4,9 @@ import dev.lifeboat.repository.DurableFiles;
 import dev.lifeboat.source.EngineFailure;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
@@ -90,9 +92,16 @@ public final class TarExtractor extends OutputStream {
         if (member.isDirectory()) {
             folder(target);
             paddingLeft = member.paddedSize();
-        } else if (member.isFile() && member.size() >= 0) {
+        } else if (member.isFile()) {
+            if (target.equals(dir)) {
+                throw tampered("it holds a file named '" + member.name() + "', the data directory itself");
+            }
             folder(target.getParent());
-            files.open(target, member.modifiedSeconds());
+            try {
+                files.open(target, member.modifiedSeconds());
+            } catch (FileAlreadyExistsException e) {
+                throw tampered("it holds " + member.name() + " twice");
+            }
             contentLeft = member.size();
             paddingLeft = member.paddedSize() - member.size();
             if (contentLeft == 0) {
@@ -105,11 +114,15 @@ public final class TarExtractor extends OutputStream {
     }
 
     private Path inside(String name) {
-        Path target = dir.resolve(name).normalize();
-        if (name.startsWith("/") || name.indexOf('\0') >= 0 || !target.startsWith(dir)) {
-            throw tampered("it names " + name + ", outside the data directory");
+        try {
+            Path target = dir.resolve(name).normalize();
+            if (!name.startsWith("/") && target.startsWith(dir)) {
+                return target;
+            }
+        } catch (InvalidPathException e) {
+            // a NUL in the name
         }
-        return target;
+        throw tampered("it names " + name + ", outside the data directory");
     }
 
     private void folder(Path path) throws IOException {

@@ -22,7 +22,7 @@ record TarHeader(String name, char type, long size, long modifiedSeconds) {
         return true;
     }
 
-    /** The header in {@code block}, or empty when its checksum does not match (not a header at all). */
+    /** The header in {@code block}, or empty when its checksum does not match or its size does not parse. */
     static Optional<TarHeader> parse(byte[] block) {
         if (!checksumMatches(block)) {
             return Optional.empty();
@@ -30,8 +30,9 @@ record TarHeader(String name, char type, long size, long modifiedSeconds) {
         String name = text(block, 0, 100);
         boolean ustar = text(block, 257, 5).equals("ustar");
         String prefix = ustar ? text(block, 345, 155) : "";
-        return Optional.of(new TarHeader(prefix.isEmpty() ? name : prefix + "/" + name, (char) block[156],
-                number(block, 124, 12), number(block, 136, 12)));
+        long size = number(block, 124, 12);
+        return size < 0 ? Optional.empty() : Optional.of(new TarHeader(prefix.isEmpty() ? name : prefix + "/" + name,
+                (char) block[156], size, number(block, 136, 12)));
     }
 
     boolean isFile() {

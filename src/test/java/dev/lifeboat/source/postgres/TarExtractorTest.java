@@ -12,7 +12,6 @@ import dev.lifeboat.testing.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,9 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * page cache and through it, whatever the sizes of the writes; a tar that is not a data directory's is refused.
  */
 class TarExtractorTest {
-    /** Sizes around the 512-byte tar block, the 4 KiB O_DIRECT block and the 1 MiB buffer. */
-    private static final List<Integer> SIZES = List.of(0, 1, 511, 512, 513, 4095, 4096, 4097, 8192, (1 << 20) - 1,
-            1 << 20, (1 << 20) + 3, 3 * (1 << 20) + 4097);
+    /** Sizes around the 512-byte tar block, the 4 KiB O_DIRECT block and the 8 MiB buffer. */
+    private static final List<Integer> SIZES = List.of(0, 1, 511, 512, 513, 4095, 4096, 4097, 8192, (1 << 20) + 3,
+            (8 << 20) - 1, 8 << 20, (8 << 20) + 4097, 17 << 20);
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
@@ -90,13 +89,21 @@ class TarExtractorTest {
         assertFalse(Files.exists(data.resolve("pg_wal"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** A flipped byte fails the header's checksum; a size that is no number fails with a right checksum. */
     @Test
     void aDamagedHeaderIsRefused(@TempDir Path tmp) throws IOException {
-        byte[] header = header("PG_VERSION", '0', 3);
-        header[10] ^= 1;
-        EngineFailure refused = assertThrows(EngineFailure.class,
-                () -> extract(archive(header, new byte[512]), Files.createDirectory(tmp.resolve("data")), true, 512));
-        assertTrue(refused.getMessage().contains("damaged tar header"), refused.getMessage());
+        byte[] flipped = header("PG_VERSION", '0', 3);
+        flipped[10] ^= 1;
+        byte[] noSize = header("PG_VERSION", '0', 3);
+        put(noSize, 124, "zzzzzzzzzzz");
+        sealChecksum(noSize);
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        for (byte[] header : List.of(flipped, noSize)) {
+            EngineFailure refused = assertThrows(EngineFailure.class,
+                    () -> extract(archive(header, new byte[512]), data, true, 512));
+            assertTrue(refused.getMessage().contains("damaged tar header"), refused.getMessage());
+        }
+        assertFalse(Files.exists(data.resolve("PG_VERSION")));
     }
 
     @Test
@@ -116,7 +123,19 @@ class TarExtractorTest {
         byte[] block = java.util.Arrays.copyOf(content, 512);
         byte[] tar = archive(header("PG_VERSION", '0', 3), block, header("PG_VERSION", '0', 3), block);
         Path data = Files.createDirectory(tmp.resolve("data"));
-        assertThrows(FileAlreadyExistsException.class, () -> extract(tar, data, true, 512));
+        EngineFailure refused = assertThrows(EngineFailure.class, () -> extract(tar, data, true, 512));
+        assertTrue(refused.getMessage().contains("it holds PG_VERSION twice"), refused.getMessage());
+        assertEquals("15\n", Files.readString(data.resolve("PG_VERSION")), "the first one stays as it was");
+    }
+
+    @Test
+    void aFileNamedLikeTheDataDirectoryItselfIsRefused(@TempDir Path tmp) throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        for (String name : List.of("", ".", "base/..")) {
+            EngineFailure refused = assertThrows(EngineFailure.class,
+                    () -> extract(archive(header(name, '0', 3), new byte[512]), data, true, 512), name);
+            assertEquals(ExitCode.INTEGRITY, refused.exitCode());
+        }
     }
 
     private static void extract(byte[] tar, Path data, boolean pastCache, int chunk) throws IOException {
@@ -150,6 +169,11 @@ class TarExtractorTest {
         h[156] = (byte) type;
         put(h, 257, "ustar");
         put(h, 263, "00");
+        sealChecksum(h);
+        return h;
+    }
+
+    private static void sealChecksum(byte[] h) {
         java.util.Arrays.fill(h, 148, 156, (byte) ' ');
         int sum = 0;
         for (byte b : h) {
@@ -157,7 +181,6 @@ class TarExtractorTest {
         }
         put(h, 148, String.format("%06o", sum));
         h[154] = 0;
-        return h;
     }
 
     private static void put(byte[] block, int offset, String text) {
