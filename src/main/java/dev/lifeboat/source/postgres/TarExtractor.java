@@ -98,7 +98,7 @@ public final class TarExtractor extends OutputStream {
             }
             folder(target.getParent());
             try {
-                files.open(target, member.modifiedSeconds());
+                files.open(target, member.size(), member.modifiedSeconds());
             } catch (FileAlreadyExistsException e) {
                 throw tampered("it holds " + member.name() + " twice");
             }
