@@ -51,7 +51,7 @@ final class DirectWriter implements Closeable {
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
     /** The current file's writes on their way. */
     private final List<Future<?>> pending = new ArrayList<>();
-    /** The file system's block size: O_DIRECT writes start and end on it; 0 when writes go through the cache. */
+    /** The file system's block size: O_DIRECT writes start and end on it; 0 where it takes no O_DIRECT. */
     private int alignment;
     private ByteBuffer buffer;
     private FileChannel channel;
