@@ -280,23 +280,28 @@ public final class PointInTimeRestore {
                 extractor.finish();
                 syncFileSystem(dir);
             } catch (IOException e) {
+                boolean full = NoSpace.isCause(e);
                 throw new LifeboatException(ExitCode.TARGET, "cannot write base backup " + backup.id() + " into " + dir
-                        + " (" + (NoSpace.isCause(e) ? "no space left on device" : e.getMessage()) + "); free space"
-                        + " there or give another --to-data-dir; the previous contents were put back", e);
+                        + " (" + (full ? "no space left on device" : e.getMessage()) + "); " + (full ? "free space"
+                        + " there" : "check that disk and its kernel log") + " or give another --to-data-dir; the"
+                        + " previous contents were put back", e);
             }
         }
     }
 
     /**
      * {@code sync -f} (syncfs): one call makes every file of the extraction durable, where a file's own
-     * fsync would commit the file system's journal once a file. PostgreSQL syncs the directory again
-     * when it starts.
+     * fsync would commit the file system's journal once a file. It is the restore's only sync, so its
+     * failure (a disk's write error) fails the restore. PostgreSQL syncs the directory again when it starts.
      */
     private static void syncFileSystem(Path dir) throws IOException {
         Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            sync.waitFor();
+            if (sync.waitFor() != 0) {
+                throw new IOException("sync -f " + dir + " failed with exit " + sync.exitValue()
+                        + ": the extracted files may not be on the disk");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while syncing " + dir);

@@ -513,6 +513,32 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    /** The one sync after extraction is the restore's durability: when it fails, the restore fails and puts back. */
+    @Test
+    @Order(13)
+    void aFailedSyncAfterExtractionFailsTheRestoreAndTheOldContentsComeBack() throws Exception {
+        Path bin = Files.createDirectories(cluster.root().resolve("failing-sync-bin"));
+        Path sync = Files.writeString(bin.resolve("sync"), "#!/bin/sh\necho 'sync: error syncing' >&2\nexit 1\n");
+        Tools.ok("chmod", "755", sync.toString());
+        Path target = Files.createDirectories(cluster.root().resolve("sync-data"));
+        Files.writeString(target.resolve("keep.txt"), "the old contents");
+        Tools.Output restore = Tools.run(List.of(cluster.launcher().toString(), "restore", "latest", "--repo",
+                cluster.repo().toString(), "--to-data-dir", target.toString(), "--identity-file",
+                cluster.identityFile().toString(), "--lifeboat-command", cluster.launcher().toString()),
+                Map.of("PATH", bin + ":" + System.getenv("PATH")), null);
+        assertEquals(ExitCode.TARGET.code(), restore.exit(), restore.toString());
+        assertTrue(restore.err().contains("sync -f " + target + " failed with exit 1"), restore.err());
+        assertTrue(restore.err().contains("check that disk and its kernel log or give another --to-data-dir"),
+                restore.err());
+        assertTrue(restore.err().contains("the previous contents were put back"), restore.err());
+        try (var files = Files.list(target)) {
+            assertEquals(List.of("keep.txt"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        try (var files = Files.list(cluster.root())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("sync-data.pre-restore")));
+        }
+    }
+
     /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
     private static Tools.Output restoreCommand(Path data, String command, String name) {
         String line = command.replace("%f", name).replace("%p", "pg_wal/" + name);
