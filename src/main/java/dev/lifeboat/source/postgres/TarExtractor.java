@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Extracts a base backup's tar stream into a data directory as the stream is written to it, the file
@@ -21,6 +23,8 @@ import java.nio.file.Path;
 public final class TarExtractor extends OutputStream {
     private final Path dir;
     private final DirectWriter files;
+    /** The folders this extraction made (one a database, and a few dozen more), so each is made once. */
+    private final Set<Path> madeFolders = new HashSet<>();
     private final byte[] header = new byte[TarHeader.BLOCK];
     private int headerFill;
     /** Content of the current file still to come, then the padding to the next header. */
@@ -43,8 +47,17 @@ public final class TarExtractor extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /** A name given twice (to files, or to a file and a folder) is never overwritten: its second making fails. */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
+        try {
+            take(bytes, offset, length);
+        } catch (FileAlreadyExistsException e) {
+            throw twice(e);
+        }
+    }
+
+    private void take(byte[] bytes, int offset, int length) throws IOException {
         int end = offset + length;
         while (offset < end && !ended) {
             if (contentLeft > 0) {
@@ -74,11 +87,16 @@ public final class TarExtractor extends OutputStream {
 
     /**
      * Checks that the stream reached the archive's end: a stream cut short inside a member, or before the
-     * end blocks, is not a whole data directory.
+     * end blocks, is not a whole data directory. Then waits until every file is written.
      */
-    public void finish() {
+    public void finish() throws IOException {
         if (!ended) {
             throw tampered("its tar stream ends before the archive does");
+        }
+        try {
+            files.end();
+        } catch (FileAlreadyExistsException e) {
+            throw twice(e);
         }
     }
 
@@ -97,11 +115,7 @@ public final class TarExtractor extends OutputStream {
                 throw tampered("it holds a file named '" + member.name() + "', the data directory itself");
             }
             folder(target.getParent());
-            try {
-                files.open(target, member.size(), member.modifiedSeconds());
-            } catch (FileAlreadyExistsException e) {
-                throw tampered("it holds " + member.name() + " twice");
-            }
+            files.open(target, member.size(), member.modifiedSeconds());
             contentLeft = member.size();
             paddingLeft = member.paddedSize() - member.size();
             if (contentLeft == 0) {
@@ -126,9 +140,18 @@ public final class TarExtractor extends OutputStream {
     }
 
     private void folder(Path path) throws IOException {
-        if (!path.equals(dir) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(path, DurableFiles.privateFolder());
+        if (path.equals(dir) || madeFolders.contains(path)) {
+            return;
         }
+        folder(path.getParent());
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(path, DurableFiles.privateFolder());
+        }
+        madeFolders.add(path);
+    }
+
+    private EngineFailure twice(FileAlreadyExistsException e) {
+        return tampered("it holds " + dir.relativize(Path.of(e.getFile())) + " twice");
     }
 
     private static EngineFailure tampered(String what) {

@@ -128,6 +128,24 @@ class TarExtractorTest {
         assertEquals("15\n", Files.readString(data.resolve("PG_VERSION")), "the first one stays as it was");
     }
 
+    /** Small files are made by writers while the stream goes on: a clash is still found, whichever comes first. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file then folder", "folder then file", "file then a file inside it"})
+    void aNameGivenToAFileAndAFolderIsRefused(String order, @TempDir Path tmp) throws IOException {
+        byte[] file = header("global", '0', 3);
+        byte[] folder = header("global/", '5', 0);
+        byte[] content = java.util.Arrays.copyOf("15\n".getBytes(StandardCharsets.US_ASCII), 512);
+        byte[] tar = switch (order) {
+            case "file then folder" -> archive(file, content, folder);
+            case "folder then file" -> archive(folder, file, content);
+            default -> archive(file, content, header("global/1262", '0', 3), content);
+        };
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        EngineFailure refused = assertThrows(EngineFailure.class, () -> extract(tar, data, true, 512));
+        assertEquals(ExitCode.INTEGRITY, refused.exitCode());
+        assertTrue(refused.getMessage().matches(".*it holds global(/1262)? twice.*"), refused.getMessage());
+    }
+
     @Test
     void aFileNamedLikeTheDataDirectoryItselfIsRefused(@TempDir Path tmp) throws IOException {
         Path data = Files.createDirectory(tmp.resolve("data"));
