@@ -1,94 +1,126 @@
 package dev.lifeboat.pipeline;
 
 import dev.lifeboat.DaemonThreads;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Hands what is written to a second thread, which writes it on: the reading side of a restore
- * (decryption, decompression) and its writing side (the plain digest, a file, a base backup's
- * extraction, which takes a hand-off of its own) then run at once instead of in turns, which took
- * half the time of a large restore. At most
- * {@link #DEPTH} writes wait, so memory stays a few buffers. A failure of the writing side comes
- * out of the next write or of {@link #finish}.
+ * Runs the writing side of a restore on threads of its own, one a stage, while the calling thread
+ * decodes: the plain digest and the target (a file, a base backup's extraction) then run at once
+ * instead of in turns, which took half the time of a large restore. A buffer is filled once and
+ * passes through every stage in order, never copied: each copy of a gigabyte cost 0.14 s of CPU. At
+ * most {@link #DEPTH} buffers go round, so memory stays a few megabytes. A stage's failure comes out
+ * of the next {@link #fill} or of {@link #finish}; the stages after it are not written again.
  */
-public final class HandOff extends OutputStream {
-    private static final int DEPTH = 4;
+final class HandOff implements Closeable {
+    private static final int DEPTH = 6;
     private static final Chunk END = new Chunk(new byte[0], 0);
-    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(DEPTH + 1);
-    /** The buffers go round: a megabyte array a write would be a humongous allocation for G1. */
+    /** The buffers go round: a megabyte array a read would be a humongous allocation for G1. */
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
-    private final OutputStream out;
-    private final Thread writer;
+    private final List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile Exception failure;
     private boolean ended;
 
     private record Chunk(byte[] data, int length) {
     }
 
-    public HandOff(OutputStream out) {
-        this.out = out;
-        for (int i = 0; i < DEPTH; i++) {
-            free.add(new byte[0]);
-        }
-        this.writer = DaemonThreads.start("lifeboat-hand-off", this::drain);
+    /** Fills a buffer, as {@link java.io.InputStream#read(byte[])} does: the count, or -1 at the end. */
+    @FunctionalInterface
+    interface Filler {
+        int fill(byte[] buffer) throws IOException;
     }
 
-    /** Writes until the end mark, then flushes; after a failure it only empties the queue, so no writer waits. */
-    private void drain() {
+    HandOff(int bufferSize, OutputStream... stages) {
+        for (int i = 0; i < DEPTH; i++) {
+            free.add(new byte[bufferSize]);
+        }
+        for (int i = 0; i < stages.length; i++) {
+            queues.add(new ArrayBlockingQueue<>(DEPTH + 1));
+        }
+        for (int i = 0; i < stages.length; i++) {
+            OutputStream stage = stages[i];
+            BlockingQueue<Chunk> in = queues.get(i);
+            BlockingQueue<Chunk> next = i + 1 < stages.length ? queues.get(i + 1) : null;
+            threads.add(DaemonThreads.start("lifeboat-hand-off", () -> drain(stage, in, next)));
+        }
+    }
+
+    /**
+     * Writes each chunk to its stage and passes it on, the last stage giving the buffer back; at the end
+     * mark, flushes. After a failure anywhere it only passes chunks on, so no one waits for a buffer.
+     */
+    private void drain(OutputStream stage, BlockingQueue<Chunk> in, BlockingQueue<Chunk> next) {
         try {
-            for (Chunk chunk = queue.take(); chunk != END; chunk = queue.take()) {
-                if (failure == null) {
+            for (Chunk chunk = in.take(); ; chunk = in.take()) {
+                if (chunk != END && failure == null) {
                     try {
-                        out.write(chunk.data(), 0, chunk.length());
+                        stage.write(chunk.data(), 0, chunk.length());
                     } catch (IOException | RuntimeException e) {
                         failure = e;
                     }
                 }
-                free.add(chunk.data());
+                if (chunk == END && failure == null) {
+                    flush(stage);
+                }
+                if (next != null) {
+                    next.put(chunk);
+                } else if (chunk != END) {
+                    free.add(chunk.data());
+                }
+                if (chunk == END) {
+                    return;
+                }
             }
-            if (failure == null) {
-                out.flush();
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = e;
         } catch (InterruptedException e) {
             failure = new InterruptedIOException("interrupted while writing");
         }
     }
 
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        rethrow();
-        if (len > 0) {
-            byte[] buffer = take();
-            if (buffer.length < len) {
-                buffer = new byte[len];
-            }
-            System.arraycopy(b, off, buffer, 0, len);
-            put(new Chunk(buffer, len));
+    private void flush(OutputStream stage) {
+        try {
+            stage.flush();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
         }
     }
 
-    /** Waits until everything written was written on and flushed, and reports the writing side's failure. */
-    public void finish() throws IOException {
+    /** Fills the next free buffer with {@code filler} and hands it to the first stage; the count, -1 at the end. */
+    int fill(Filler filler) throws IOException {
+        rethrow();
+        byte[] buffer = take();
+        int n;
+        try {
+            n = filler.fill(buffer);
+        } catch (IOException | RuntimeException e) {
+            free.add(buffer);
+            throw e;
+        }
+        if (n > 0) {
+            put(new Chunk(buffer, n));
+        } else {
+            free.add(buffer);
+        }
+        return n;
+    }
+
+    /** Waits until every stage wrote and flushed everything, and reports the first failure. */
+    void finish() throws IOException {
         end();
         rethrow();
     }
 
-    /** Ends the writing thread without waiting for what is queued to matter (the caller failed). */
+    /** Ends the stages without waiting for what is queued to matter (the caller failed). */
     @Override
     public void close() throws IOException {
         if (!ended) {
-            queue.clear();
+            queues.get(0).clear();
             end();
         }
     }
@@ -100,7 +132,9 @@ public final class HandOff extends OutputStream {
         ended = true;
         put(END);
         try {
-            writer.join();
+            for (Thread thread : threads) {
+                thread.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing");
@@ -118,7 +152,7 @@ public final class HandOff extends OutputStream {
 
     private void put(Chunk chunk) throws IOException {
         try {
-            queue.put(chunk);
+            queues.get(0).put(chunk);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing");

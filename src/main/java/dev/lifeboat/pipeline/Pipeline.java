@@ -79,13 +79,13 @@ public final class Pipeline {
         DigestingInputStream stored = new DigestingInputStream(storedIn);
         byte[] buffer = new byte[BUFFER];
         InputStream plain = null;
-        // The plain side (its digest, and the target) is written by a second thread while this one decodes.
-        DigestingOutputStream plainSide = new DigestingOutputStream(plainOut);
-        HandOff handOff = new HandOff(plainSide);
+        // The plain digest and the target each run on a thread of their own while this one decodes.
+        DigestingOutputStream plainSide = new DigestingOutputStream(OutputStream.nullOutputStream());
+        HandOff handOff = new HandOff(BUFFER, plainSide, plainOut);
         try {
             plain = openDecoded(stored, compression, decryption);
-            for (int n; (n = readDecoded(plain, buffer)) >= 0; ) {
-                handOff.write(buffer, 0, n);
+            InputStream decoded = plain;
+            for (int n; (n = handOff.fill(into -> readDecoded(decoded, into))) >= 0; ) {
                 progress.accept(n);
             }
             handOff.finish();

@@ -10,7 +10,6 @@ import dev.lifeboat.NoSpace;
 import dev.lifeboat.crypto.BackupKey;
 import dev.lifeboat.manifest.Manifest;
 import dev.lifeboat.pipeline.Compression;
-import dev.lifeboat.pipeline.HandOff;
 import dev.lifeboat.pipeline.Pipeline;
 import dev.lifeboat.repository.Repository;
 import dev.lifeboat.repository.RepositoryLock;
@@ -272,11 +271,9 @@ public final class PointInTimeRestore {
      */
     private static void extract(Request request, Manifest backup, Path dir) throws IOException {
         try (InputStream stored = request.repository().openObject(backup)) {
-            try (TarExtractor extractor = new TarExtractor(dir);
-                 HandOff into = new HandOff(extractor)) {
-                Pipeline.unseal(stored, into, Compression.parse(backup.compression().algorithm()),
+            try (TarExtractor extractor = new TarExtractor(dir)) {
+                Pipeline.unseal(stored, extractor, Compression.parse(backup.compression().algorithm()),
                         request.key().decryption(backup), backup.seal(), n -> { });
-                into.finish();
                 extractor.finish();
                 syncFileSystem(dir);
             } catch (IOException e) {
