@@ -48,6 +48,11 @@ final class DirectWriter implements Closeable {
             StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     private final ExecutorService writers = Executors.newFixedThreadPool(IN_FLIGHT,
             DaemonThreads.named("lifeboat-extract"));
+    /**
+     * Small files are made one at a time: Linux makes the files of one folder in turn, under the folder's
+     * lock, and a second maker only spun on that lock (0.15 s of CPU a restore).
+     */
+    private final ExecutorService maker = Executors.newSingleThreadExecutor(DaemonThreads.named("lifeboat-extract"));
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
     /** Writes on their way: the current file's, and small files handed over whole. */
     private final List<Future<?>> pending = new ArrayList<>();
@@ -155,7 +160,7 @@ final class DirectWriter implements Closeable {
         ByteBuffer content = buffer.flip();
         Path file = path;
         FileTime modified = FileTime.from(modifiedSeconds, TimeUnit.SECONDS);
-        pending.add(writers.submit(() -> {
+        pending.add(maker.submit(() -> {
             try (FileChannel made = FileChannel.open(file, NEW_FILE, DurableFiles.privateFile())) {
                 while (content.hasRemaining()) {
                     made.write(content);
@@ -237,6 +242,7 @@ final class DirectWriter implements Closeable {
     @Override
     public void close() throws IOException {
         writers.shutdown();
+        maker.shutdown();
         try {
             awaitPending();
         } catch (IOException e) {
