@@ -26,8 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes whole files one after the other through aligned buffers, the large ones past the page cache
- * (O_DIRECT) where the file system allows it. A restored data directory is a gigabyte or more that PostgreSQL
+ * Writes whole files one after the other through aligned buffers, past the page cache (O_DIRECT) where the
+ * file system allows it; files smaller than a buffer go to {@link SmallFiles}, through the cache. A restored data directory is a gigabyte or more that PostgreSQL
  * mostly does not read back before it serves: written through the cache, each page cost a copy into
  * the cache and a later flush, which measured as twice the time of writing the same bytes past it.
  * A file system that refuses O_DIRECT (tmpfs before Linux 6.6, some FUSE ones) gets plain writes. The
@@ -48,17 +48,16 @@ final class DirectWriter implements Closeable {
             StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     private final ExecutorService writers = Executors.newFixedThreadPool(IN_FLIGHT,
             DaemonThreads.named("lifeboat-extract"));
-    /**
-     * Small files are made one at a time: Linux makes the files of one folder in turn, under the folder's
-     * lock, and a second maker only spun on that lock (0.15 s of CPU a restore).
-     */
-    private final ExecutorService maker = Executors.newSingleThreadExecutor(DaemonThreads.named("lifeboat-extract"));
+    private final SmallFiles smallFiles = new SmallFiles();
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
-    /** Writes on their way: the current file's, and small files handed over whole. */
+    /** The current file's writes on their way. */
     private final List<Future<?>> pending = new ArrayList<>();
     /** The file system's block size: O_DIRECT writes start and end on it; 0 where it takes no O_DIRECT. */
     private int alignment;
     private ByteBuffer buffer;
+    /** The current file's content when it is small, and how much of it came. */
+    private byte[] small;
+    private int smallFill;
     private FileChannel channel;
     private boolean uncached;
     private Path path;
@@ -76,10 +75,9 @@ final class DirectWriter implements Closeable {
 
     /**
      * Starts a new file of {@code expectedSize} bytes; the one before must have been finished. A file that
-     * fits in one buffer goes through the cache, made and written whole by a writer: past the cache, each of
-     * a thousand small files waited for the disk in turn (0.4 s a restore), and made one after the other
-     * by the extracting thread, their creation held up the stream (0.2–0.4 s of a restore where the file
-     * system had just freed many inodes). The sync at the end writes them all at once.
+     * fits in one buffer goes through the cache, handed whole to {@link SmallFiles}: past the cache, each of
+     * a thousand small files waited for the disk in turn (0.4 s a restore). The sync at the end writes them
+     * all at once.
      */
     void open(Path file, long expectedSize, long modifiedSeconds) throws IOException {
         path = file;
@@ -88,7 +86,10 @@ final class DirectWriter implements Closeable {
         buffer.clear().limit(CHUNK);
         uncached = false;
         channel = null;
+        small = null;
         if (expectedSize < CHUNK) {
+            small = smallFiles.content((int) expectedSize);
+            smallFill = 0;
             return;
         }
         if (alignment > 0) {
@@ -108,6 +109,14 @@ final class DirectWriter implements Closeable {
     }
 
     void write(byte[] bytes, int offset, int length) throws IOException {
+        if (small != null) {
+            if (length > small.length - smallFill) {
+                throw new IllegalStateException(path + " was written past the size it was opened with");
+            }
+            System.arraycopy(bytes, offset, small, smallFill, length);
+            smallFill += length;
+            return;
+        }
         int end = offset + length;
         while (offset < end) {
             int k = Math.min(buffer.remaining(), end - offset);
@@ -121,13 +130,14 @@ final class DirectWriter implements Closeable {
     }
 
     /**
-     * Writes what is left, waits for the file's writes and closes it; a small file is handed to a writer
-     * whole. Past the cache a write ends on a block boundary, so the last block goes out padded with zeros
-     * and the file is cut back to its size.
+     * Writes what is left, waits for the file's writes and closes it; a small file is handed over whole.
+     * Past the cache a write ends on a block boundary, so the last block goes out padded with zeros and the
+     * file is cut back to its size.
      */
     void finish() throws IOException {
-        if (channel == null) {
-            sendWhole();
+        if (small != null) {
+            smallFiles.make(path, small, modifiedSeconds);
+            small = null;
             return;
         }
         int tail = buffer.position();
@@ -150,28 +160,10 @@ final class DirectWriter implements Closeable {
         Files.setLastModifiedTime(path, FileTime.from(modifiedSeconds, TimeUnit.SECONDS));
     }
 
-    /** Waits for every file handed to a writer; their failures come out here. */
+    /** Waits for every file, the small ones handed over included; their failures come out here. */
     void end() throws IOException {
         awaitPending();
-    }
-
-    /** A writer makes the small file, writes it, closes it and sets its time, while the next one fills. */
-    private void sendWhole() throws IOException {
-        ByteBuffer content = buffer.flip();
-        Path file = path;
-        FileTime modified = FileTime.from(modifiedSeconds, TimeUnit.SECONDS);
-        pending.add(maker.submit(() -> {
-            try (FileChannel made = FileChannel.open(file, NEW_FILE, DurableFiles.privateFile())) {
-                while (content.hasRemaining()) {
-                    made.write(content);
-                }
-            } finally {
-                free.add(content.clear().limit(CHUNK));
-            }
-            Files.setLastModifiedTime(file, modified);
-            return null;
-        }));
-        takeFree();
+        smallFiles.end();
     }
 
     /** Hands the filled buffer to a writer, to land at {@code position}, and takes a free one to fill. */
@@ -242,7 +234,7 @@ final class DirectWriter implements Closeable {
     @Override
     public void close() throws IOException {
         writers.shutdown();
-        maker.shutdown();
+        smallFiles.close();
         try {
             awaitPending();
         } catch (IOException e) {

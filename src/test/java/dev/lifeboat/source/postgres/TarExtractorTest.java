@@ -62,6 +62,46 @@ class TarExtractorTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("base"))));
     }
 
+    /**
+     * Small files are made on two threads, a folder's on one, with a bounded amount waiting: more than that
+     * amount, in several folders, still comes out whole, each file with its own content and time, also when
+     * the extractor is closed before it is finished.
+     */
+    @Test
+    void manySmallFilesInSeveralFoldersComeOutWhole(@TempDir Path tmp) throws IOException {
+        Random random = new Random(11);
+        for (String folder : List.of("base/1", "base/4", "global")) {
+            Path source = Files.createDirectories(tmp.resolve("source").resolve(folder));
+            for (int i = 0; i < 40; i++) {
+                byte[] content = new byte[random.nextInt(600_000)];
+                random.nextBytes(content);
+                Files.write(source.resolve("f" + i), content);
+                Files.setLastModifiedTime(source.resolve("f" + i), FileTime.fromMillis(1_600_000_000_000L + i * 1000L));
+            }
+        }
+        Path tar = tmp.resolve("base.tar");
+        Tools.ok("tar", "--format=ustar", "-cf", tar.toString(), "-C", tmp.resolve("source").toString(), ".");
+        Path data = Files.createDirectory(tmp.resolve("data"));
+
+        // as verification does: the stream is closed when the pipeline ends, and finished after
+        byte[] bytes = Files.readAllBytes(tar);
+        TarExtractor extractor = new TarExtractor(data, true);
+        try (extractor) {
+            extractor.write(bytes, 0, bytes.length);
+        }
+        extractor.finish();
+
+        for (String folder : List.of("base/1", "base/4", "global")) {
+            for (int i = 0; i < 40; i++) {
+                Path made = data.resolve(folder).resolve("f" + i);
+                assertArrayEquals(Files.readAllBytes(tmp.resolve("source").resolve(folder).resolve("f" + i)),
+                        Files.readAllBytes(made), made.toString());
+                assertEquals(FileTime.fromMillis(1_600_000_000_000L + i * 1000L), Files.getLastModifiedTime(made));
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+            }
+        }
+    }
+
     @Test
     void aNameClimbingOutOfTheDataDirectoryIsRefusedAndNothingIsWrittenThere(@TempDir Path tmp) throws IOException {
         Path data = Files.createDirectory(tmp.resolve("data"));
