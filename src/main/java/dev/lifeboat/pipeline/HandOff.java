@@ -21,8 +21,12 @@ import java.util.concurrent.BlockingQueue;
 final class HandOff implements Closeable {
     private static final int DEPTH = 6;
     private static final Chunk END = new Chunk(new byte[0], 0);
-    /** The buffers go round: a megabyte array a read would be a humongous allocation for G1. */
+    /**
+     * The buffers go round: a megabyte array a read would be a humongous allocation for G1. Each is made
+     * when first taken, so a small file (a WAL history file) costs one, not {@link #DEPTH}.
+     */
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH);
+    private final int bufferSize;
     private final List<BlockingQueue<Chunk>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Exception failure;
@@ -38,8 +42,9 @@ final class HandOff implements Closeable {
     }
 
     HandOff(int bufferSize, OutputStream... stages) {
+        this.bufferSize = bufferSize;
         for (int i = 0; i < DEPTH; i++) {
-            free.add(new byte[bufferSize]);
+            free.add(new byte[0]);
         }
         for (int i = 0; i < stages.length; i++) {
             queues.add(new ArrayBlockingQueue<>(DEPTH + 1));
@@ -143,7 +148,8 @@ final class HandOff implements Closeable {
 
     private byte[] take() throws IOException {
         try {
-            return free.take();
+            byte[] buffer = free.take();
+            return buffer.length == bufferSize ? buffer : new byte[bufferSize];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing");
