@@ -1,6 +1,7 @@
 package dev.lifeboat.pipeline;
 
 import dev.lifeboat.DaemonThreads;
+import dev.lifeboat.WorkerFailure;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -166,12 +167,6 @@ final class HandOff implements Closeable {
     }
 
     private void rethrow() throws IOException {
-        Exception e = failure;
-        if (e instanceof IOException io) {
-            throw io;
-        }
-        if (e instanceof RuntimeException runtime) {
-            throw runtime;
-        }
+        WorkerFailure.rethrow(failure);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lifeboat.source.postgres;
 
 import dev.lifeboat.DaemonThreads;
+import dev.lifeboat.WorkerFailure;
 import dev.lifeboat.repository.DurableFiles;
 import java.io.Closeable;
 import java.io.IOException;
@@ -94,13 +95,7 @@ final class SmallFiles implements Closeable {
     }
 
     private void rethrow() throws IOException {
-        Exception e = failure;
-        if (e instanceof IOException io) {
-            throw io;
-        }
-        if (e instanceof RuntimeException runtime) {
-            throw runtime;
-        }
+        WorkerFailure.rethrow(failure);
     }
 
     /**
