@@ -151,7 +151,8 @@ public final class TarExtractor extends OutputStream {
     }
 
     private EngineFailure twice(FileAlreadyExistsException e) {
-        return tampered("it holds " + dir.relativize(Path.of(e.getFile())) + " twice");
+        return tampered("it holds " + (e.getFile() == null ? "a name" : dir.relativize(Path.of(e.getFile())))
+                + " twice");
     }
 
     private static EngineFailure tampered(String what) {
