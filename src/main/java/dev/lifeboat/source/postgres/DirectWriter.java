@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes whole files one after the other through aligned buffers, past the page cache (O_DIRECT) where the
- * file system allows it; files smaller than a buffer go to {@link SmallFiles}, through the cache. A restored data directory is a gigabyte or more that PostgreSQL
- * mostly does not read back before it serves: written through the cache, each page cost a copy into
- * the cache and a later flush, which measured as twice the time of writing the same bytes past it.
+ * file system allows it; files smaller than a buffer go to {@link SmallFiles}, through the cache. A restored
+ * data directory is a gigabyte or more that PostgreSQL mostly does not read back before it serves: written
+ * through the cache, each page cost a copy into the cache and a later flush, which measured as twice the
+ * time of writing the same bytes past it.
  * A file system that refuses O_DIRECT (tmpfs before Linux 6.6, some FUSE ones) gets plain writes. The
  * files are made private and new: an existing name is an error, never overwritten.
  */
@@ -43,7 +44,8 @@ final class DirectWriter implements Closeable {
     private static final int CHUNK = 8 << 20;
     private static final int IN_FLIGHT = 2;
     private static final int MAX_ALIGNMENT = 64 << 10;
-    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    /** A file made new: an existing name fails instead of being overwritten. */
+    static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final Set<OpenOption> NEW_UNCACHED_FILE = Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     private final ExecutorService writers = Executors.newFixedThreadPool(IN_FLIGHT,
@@ -168,11 +170,8 @@ final class DirectWriter implements Closeable {
 
     /** Hands the filled buffer to a writer, to land at {@code position}, and takes a free one to fill. */
     private void send(long position) throws IOException {
-        FileChannel target = channel;
-        if (target == null) {
-            throw new IllegalStateException(path + " was written past the size it was opened with");
-        }
         ByteBuffer full = buffer.flip();
+        FileChannel target = channel;
         pending.add(writers.submit(() -> {
             try {
                 for (long at = position; full.hasRemaining(); ) {
@@ -183,10 +182,6 @@ final class DirectWriter implements Closeable {
                 free.add(full.clear().limit(CHUNK));
             }
         }));
-        takeFree();
-    }
-
-    private void takeFree() throws IOException {
         try {
             buffer = free.take();
         } catch (InterruptedException e) {

@@ -9,15 +9,12 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -37,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 final class SmallFiles implements Closeable {
     private static final int MAKERS = 2;
     private static final int WAITING = 16 << 20;
-    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private final List<ExecutorService> makers = new ArrayList<>();
     /** Which maker makes each folder's files (one entry a folder the extraction made files in). */
     private final Map<Path, Integer> folders = new HashMap<>();
@@ -79,7 +75,7 @@ final class SmallFiles implements Closeable {
     }
 
     private static void write(Path file, byte[] content, FileTime modified) throws IOException {
-        try (FileChannel made = FileChannel.open(file, NEW_FILE, DurableFiles.privateFile())) {
+        try (FileChannel made = FileChannel.open(file, DirectWriter.NEW_FILE, DurableFiles.privateFile())) {
             for (ByteBuffer bytes = ByteBuffer.wrap(content); bytes.hasRemaining(); ) {
                 made.write(bytes);
             }
