@@ -25,12 +25,9 @@ public final class TarExtractor extends OutputStream {
     private final DirectWriter files;
     /** The folders this extraction made (one a database, and a few dozen more), so each is made once. */
     private final Set<Path> madeFolders = new HashSet<>();
-    private final byte[] header = new byte[TarHeader.BLOCK];
-    private int headerFill;
-    /** Content of the current file still to come, then the padding to the next header. */
-    private long contentLeft;
-    private long paddingLeft;
-    private boolean ended;
+    private final TarWalker walker = new TarWalker(new Members());
+    /** Whether the started member is a file whose content is being written (a folder's is skipped). */
+    private boolean writing;
 
     public TarExtractor(Path dir) throws IOException {
         this(dir, true);
@@ -51,37 +48,9 @@ public final class TarExtractor extends OutputStream {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         try {
-            take(bytes, offset, length);
+            walker.feed(bytes, offset, length);
         } catch (FileAlreadyExistsException e) {
             throw twice(e);
-        }
-    }
-
-    private void take(byte[] bytes, int offset, int length) throws IOException {
-        int end = offset + length;
-        while (offset < end && !ended) {
-            if (contentLeft > 0) {
-                int k = (int) Math.min(contentLeft, end - offset);
-                files.write(bytes, offset, k);
-                contentLeft -= k;
-                offset += k;
-                if (contentLeft == 0) {
-                    files.finish();
-                }
-            } else if (paddingLeft > 0) {
-                int k = (int) Math.min(paddingLeft, end - offset);
-                paddingLeft -= k;
-                offset += k;
-            } else {
-                int k = Math.min(TarHeader.BLOCK - headerFill, end - offset);
-                System.arraycopy(bytes, offset, header, headerFill, k);
-                headerFill += k;
-                offset += k;
-                if (headerFill == TarHeader.BLOCK) {
-                    headerFill = 0;
-                    member();
-                }
-            }
         }
     }
 
@@ -90,40 +59,13 @@ public final class TarExtractor extends OutputStream {
      * end blocks, is not a whole data directory. Then waits until every file is written.
      */
     public void finish() throws IOException {
-        if (!ended) {
+        if (!walker.ended()) {
             throw tampered("its tar stream ends before the archive does");
         }
         try {
             files.end();
         } catch (FileAlreadyExistsException e) {
             throw twice(e);
-        }
-    }
-
-    private void member() throws IOException {
-        if (TarHeader.isEnd(header)) {
-            ended = true;
-            return;
-        }
-        TarHeader member = TarHeader.parse(header).orElseThrow(() -> tampered("it holds a damaged tar header"));
-        Path target = inside(member.name());
-        if (member.isDirectory()) {
-            folder(target);
-            paddingLeft = member.paddedSize();
-        } else if (member.isFile()) {
-            if (target.equals(dir)) {
-                throw tampered("it holds a file named '" + member.name() + "', the data directory itself");
-            }
-            folder(target.getParent());
-            files.open(target, member.size(), member.modifiedSeconds());
-            contentLeft = member.size();
-            paddingLeft = member.paddedSize() - member.size();
-            if (contentLeft == 0) {
-                files.finish();
-            }
-        } else {
-            throw tampered("it holds " + member.name() + " of tar type '" + member.type() + "', which a data"
-                    + " directory without extra tablespaces never has");
         }
     }
 
@@ -158,6 +100,47 @@ public final class TarExtractor extends OutputStream {
     private static EngineFailure tampered(String what) {
         return EngineFailure.content("the base backup cannot be extracted: " + what + "; the backup is corrupted"
                 + " or tampered; restore an older backup and run 'lifeboat verify all'");
+    }
+
+    /** The members as the walk meets them: what a data directory never holds is refused before it is written. */
+    private final class Members implements TarWalker.Members {
+        @Override
+        public void start(TarHeader member) throws IOException {
+            Path target = inside(member.name());
+            if (member.isDirectory()) {
+                folder(target);
+            } else if (member.isFile()) {
+                if (target.equals(dir)) {
+                    throw tampered("it holds a file named '" + member.name() + "', the data directory itself");
+                }
+                folder(target.getParent());
+                files.open(target, member.size(), member.modifiedSeconds());
+                writing = true;
+            } else {
+                throw tampered("it holds " + member.name() + " of tar type '" + member.type() + "', which a data"
+                        + " directory without extra tablespaces never has");
+            }
+        }
+
+        @Override
+        public void content(byte[] bytes, int offset, int length) throws IOException {
+            if (writing) {
+                files.write(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void end() throws IOException {
+            if (writing) {
+                writing = false;
+                files.finish();
+            }
+        }
+
+        @Override
+        public void damaged() {
+            throw tampered("it holds a damaged tar header");
+        }
     }
 
     /** Closes a file left open by a failure; what was extracted stays for the caller to remove. */

@@ -17,16 +17,12 @@ import java.util.TreeSet;
  * backup come from the very bytes stored, without a second read.
  */
 final class TarFileCapture extends FilterInputStream {
-    private static final int BLOCK = TarHeader.BLOCK;
     private static final int LIMIT = 64 * 1024;
     private final Set<String> kept;
     private final Map<String, ByteArrayOutputStream> captured = new TreeMap<>();
-    private final byte[] header = new byte[BLOCK];
-    private int headerFill;
-    private long remaining;
-    private long dataLeft;
+    private final TarWalker walker = new TarWalker(new Members());
+    /** The started member's content when it is kept. */
     private ByteArrayOutputStream current;
-    private boolean ended;
     private final Set<String> seen = new TreeSet<>();
 
     TarFileCapture(InputStream in, Set<String> kept) {
@@ -47,7 +43,7 @@ final class TarFileCapture extends FilterInputStream {
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
-            scan(new byte[] {(byte) b}, 0, 1);
+            walker.feed(new byte[] {(byte) b}, 0, 1);
         }
         return b;
     }
@@ -56,55 +52,44 @@ final class TarFileCapture extends FilterInputStream {
     public int read(byte[] buffer, int off, int len) throws IOException {
         int n = super.read(buffer, off, len);
         if (n > 0) {
-            scan(buffer, off, n);
+            walker.feed(buffer, off, n);
         }
         return n;
     }
 
-    private void scan(byte[] buffer, int off, int n) {
-        int i = off;
-        int end = off + n;
-        while (i < end && !ended) {
-            if (remaining > 0) {
-                int k = (int) Math.min(remaining, end - i);
-                if (current != null && dataLeft > 0) {
-                    int keep = (int) Math.min(dataLeft, k);
-                    current.write(buffer, i, keep);
-                    dataLeft -= keep;
-                    if (current.size() > 2 * LIMIT) {
-                        byte[] tail = current.toByteArray();
-                        current.reset();
-                        current.write(tail, tail.length - LIMIT, LIMIT);
-                    }
-                }
-                remaining -= k;
-                i += k;
-                continue;
-            }
-            int k = Math.min(BLOCK - headerFill, end - i);
-            System.arraycopy(buffer, i, header, headerFill, k);
-            headerFill += k;
-            i += k;
-            if (headerFill == BLOCK) {
-                headerFill = 0;
-                startMember();
+    /** Notes each member's name and keeps the content of the kept ones. */
+    private final class Members implements TarWalker.Members {
+        @Override
+        public void start(TarHeader member) {
+            String name = member.name();
+            seen.add(name);
+            current = kept.contains(name) ? new ByteArrayOutputStream() : null;
+            if (current != null) {
+                captured.put(name, current);
             }
         }
-    }
 
-    private void startMember() {
-        Optional<TarHeader> member = TarHeader.isEnd(header) ? Optional.empty() : TarHeader.parse(header);
-        if (member.isEmpty()) {
-            ended = true;
-            return;
+        @Override
+        public void content(byte[] bytes, int offset, int length) {
+            if (current != null) {
+                current.write(bytes, offset, length);
+                if (current.size() > 2 * LIMIT) {
+                    byte[] tail = current.toByteArray();
+                    current.reset();
+                    current.write(tail, tail.length - LIMIT, LIMIT);
+                }
+            }
         }
-        String name = member.get().name();
-        seen.add(name);
-        remaining = member.get().paddedSize();
-        dataLeft = member.get().size();
-        current = kept.contains(name) ? new ByteArrayOutputStream() : null;
-        if (current != null) {
-            captured.put(name, current);
+
+        @Override
+        public void end() {
+            current = null;
+        }
+
+        /** The stream is pg_basebackup's, passed on unchanged; its facts end where its headers stop making sense. */
+        @Override
+        public void damaged() {
+            // the walk ends here
         }
     }
 }
