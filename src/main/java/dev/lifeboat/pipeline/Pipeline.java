@@ -77,7 +77,8 @@ public final class Pipeline {
     public static Seal unseal(InputStream storedIn, OutputStream plainOut, Compression compression,
                               Decryption decryption, Seal expected, LongConsumer progress) throws IOException {
         DigestingInputStream stored = new DigestingInputStream(storedIn);
-        byte[] buffer = new byte[BUFFER];
+        // Decoding fills the hand-off's buffers; this one only reads what follows the compressed stream.
+        byte[] rest = new byte[64 << 10];
         InputStream plain = null;
         // The plain digest and the target each run on a thread of their own while this one decodes.
         DigestingOutputStream plainSide = new DigestingOutputStream(OutputStream.nullOutputStream());
@@ -89,11 +90,11 @@ public final class Pipeline {
                 progress.accept(n);
             }
             handOff.finish();
-            while (stored.read(buffer) >= 0) {
+            while (stored.read(rest) >= 0) {
                 // trailing bytes after the end of the compressed stream still count for the digest
             }
         } catch (DecodeFailure e) {
-            throw diagnose(stored, buffer, expected, e.getCause());
+            throw diagnose(stored, rest, expected, e.getCause());
         } finally {
             handOff.close();
             if (plain != null) {
