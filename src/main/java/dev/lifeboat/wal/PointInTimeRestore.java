@@ -101,9 +101,11 @@ public final class PointInTimeRestore {
             if (request.start()) {
                 try (WalFeeder feeder = WalFeeder.start(request.repository(), systemId, request.key().given(), dir,
                         property(backup, "start_wal"), segmentSize, request.osUser())) {
-                    reached = Optional.of(new RecoveryWatch(request.osUser(), dir, request.timeout(),
-                            PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand())
-                            .startAndWait());
+                    RecoveryWatch watch = new RecoveryWatch(request.osUser(), dir, request.timeout(),
+                            PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand());
+                    watch.start();
+                    feeder.historiesAhead();
+                    reached = Optional.of(watch.awaitPromotion());
                 }
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);

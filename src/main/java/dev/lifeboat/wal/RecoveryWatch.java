@@ -5,6 +5,9 @@ import dev.lifeboat.source.postgres.PostgresOsUser;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +18,24 @@ import java.util.Optional;
 
 /**
  * Starts a restored cluster with pg_ctl (as the PostgreSQL OS user) and waits until recovery has
- * ended and the cluster was promoted ({@code pg_controldata}: "in production"), or the server
- * stopped (a FATAL line of its log names why, e.g. a damaged segment or a target never reached).
+ * ended and the cluster was promoted (its control file says "in production", as {@code pg_ctl promote
+ * -w} reads it), or the server stopped (a FATAL line of its log names why, e.g. a damaged segment or
+ * a target never reached).
  */
 final class RecoveryWatch {
     static final String LOG = "lifeboat-recovery.log";
-    /** Two file checks a round; pg_controldata runs only once recovery.signal is gone. */
-    private static final long ROUND_MS = 20;
-    private static final long PID_GRACE_MS = 200;
+    /** A round checks two files and reads the control file's first bytes: no process is started. */
+    private static final long ROUND_MS = 5;
+    /**
+     * {@code global/pg_control} begins with the system identifier (8 bytes), the control file's and the
+     * catalog's versions (4 each) and the cluster's state (an int, in the server's byte order), where
+     * {@code DB_IN_PRODUCTION} is 6: the layout of these has not changed since PostgreSQL 9.0. The server
+     * writes it after the end of recovery was made durable, when pg_is_in_recovery() is already false.
+     */
+    private static final int STATE_OFFSET = 16;
+    private static final int IN_PRODUCTION = 6;
+    /** How long a server may take to write its pid file before it counts as stopped. */
+    private static final Duration PID_GRACE = Duration.ofSeconds(2);
     private final PostgresOsUser user;
     private final Path dir;
     private final Duration timeout;
@@ -38,8 +51,8 @@ final class RecoveryWatch {
         this.startCommand = startCommand;
     }
 
-    /** The point recovery reached, in PostgreSQL's words. */
-    String startAndWait() throws IOException {
+    /** Starts the server; it recovers on its own from here. */
+    void start() throws IOException {
         Path log = dir.resolve(LOG);
         PostgresOsUser.Result started = startCommand.isPresent()
                 ? user.run(List.of("sh", "-c", startCommand.get()), false)
@@ -48,22 +61,26 @@ final class RecoveryWatch {
             throw new LifeboatException(ExitCode.TARGET, "pg_ctl could not start the restored cluster in " + dir + " ("
                     + lastLine(started.output()) + "); see " + log);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Waits until recovery ended and the server was promoted: the point it reached, in PostgreSQL's words. */
+    String awaitPromotion() throws IOException {
+        Path log = dir.resolve(LOG);
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        boolean seen = false;
         while (System.nanoTime() - deadline < 0) {
             sleep(ROUND_MS);
-            // PostgreSQL removes recovery.signal once recovery ended and the cluster was promoted.
-            if (!Files.exists(dir.resolve("recovery.signal")) && Files.exists(dir.resolve("postmaster.pid"))
-                    && user.run(List.of(binaries.find("pg_controldata").toString(), dir.toString()), false).output()
-                    .contains("in production")) {
+            boolean running = Files.exists(dir.resolve("postmaster.pid"));
+            // PostgreSQL removes recovery.signal once recovery ended, just before it is promoted.
+            if (running && !Files.exists(dir.resolve("recovery.signal")) && inProduction(dir)) {
                 return reached(read(log));
             }
-            if (!Files.exists(dir.resolve("postmaster.pid"))) {
-                // pg_ctl -W returns before the postmaster may have written its pid file
-                sleep(PID_GRACE_MS);
-                if (!Files.exists(dir.resolve("postmaster.pid"))) {
-                    throw new LifeboatException(ExitCode.TARGET, "the restored cluster in " + dir + " stopped during"
-                            + " recovery: " + fatal(read(log)) + "; see " + log);
-                }
+            seen |= running;
+            // pg_ctl -W returns before the postmaster may have written its pid file
+            if (!running && (seen || System.nanoTime() - started > PID_GRACE.toNanos())) {
+                throw new LifeboatException(ExitCode.TARGET, "the restored cluster in " + dir + " stopped during"
+                        + " recovery: " + fatal(read(log)) + "; see " + log);
             }
         }
         throw new LifeboatException(ExitCode.TARGET, "recovery of " + dir + " did not finish within " + timeout
@@ -83,6 +100,17 @@ final class RecoveryWatch {
         }
         command.add("start");
         return command;
+    }
+
+    /** Whether the control file of the cluster in {@code dataDir} says it runs in production. */
+    static boolean inProduction(Path dataDir) throws IOException {
+        try (FileChannel control = FileChannel.open(dataDir.resolve("global").resolve("pg_control"))) {
+            ByteBuffer state = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder());
+            while (state.hasRemaining() && control.read(state, STATE_OFFSET + state.position()) > 0) {
+                // a short read goes on where it stopped
+            }
+            return !state.hasRemaining() && state.getInt(0) == IN_PRODUCTION;
+        }
     }
 
     private static String read(Path log) {

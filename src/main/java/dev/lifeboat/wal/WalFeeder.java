@@ -40,7 +40,9 @@ final class WalFeeder implements AutoCloseable {
     private final long segmentSize;
     private final PostgresOsUser user;
     private final WalFetch fetch = new WalFetch();
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, DaemonThreads.named("lifeboat-wal-feeder"));
+    /** What recovery waits for; never queued behind the work done ahead of it. */
+    private final ExecutorService asked = Executors.newSingleThreadExecutor(DaemonThreads.named("lifeboat-wal-asked"));
+    private final ExecutorService ahead = Executors.newFixedThreadPool(2, DaemonThreads.named("lifeboat-wal-feeder"));
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Thread watcher;
     private volatile boolean closed;
@@ -62,11 +64,13 @@ final class WalFeeder implements AutoCloseable {
 
     /**
      * The shell restore_command that asks a running feeder first and otherwise runs {@code fetchCommand}
-     * (which must take %f and %p), for a server whose working directory is the data directory.
+     * (which must take %f and %p), for a server whose working directory is the data directory. Timeline 1
+     * never has a history file, yet a promotion from it asks for one: that answer needs nobody.
      */
     static String restoreCommand(String fetchCommand) {
         String s = WalFetch.SPOOL;
-        return "s=" + s + "; f=%f; if [ -f $s/" + PID + " ] && [ ! -f $s/$f ]; then : > $s/$f.want; p=$(cat $s/" + PID
+        return "s=" + s + "; f=%f; if [ $f = 00000001.history ]; then exit 1; fi;"
+                + " if [ -f $s/" + PID + " ] && [ ! -f $s/$f ]; then : > $s/$f.want; p=$(cat $s/" + PID
                 + "); while [ ! -f $s/$f ] && [ ! -f $s/$f.absent ] && [ ! -f $s/$f.fallback ] && [ -d /proc/$p ]"
                 + " && [ -f $s/" + PID + " ];"
                 + " do sleep 0.01 2>/dev/null || sleep 1; done; rm -f $s/$f.fallback $s/$f.want;"
@@ -83,11 +87,18 @@ final class WalFeeder implements AutoCloseable {
         WalFeeder feeder = new WalFeeder(repository, systemId, given, spool, segmentSize, user);
         feeder.refreshListing();
         feeder.request(startWal);
-        // Recovery reads the timeline history files at its start and at promotion: they are tiny.
-        feeder.archived.stream().filter(WalNames::isHistory).forEach(feeder::request);
         feeder.watcher.start();
         Files.writeString(spool.resolve(PID), Long.toString(ProcessHandle.current().pid()));
         return feeder;
+    }
+
+    /**
+     * Places every timeline history file ahead: recovery reads them when it chooses its timeline and again
+     * at promotion. They are tiny, but each is a fetch: this waits until the server was started, which the
+     * fetches would slow down on a small machine.
+     */
+    void historiesAhead() {
+        archived.stream().filter(WalNames::isHistory).forEach(h -> once(h, ahead, () -> serve(h)));
     }
 
     /** Watches for requests until closed; if watching fails, the shell is sent to wal-fetch instead. */
@@ -116,14 +127,15 @@ final class WalFeeder implements AutoCloseable {
         }
     }
 
+    /** Recovery asked for {@code name} (or will first): it is placed, or said to be absent, before anything ahead. */
     private void request(String name) {
         if (WalNames.isArchivable(name)) {
-            once(name, () -> serve(name));
+            once(name, asked, () -> serve(name));
         }
     }
 
-    /** Runs {@code work} for {@code name} on a worker, unless one already works on that name. */
-    private void once(String name, Runnable work) {
+    /** Runs {@code work} for {@code name} on one of {@code workers}, unless one already works on that name. */
+    private void once(String name, ExecutorService workers, Runnable work) {
         if (busy.add(name)) {
             workers.execute(() -> {
                 try {
@@ -206,7 +218,7 @@ final class WalFeeder implements AutoCloseable {
             }
         }
         frontier = next;
-        once(next, () -> sendAhead(next));
+        once(next, ahead, () -> sendAhead(next));
     }
 
     private void sendAhead(String segment) {
@@ -247,9 +259,11 @@ final class WalFeeder implements AutoCloseable {
         closed = true;
         Files.deleteIfExists(spool.resolve(PID));
         watcher.interrupt();
-        workers.shutdownNow();
+        asked.shutdownNow();
+        ahead.shutdownNow();
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
+            asked.awaitTermination(10, TimeUnit.SECONDS);
+            ahead.awaitTermination(10, TimeUnit.SECONDS);
             watcher.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

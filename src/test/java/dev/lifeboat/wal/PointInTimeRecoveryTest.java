@@ -422,6 +422,7 @@ class PointInTimeRecoveryTest {
 
             assertEquals(1, restoreCommand(data, command, "000000010000000100000000").exit(), "never archived");
             assertEquals(1, restoreCommand(data, command, "00000063.history").exit(), "never archived");
+            assertEquals(1, restoreCommand(data, command, "00000001.history").exit(), "timeline 1 has none");
             assertFalse(Files.exists(runs), "the feeder answered without wal-fetch");
 
             // The last archived segment is asked for again at the end of recovery: it comes from the feeder's copy.
@@ -444,6 +445,7 @@ class PointInTimeRecoveryTest {
         Tools.ok("chown", "-R", "postgres:", data.toString());
         String good = base.facts().properties().get("start_wal");
         assertEquals(126, restoreCommand(data, command, good).exit(), "with no feeder, wal-fetch runs");
+        assertEquals(1, restoreCommand(data, command, "00000001.history").exit(), "timeline 1 has no history");
         assertTrue(Files.readString(runs).strip().endsWith(good), Files.readString(runs));
     }
 
@@ -537,6 +539,30 @@ class PointInTimeRecoveryTest {
         try (var files = Files.list(cluster.root())) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("sync-data.pre-restore")));
         }
+    }
+
+    /**
+     * A started server that ends its recovery with a FATAL (here: a restore point that was never made) is
+     * named with PostgreSQL's reason; one whose start command never started it is named too, once the pid
+     * file it never wrote was waited for.
+     */
+    @Test
+    @Order(14)
+    void aServerThatStopsDuringRecoveryIsNamedWithItsReason() throws Exception {
+        Path never = cluster.root().resolve("never-reached");
+        Cli.assertOneLineFailure(cli.run("restore", "latest", "--repo", cluster.repo().toString(), "--to-data-dir",
+                never.toString(), "--identity-file", cluster.identityFile().toString(), "--lifeboat-command",
+                cluster.launcher().toString(), "--target-name", "never_created", "--start", "--port",
+                Integer.toString(PgCluster.freePort())), ExitCode.TARGET, "the restored cluster in " + never
+                + " stopped during recovery: FATAL:", "recovery ended before configured recovery target was reached",
+                RecoveryWatch.LOG);
+        assertFalse(Files.exists(never.resolve("postmaster.pid")));
+
+        Path notStarted = cluster.root().resolve("not-started");
+        Cli.assertOneLineFailure(cli.run("restore", "latest", "--repo", cluster.repo().toString(), "--to-data-dir",
+                notStarted.toString(), "--identity-file", cluster.identityFile().toString(), "--lifeboat-command",
+                cluster.launcher().toString(), "--start", "--start-command", "true"), ExitCode.TARGET,
+                "the restored cluster in " + notStarted + " stopped during recovery");
     }
 
     /** restore_command as PostgreSQL runs it: through sh, in the data directory, as the postgres user. */
