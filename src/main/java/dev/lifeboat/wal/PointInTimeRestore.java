@@ -93,6 +93,7 @@ public final class PointInTimeRestore {
                 extract(request, backup, dir);
                 writeRecoverySettings(request, dir);
                 request.osUser().own(dir);
+                makeDurable(backup, dir);
             } catch (IOException | RuntimeException e) {
                 putBack(dir, aside, e);
                 throw e;
@@ -268,8 +269,8 @@ public final class PointInTimeRestore {
     }
 
     /**
-     * The base backup's tar, unsealed with both digests checked, extracted on a thread of its own and made
-     * durable. Whatever fails to be written (a full disk) is the target's failure, in one line.
+     * The base backup's tar, unsealed with both digests checked and extracted on a thread of its own.
+     * Whatever fails to be written (a full disk) is the target's failure, in one line.
      */
     private static void extract(Request request, Manifest backup, Path dir) throws IOException {
         try (InputStream stored = request.repository().openObject(backup)) {
@@ -277,33 +278,39 @@ public final class PointInTimeRestore {
                 Pipeline.unseal(stored, extractor, Compression.parse(backup.compression().algorithm()),
                         request.key().decryption(backup), backup.seal(), n -> { });
                 extractor.finish();
-                syncFileSystem(dir);
             } catch (IOException e) {
-                boolean full = NoSpace.isCause(e);
-                throw new LifeboatException(ExitCode.TARGET, "cannot write base backup " + backup.id() + " into " + dir
-                        + " (" + (full ? "no space left on device" : e.getMessage()) + "); " + (full ? "free space"
-                        + " there" : "check that disk and its kernel log") + " or give another --to-data-dir; the"
-                        + " previous contents were put back", e);
+                throw notWritten(backup, dir, e);
             }
         }
     }
 
+    private static LifeboatException notWritten(Manifest backup, Path dir, IOException e) {
+        boolean full = NoSpace.isCause(e);
+        return new LifeboatException(ExitCode.TARGET, "cannot write base backup " + backup.id() + " into " + dir
+                + " (" + (full ? "no space left on device" : e.getMessage()) + "); " + (full ? "free space"
+                + " there" : "check that disk and its kernel log") + " or give another --to-data-dir; the"
+                + " previous contents were put back", e);
+    }
+
     /**
-     * {@code sync -f} (syncfs): one call makes every file of the extraction durable, where a file's own
-     * fsync would commit the file system's journal once a file. It is the restore's only sync, so its
-     * failure (a disk's write error) fails the restore. PostgreSQL syncs the directory again when it starts.
+     * {@code sync -f} (syncfs): one call makes every file of the restore durable (the extraction, the
+     * recovery settings, their owner), where a file's own fsync would commit the file system's journal
+     * once a file. It is the restore's only sync, so its failure (a disk's write error) fails the restore.
+     * PostgreSQL syncs the directory again when it starts.
      */
-    private static void syncFileSystem(Path dir) throws IOException {
-        Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    private static void makeDurable(Manifest backup, Path dir) throws IOException {
         try {
+            Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (sync.waitFor() != 0) {
-                throw new IOException("sync -f " + dir + " failed with exit " + sync.exitValue()
-                        + ": the extracted files may not be on the disk");
+                throw notWritten(backup, dir, new IOException("sync -f " + dir + " failed with exit "
+                        + sync.exitValue() + ": the restored files may not be on the disk"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while syncing " + dir);
+        } catch (IOException e) {
+            throw notWritten(backup, dir, e);
         }
     }
 

@@ -541,6 +541,25 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    /** The one sync makes the whole restore durable: it runs once the recovery settings and the owner are set. */
+    @Test
+    @Order(15)
+    void theOneSyncComesAfterTheRecoverySettingsAndTheOwner() throws Exception {
+        Path bin = Files.createDirectories(cluster.root().resolve("noting-sync-bin"));
+        Path notes = cluster.root().resolve("sync-notes.txt");
+        Path target = cluster.root().resolve("synced-data");
+        Path sync = Files.writeString(bin.resolve("sync"), "#!/bin/sh\n{ test -f " + target.resolve("recovery.signal")
+                + " && echo settings; stat -c %U " + target.resolve("PG_VERSION") + "; } >> " + notes
+                + "\nexec /bin/sync \"$@\"\n");
+        Tools.ok("chmod", "755", sync.toString());
+        Tools.Output restore = Tools.run(List.of(cluster.launcher().toString(), "restore", "latest", "--repo",
+                cluster.repo().toString(), "--to-data-dir", target.toString(), "--identity-file",
+                cluster.identityFile().toString(), "--lifeboat-command", cluster.launcher().toString()),
+                Map.of("PATH", bin + ":" + System.getenv("PATH")), null);
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(List.of("settings", "postgres"), Files.readAllLines(notes));
+    }
+
     /**
      * A started server that ends its recovery with a FATAL (here: a restore point that was never made) is
      * named with PostgreSQL's reason; one whose start command never started it is named too, once the pid
