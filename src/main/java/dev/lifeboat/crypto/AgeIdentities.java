@@ -6,12 +6,17 @@ import com.exceptionfactory.jagged.bech32.Bech32Address;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import dev.lifeboat.ExitCode;
 import dev.lifeboat.LifeboatException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import javax.crypto.KeyAgreement;
 
 /**
  * Parses age identity text as {@code age-keygen} writes it: {@code AGE-SECRET-KEY-1…} lines, blank
@@ -20,6 +25,7 @@ import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 final class AgeIdentities {
     private static final String PREFIX = "AGE-SECRET-KEY-";
     private static final int KEY_BYTES = 32;
+    private static final BigInteger BASE_POINT = BigInteger.valueOf(9);
     private static final String HOW = "make a key with `age-keygen -o key.txt` and give that file";
 
     /** One identity: the reader that unwraps file keys, and its public key for messages. */
@@ -65,8 +71,7 @@ final class AgeIdentities {
                 throw invalid(where);
             }
             RecipientStanzaReader reader = X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(line);
-            byte[] publicKey = new X25519PrivateKeyParameters(secret, 0).generatePublicKey().getEncoded();
-            return new Identity(AgeRecipients.encode(publicKey), reader);
+            return new Identity(AgeRecipients.encode(publicKey(secret)), reader);
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             // The cause is dropped on purpose: library messages may quote the key.
             throw invalid(where);
@@ -75,6 +80,18 @@ final class AgeIdentities {
                 Arrays.fill(secret, (byte) 0);
             }
         }
+    }
+
+    /**
+     * The X25519 public key of {@code secret} (RFC 7748: the scalar times the base point 9), by the JDK's
+     * XDH, which the age library has just set up for the same identity.
+     */
+    private static byte[] publicKey(byte[] secret) throws GeneralSecurityException {
+        KeyFactory keys = KeyFactory.getInstance("XDH");
+        KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+        agreement.init(keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, secret)));
+        agreement.doPhase(keys.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, BASE_POINT)), true);
+        return agreement.generateSecret();
     }
 
     private static LifeboatException invalid(String where) {
