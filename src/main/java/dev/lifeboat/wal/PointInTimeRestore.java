@@ -89,28 +89,54 @@ public final class PointInTimeRestore {
         }
         try (RepositoryLock inUse = request.repository().markInUse(backup.id(), "point-in-time restore")) {
             Optional<Path> aside = moveAside(dir);
+            DataDirectorySync durable;
             try {
                 extract(request, backup, dir);
                 writeRecoverySettings(request, dir);
                 request.osUser().own(dir);
-                makeDurable(backup, dir);
+                durable = DataDirectorySync.start(dir);
+                if (!request.start()) {
+                    durable.await().ifPresent(e -> {
+                        throw notWritten(backup, dir, e);
+                    });
+                }
             } catch (IOException | RuntimeException e) {
                 putBack(dir, aside, e);
                 throw e;
             }
             Optional<String> reached = Optional.empty();
             if (request.start()) {
-                try (WalFeeder feeder = WalFeeder.start(request.repository(), systemId, request.key().given(), dir,
-                        property(backup, "start_wal"), segmentSize, request.osUser())) {
-                    RecoveryWatch watch = new RecoveryWatch(request.osUser(), dir, request.timeout(),
-                            PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand());
-                    watch.start();
-                    feeder.historiesAhead();
-                    reached = Optional.of(watch.awaitPromotion());
-                }
+                reached = Optional.of(recover(request, backup, dir, aside, durable));
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);
         }
+    }
+
+    /**
+     * Starts the restored cluster while the sync still runs (PostgreSQL syncs the directory again as it
+     * starts), and watches it until promoted; a sync that failed stops the server and puts the old contents
+     * back, as it does before a restore without --start.
+     */
+    private static String recover(Request request, Manifest backup, Path dir, Optional<Path> aside,
+                                  DataDirectorySync durable) throws IOException {
+        String systemId = property(backup, "system_identifier");
+        long segmentSize = Long.parseLong(property(backup, "wal_segment_size"));
+        RecoveryWatch watch = new RecoveryWatch(request.osUser(), dir, request.timeout(),
+                PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand());
+        LifeboatException unsynced;
+        try (WalFeeder feeder = WalFeeder.start(request.repository(), systemId, request.key().given(), dir,
+                property(backup, "start_wal"), segmentSize, request.osUser())) {
+            watch.start();
+            feeder.historiesAhead();
+            Optional<IOException> failed = durable.await();
+            if (failed.isEmpty()) {
+                return watch.awaitPromotion();
+            }
+            unsynced = notWritten(backup, dir, failed.get());
+            watch.stopNow();
+        }
+        putBack(dir, aside, unsynced);
+        throw unsynced;
     }
 
     private Manifest choose(Request request) throws IOException {
@@ -290,28 +316,6 @@ public final class PointInTimeRestore {
                 + " (" + (full ? "no space left on device" : e.getMessage()) + "); " + (full ? "free space"
                 + " there" : "check that disk and its kernel log") + " or give another --to-data-dir; the"
                 + " previous contents were put back", e);
-    }
-
-    /**
-     * {@code sync -f} (syncfs): one call makes every file of the restore durable (the extraction, the
-     * recovery settings, their owner), where a file's own fsync would commit the file system's journal
-     * once a file. It is the restore's only sync, so its failure (a disk's write error) fails the restore.
-     * PostgreSQL syncs the directory again when it starts.
-     */
-    private static void makeDurable(Manifest backup, Path dir) throws IOException {
-        try {
-            Process sync = PostgresOsUser.child(List.of("sync", "-f", dir.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (sync.waitFor() != 0) {
-                throw notWritten(backup, dir, new IOException("sync -f " + dir + " failed with exit "
-                        + sync.exitValue() + ": the restored files may not be on the disk"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while syncing " + dir);
-        } catch (IOException e) {
-            throw notWritten(backup, dir, e);
-        }
     }
 
     private static void writeRecoverySettings(Request request, Path dir) throws IOException {

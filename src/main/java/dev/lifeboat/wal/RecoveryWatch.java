@@ -63,6 +63,12 @@ final class RecoveryWatch {
         }
     }
 
+    /** Stops the server at once (it is put away after this: nothing of its work needs to be kept). */
+    void stopNow() throws IOException {
+        user.run(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-m", "immediate", "-w", "stop"),
+                true);
+    }
+
     /** Waits until recovery ended and the server was promoted: the point it reached, in PostgreSQL's words. */
     String awaitPromotion() throws IOException {
         Path log = dir.resolve(LOG);

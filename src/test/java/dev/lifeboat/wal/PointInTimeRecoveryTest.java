@@ -541,6 +541,34 @@ class PointInTimeRecoveryTest {
         }
     }
 
+    /**
+     * With --start, the cluster starts while the sync still runs: a sync that fails stops it again, and
+     * the old contents come back as they do without --start.
+     */
+    @Test
+    @Order(16)
+    void aFailedSyncWhileTheClusterStartsStopsItAndTheOldContentsComeBack() throws Exception {
+        Path bin = Files.createDirectories(cluster.root().resolve("slow-failing-sync-bin"));
+        Path sync = Files.writeString(bin.resolve("sync"), "#!/bin/sh\nsleep 1; echo 'sync: error syncing' >&2\n"
+                + "exit 1\n");
+        Tools.ok("chmod", "755", sync.toString());
+        Path target = Files.createDirectories(cluster.root().resolve("started-sync-data"));
+        Files.writeString(target.resolve("keep.txt"), "the old contents");
+        Tools.Output restore = Tools.run(List.of(cluster.launcher().toString(), "restore", "latest", "--repo",
+                cluster.repo().toString(), "--to-data-dir", target.toString(), "--identity-file",
+                cluster.identityFile().toString(), "--lifeboat-command", cluster.launcher().toString(), "--start",
+                "--port", Integer.toString(PgCluster.freePort())), Map.of("PATH", bin + ":" + System.getenv("PATH")),
+                null);
+        assertEquals(ExitCode.TARGET.code(), restore.exit(), restore.toString());
+        assertTrue(restore.err().contains("sync -f " + target + " failed with exit 1"), restore.err());
+        assertTrue(restore.err().contains("the previous contents were put back"), restore.err());
+        try (var files = Files.list(target)) {
+            assertEquals(List.of("keep.txt"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals(1, Tools.run(List.of("pgrep", "-f", "postgres.*" + target), Map.of(), null).exit(),
+                "no server runs on the restored copy");
+    }
+
     /** The one sync makes the whole restore durable: it runs once the recovery settings and the owner are set. */
     @Test
     @Order(15)
