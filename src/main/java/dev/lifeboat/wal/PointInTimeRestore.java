@@ -106,7 +106,7 @@ public final class PointInTimeRestore {
             }
             Optional<String> reached = Optional.empty();
             if (request.start()) {
-                reached = Optional.of(recover(request, backup, dir, aside, durable));
+                reached = Optional.of(recover(request, backup, systemId, segmentSize, dir, aside, durable));
             }
             return new Report(backup, dir, aside, request.target(), request.start(), reached);
         }
@@ -117,10 +117,8 @@ public final class PointInTimeRestore {
      * starts), and watches it until promoted; a sync that failed stops the server and puts the old contents
      * back, as it does before a restore without --start.
      */
-    private static String recover(Request request, Manifest backup, Path dir, Optional<Path> aside,
-                                  DataDirectorySync durable) throws IOException {
-        String systemId = property(backup, "system_identifier");
-        long segmentSize = Long.parseLong(property(backup, "wal_segment_size"));
+    private static String recover(Request request, Manifest backup, String systemId, long segmentSize, Path dir,
+                                  Optional<Path> aside, DataDirectorySync durable) throws IOException {
         RecoveryWatch watch = new RecoveryWatch(request.osUser(), dir, request.timeout(),
                 PgBinaries.forVersion(backup.facts().engineVersion()), request.startCommand());
         LifeboatException unsynced;

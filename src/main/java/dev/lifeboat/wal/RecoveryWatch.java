@@ -38,6 +38,8 @@ final class RecoveryWatch {
     private static final Duration PID_GRACE = Duration.ofSeconds(2);
     private final PostgresOsUser user;
     private final Path dir;
+    /** Where the server logs, in the data directory: its FATAL line names why a recovery stopped. */
+    private final Path log;
     private final Duration timeout;
     private final PgBinaries binaries;
     private final Optional<String> startCommand;
@@ -46,6 +48,7 @@ final class RecoveryWatch {
     RecoveryWatch(PostgresOsUser user, Path dir, Duration timeout, PgBinaries binaries, Optional<String> startCommand) {
         this.user = user;
         this.dir = dir;
+        this.log = dir.resolve(LOG);
         this.timeout = timeout;
         this.binaries = binaries;
         this.startCommand = startCommand;
@@ -53,10 +56,9 @@ final class RecoveryWatch {
 
     /** Starts the server; it recovers on its own from here. */
     void start() throws IOException {
-        Path log = dir.resolve(LOG);
         PostgresOsUser.Result started = startCommand.isPresent()
                 ? user.run(List.of("sh", "-c", startCommand.get()), false)
-                : user.run(pgCtlStart(log), true);
+                : user.run(pgCtlStart(), true);
         if (started.exit() != 0) {
             throw new LifeboatException(ExitCode.TARGET, "pg_ctl could not start the restored cluster in " + dir + " ("
                     + lastLine(started.output()) + "); see " + log);
@@ -71,7 +73,6 @@ final class RecoveryWatch {
 
     /** Waits until recovery ended and the server was promoted: the point it reached, in PostgreSQL's words. */
     String awaitPromotion() throws IOException {
-        Path log = dir.resolve(LOG);
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         boolean seen = false;
@@ -98,7 +99,7 @@ final class RecoveryWatch {
      * of a second for a fresh 1 GB restore. From PostgreSQL 14 on, one syncfs() of each file system
      * involved (data directory, pg_wal, tablespaces) makes the same files durable; for this start only.
      */
-    private List<String> pgCtlStart(Path log) {
+    private List<String> pgCtlStart() {
         List<String> command = new ArrayList<>(List.of(binaries.find("pg_ctl").toString(), "-D", dir.toString(), "-l",
                 log.toString(), "-W"));
         if (binaries.atLeast(14)) {
@@ -109,7 +110,7 @@ final class RecoveryWatch {
     }
 
     /** Whether the control file of the cluster in {@code dataDir} says it runs in production. */
-    static boolean inProduction(Path dataDir) throws IOException {
+    private static boolean inProduction(Path dataDir) throws IOException {
         try (FileChannel control = FileChannel.open(dataDir.resolve("global").resolve("pg_control"))) {
             ByteBuffer state = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder());
             while (state.hasRemaining() && control.read(state, STATE_OFFSET + state.position()) > 0) {

@@ -26,8 +26,6 @@ public final class TarExtractor extends OutputStream {
     /** The folders this extraction made (one a database, and a few dozen more), so each is made once. */
     private final Set<Path> madeFolders = new HashSet<>();
     private final TarWalker walker = new TarWalker(new Members());
-    /** Whether the started member is a file whose content is being written (a folder's is skipped). */
-    private boolean writing;
 
     public TarExtractor(Path dir) throws IOException {
         this(dir, true);
@@ -104,6 +102,9 @@ public final class TarExtractor extends OutputStream {
 
     /** The members as the walk meets them: what a data directory never holds is refused before it is written. */
     private final class Members implements TarWalker.Members {
+        /** Whether the started member is a file whose content is being written (a folder's is skipped). */
+        private boolean writing;
+
         @Override
         public void start(TarHeader member) throws IOException {
             Path target = inside(member.name());
